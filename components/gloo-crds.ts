@@ -1,0 +1,80 @@
+/**
+ * Validation of rendered Gloo objects against the real Gloo CRDs (crds/, as published by
+ * solo-io/gloo), the way a Kubernetes API server with strict field validation would: the
+ * CRD's openAPIV3Schema, `x-kubernetes-int-or-string`, `nullable`, and unknown fields refused
+ * except under `x-kubernetes-preserve-unknown-fields`.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import { readFileSync } from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { didYouMean } from "./suggest";
+import { formatPath, isPlainObject, pointerSegments, type ValueIssue } from "./values";
+
+type Schema = Record<string, unknown>;
+
+const CRD_FILES: Record<string, string> = {
+    "gateway.solo.io/v1/Gateway": "gateway.solo.io_v1_Gateway.yaml",
+    "gloo.solo.io/v1/Upstream": "gloo.solo.io_v1_Upstream.yaml",
+};
+
+/** A Kubernetes structural schema turned into a JSON Schema that ajv checks the same way. */
+function toJsonSchema(node: unknown): unknown {
+    if (Array.isArray(node)) return node.map(toJsonSchema);
+    if (!isPlainObject(node)) return node;
+    const out: Schema = {};
+    for (const [key, value] of Object.entries(node)) {
+        if (key === "format" || key === "nullable" || key.startsWith("x-kubernetes-")) continue;
+        out[key] = key === "properties"
+            ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, toJsonSchema(v)]))
+            : toJsonSchema(value);
+    }
+    if (node["x-kubernetes-int-or-string"]) out.type = ["integer", "string"];
+    else if (node.nullable && typeof out.type === "string") out.type = [out.type, "null"];
+    if (out.properties && !node["x-kubernetes-preserve-unknown-fields"] && out.additionalProperties === undefined) {
+        out.additionalProperties = false;
+    }
+    return out;
+}
+
+const validators = new Map<string, ValidateFunction>();
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+
+function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
+    const key = `${apiVersion}/${kind}`;
+    const file = CRD_FILES[key];
+    if (!file) return undefined;
+    let validate = validators.get(key);
+    if (!validate) {
+        const crd = yaml.load(readFileSync(path.join(__dirname, "crds", file), "utf8")) as {
+            spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: unknown } } } }[] };
+        };
+        const version = crd.spec.versions.find((v) => `${key.split("/")[0]}/${v.name}` === apiVersion);
+        if (!version) throw new Error(`${file} has no version for ${apiVersion}`);
+        validate = ajv.compile({ type: "object", properties: { spec: toJsonSchema(version.schema.openAPIV3Schema.properties.spec) } });
+        validators.set(key, validate);
+    }
+    return validate;
+}
+
+function issueFromAjv(error: ErrorObject, segmentsOf: (pointer: string) => (string | number)[]): ValueIssue {
+    const segments = segmentsOf(error.instancePath);
+    if (error.keyword === "additionalProperties") {
+        const key = (error.params as { additionalProperty: string }).additionalProperty;
+        const known = Object.keys(((error.parentSchema as Schema | undefined)?.properties as Schema | undefined) ?? {});
+        return { path: formatPath([...segments, key]), message: `unknown field${didYouMean(key, known)} (not in the Gloo CRD)` };
+    }
+    return { path: formatPath(segments), message: `${error.message ?? error.keyword} (Gloo CRD), got ${JSON.stringify(error.data)}` };
+}
+
+/**
+ * Check one object's `spec` against its Gloo CRD. Issue paths are relative to `spec`
+ * (e.g. `options.socketOptions[0].level`) so callers can map them back to the value they came from.
+ * Objects of kinds without a CRD here are not checked.
+ */
+export function checkGlooObject(object: { apiVersion: string; kind: string; spec?: unknown }): ValueIssue[] {
+    const validate = validatorFor(object.apiVersion, object.kind);
+    if (!validate || validate({ spec: object.spec })) return [];
+    const segmentsOf = (pointer: string) => pointerSegments(pointer, { spec: object.spec }).slice(1); // drop "spec"
+    return (validate.errors ?? []).map((e) => issueFromAjv(e, segmentsOf));
+}

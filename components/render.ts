@@ -1,0 +1,210 @@
+/**
+ * The renderer: values in, every object out, or a ValuesError with every issue found.
+ * Nothing is rendered from input that fails any check.
+ */
+import {
+    BOOTSTRAP_KEY, bootstrapChecksum, bootstrapConfigMap, bootstrapText, checkSocketOptionConflicts, kebabCase,
+    keepaliveUpstream, proxyGateways, proxyService, proxyServiceAccount, proxyWorkload, type KubernetesObject,
+} from "./manifests";
+import {
+    checkStaticClusterNames, renderBootstrap, staticClusterKeepalive, withProxyKeepalive, xdsClusterName, type BootstrapContext,
+} from "./bootstrap";
+import { validateEnvoyBootstrap, validateEnvoyMessage } from "./envoy-validation";
+import { checkGlooObject } from "./gloo-crds";
+import {
+    detectionSeconds, effectiveKeepalive, fromEnvoyTcpKeepalive, LINUX_KEEPALIVE_DEFAULTS, toEnvoyTcpKeepalive, toPodSysctls,
+    type EffectiveTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive,
+} from "./keepalive";
+import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "./types";
+import { checkValuesShape, effectiveValues, formatPath, resolveProxies, ValuesError, type ResolvedProxy, type ValueIssue } from "./values";
+
+/** Inputs of the renderer that helm takes from the command line. */
+export interface RenderOptions {
+    /** The release name (helm's; labels carry it). Default `gateway-proxy`. */
+    releaseName?: string;
+    /** The release namespace. Default `gloo-system`. */
+    namespace?: string;
+}
+
+export const DEFAULT_RELEASE_NAME = "gateway-proxy";
+export const DEFAULT_NAMESPACE = "gloo-system";
+
+/** Which connection a keepalive setting covers. */
+export type HopKind = "xds" | "built-in-cluster" | "static-cluster" | "downstream" | "upstream";
+
+/** The keepalive in force on one hop of a proxy. */
+export interface KeepaliveHop {
+    kind: HopKind;
+    /** Cluster, Gateway or Upstream name. */
+    name: string;
+    /** The value path the setting comes from. */
+    source: string;
+    /** The configured keepalive; undefined when the hop has no keepalive at all. */
+    keepalive?: TcpKeepalive;
+    /** Every field resolved (OS defaults, or the pod's keepalive sysctls, for unset fields). */
+    effective?: EffectiveTcpKeepalive;
+    /** Worst-case seconds to detect a dead peer. */
+    detectionSeconds?: number;
+    /** Things a person should look at (e.g. keepalive time at or above the load balancer idle timeout). */
+    warnings: string[];
+}
+
+/** One rendered proxy. */
+export interface ProxyRender {
+    /** The `gatewayProxies` key, e.g. `publicGw`. */
+    key: string;
+    /** The Kubernetes name, e.g. `public-gw`. */
+    name: string;
+    /** The merged values of the proxy. */
+    values: GatewayProxyValues;
+    bootstrap: Record<string, unknown>;
+    /** The bootstrap as stored in the ConfigMap. */
+    bootstrapText: string;
+    /** sha256 of bootstrapText. */
+    checksum: string;
+    /** The OS defaults in the proxy's pod (the keepalive sysctls when the pod sets them). */
+    osDefaults: EffectiveTcpKeepalive;
+    hops: KeepaliveHop[];
+}
+
+export interface RenderResult {
+    /** The effective values after the chart's defaults. */
+    values: GlooKeepaliveValues;
+    releaseName: string;
+    namespace: string;
+    proxies: ProxyRender[];
+    /** Every Kubernetes object, in a stable order. */
+    objects: KubernetesObject[];
+    /** Every warning of every hop, prefixed with the proxy and hop. */
+    warnings: string[];
+}
+
+function hop(kind: HopKind, name: string, source: string, keepalive: TcpKeepalive | undefined, osDefaults: EffectiveTcpKeepalive, lbIdle: number | undefined): KeepaliveHop {
+    const warnings: string[] = [];
+    if (!keepalive) {
+        if (lbIdle !== undefined) warnings.push(`no keepalive: an idle connection is dropped by the load balancer after ${lbIdle}s without either side knowing`);
+        return { kind, name, source, warnings };
+    }
+    const effective = effectiveKeepalive(keepalive, osDefaults);
+    if (lbIdle !== undefined && effective.timeSeconds >= lbIdle) {
+        warnings.push(`keepalive time ${effective.timeSeconds}s is not below the load balancer idle timeout ${lbIdle}s`);
+    }
+    return { kind, name, source, keepalive, effective, detectionSeconds: detectionSeconds(keepalive, osDefaults), warnings };
+}
+
+function proxyHops(proxy: ResolvedProxy, bootstrap: Record<string, unknown>, upstreams: readonly UpstreamValues[], osDefaults: EffectiveTcpKeepalive, ctx: BootstrapContext): KeepaliveHop[] {
+    const v = proxy.values;
+    const lbIdle = v.loadBalancerIdleTimeoutSeconds;
+    const xdsName = xdsClusterName(ctx, v.xdsServicePort as number);
+    const userClusters = new Set((v.envoyStaticClusters ?? []).map((c) => c.name));
+    const clusters = (bootstrap.static_resources as { clusters: { name: string; upstream_connection_options?: { tcp_keepalive?: EnvoyTcpKeepalive } }[] }).clusters;
+    const hops: KeepaliveHop[] = clusters.map((cluster) => {
+        const user = userClusters.has(cluster.name);
+        const kind: HopKind = cluster.name === xdsName ? "xds" : user ? "static-cluster" : "built-in-cluster";
+        const index = (v.envoyStaticClusters ?? []).findIndex((c) => c.name === cluster.name);
+        const source = user ? `${proxy.origin("envoyStaticClusters")}[${index}]` : `${proxy.origin("tcpKeepaliveTimeSeconds")}`;
+        const tcp = cluster.upstream_connection_options?.tcp_keepalive;
+        return hop(kind, cluster.name, source, tcp ? fromEnvoyTcpKeepalive(tcp) : undefined, osDefaults, lbIdle);
+    });
+    if (v.gatewaySettings?.enabled !== false) {
+        hops.push(hop("downstream", kebabCase(proxy.name), `${proxy.origin("gatewaySettings")}.tcpKeepalive`, v.gatewaySettings?.tcpKeepalive, osDefaults, lbIdle));
+    }
+    upstreams.forEach((u, i) => hops.push(hop("upstream", u.name, `upstreams[${i}].tcpKeepalive`, u.tcpKeepalive, osDefaults, lbIdle)));
+    return hops;
+}
+
+/** Check what the values schema cannot: cluster names, static clusters against Envoy, socket-option conflicts. */
+function checkProxy(proxy: ResolvedProxy, ctx: BootstrapContext): ValueIssue[] {
+    const v = proxy.values;
+    const clustersPath = proxy.origin("envoyStaticClusters");
+    const clusters = v.envoyStaticClusters ?? [];
+    const issues = checkStaticClusterNames(clusters, clustersPath, ctx, v.xdsServicePort as number);
+    const keepalive = toEnvoyTcpKeepalive(staticClusterKeepalive(v));
+    clusters.forEach((cluster, i) => {
+        issues.push(...validateEnvoyMessage("envoy.config.cluster.v3.Cluster", withProxyKeepalive(cluster, keepalive), `${clustersPath}[${i}]`));
+    });
+    issues.push(...checkSocketOptionConflicts(v, proxy.origin("gatewaySettings")));
+    return issues;
+}
+
+function checkUpstreams(upstreams: readonly UpstreamValues[], namespace: string): ValueIssue[] {
+    const issues: ValueIssue[] = [];
+    const seen = new Map<string, number>();
+    upstreams.forEach((u, i) => {
+        const key = `${u.namespace ?? namespace}/${u.name}`;
+        if (seen.has(key)) issues.push({ path: `upstreams[${i}].name`, message: `Upstream ${key} is already declared at upstreams[${seen.get(key)}]` });
+        else seen.set(key, i);
+    });
+    return issues;
+}
+
+/** Map an issue in a rendered Gloo object's spec back to the value it came from. */
+function crdIssues(object: KubernetesObject, specToValuePath: (specPath: string) => string): ValueIssue[] {
+    return checkGlooObject(object as { apiVersion: string; kind: string; spec?: unknown }).map((issue) => ({
+        path: specToValuePath(issue.path),
+        message: issue.message,
+    }));
+}
+
+/**
+ * Render values (one or more layers, later ones win, over the chart's defaults) into every
+ * bootstrap and Kubernetes object. Throws a ValuesError listing every issue; nothing partial.
+ */
+export function renderValues(layers: readonly unknown[], options: RenderOptions = {}): RenderResult {
+    const releaseName = options.releaseName ?? DEFAULT_RELEASE_NAME;
+    const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    const values = effectiveValues(...layers);
+    const shapeIssues = checkValuesShape(values);
+    if (shapeIssues.length > 0) throw new ValuesError(shapeIssues);
+
+    const issues: ValueIssue[] = [];
+    const clusterDomain = values.k8s?.clusterName as string;
+    const upstreams = values.upstreams ?? [];
+    issues.push(...checkUpstreams(upstreams, namespace));
+
+    const proxies: ProxyRender[] = [];
+    const objects: KubernetesObject[] = [];
+    for (const proxy of resolveProxies(values)) {
+        const name = kebabCase(proxy.name);
+        const ctx: BootstrapContext = { proxyName: name, namespace, clusterDomain };
+        const proxyIssues = checkProxy(proxy, ctx);
+        issues.push(...proxyIssues);
+        if (proxyIssues.length > 0) continue;
+
+        const v = proxy.values;
+        const bootstrap = renderBootstrap(v, ctx);
+        issues.push(...validateEnvoyBootstrap(bootstrap, `bootstrap of gatewayProxies.${proxy.name}`));
+        const text = bootstrapText(bootstrap);
+        const checksum = bootstrapChecksum(text);
+        const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
+        const gateways = proxyGateways(name, v, namespace, releaseName);
+        for (const gateway of gateways) {
+            issues.push(...crdIssues(gateway, (p) => p.startsWith("options")
+                ? `${proxy.origin("gatewaySettings")}.${p}`
+                : `Gateway ${gateway.metadata.name} spec.${p}`));
+        }
+        proxies.push({
+            key: proxy.name, name, values: v, bootstrap, bootstrapText: text, checksum, osDefaults,
+            hops: proxyHops(proxy, bootstrap, upstreams, osDefaults, ctx),
+        });
+        const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
+        objects.push(
+            proxyServiceAccount(name, namespace, releaseName),
+            bootstrapConfigMap(name, namespace, releaseName, text),
+            proxyService(name, v, namespace, releaseName),
+            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls),
+            ...gateways,
+        );
+    }
+    upstreams.forEach((u, i) => {
+        const object = keepaliveUpstream(u, namespace, releaseName);
+        issues.push(...crdIssues(object, (p) => `upstreams[${i}] (Upstream spec.${p})`));
+        objects.push(object);
+    });
+    if (issues.length > 0) throw new ValuesError(issues);
+
+    const warnings = proxies.flatMap((p) => p.hops.flatMap((h) => h.warnings.map((w) => `gatewayProxies.${p.key} ${h.kind} ${h.name}: ${w}`)));
+    return { values, releaseName, namespace, proxies, objects, warnings };
+}
+
+export { BOOTSTRAP_KEY, formatPath };

@@ -1,0 +1,29 @@
+/** Plain-text tables of the keepalive in force per proxy and hop. */
+import { KEEPALIVE_FIELD_NAMES, type TcpKeepaliveField } from "./keepalive";
+import type { KeepaliveHop, ProxyRender } from "./render";
+
+function table(rows: string[][]): string {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+}
+
+function field(hop: KeepaliveHop, name: TcpKeepaliveField): string {
+    if (!hop.effective) return "-";
+    const set = hop.keepalive?.[name] !== undefined;
+    return set ? String(hop.effective[name]) : `${hop.effective[name]} (os)`;
+}
+
+/** One table per proxy: hop, time, interval, probes, worst-case detection, warnings. */
+export function keepaliveTable(proxy: ProxyRender): string {
+    const lb = proxy.values.loadBalancerIdleTimeoutSeconds;
+    const header = `gatewayProxies.${proxy.key} (${proxy.name})${lb !== undefined ? `, load balancer idle timeout ${lb}s` : ""}`;
+    const rows = [["hop", "name", "time", "interval", "probes", "detect (s)", "notes"]];
+    for (const hop of proxy.hops) {
+        rows.push([
+            hop.kind, hop.name, ...KEEPALIVE_FIELD_NAMES.map((f) => field(hop, f)),
+            hop.detectionSeconds === undefined ? "never" : String(hop.detectionSeconds),
+            hop.warnings.length > 0 ? `WARNING: ${hop.warnings.join("; ")}` : "",
+        ]);
+    }
+    return `${header}\n${table(rows)}`;
+}

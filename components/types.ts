@@ -1,0 +1,134 @@
+/**
+ * The typed values, in the shape of the Gloo Helm chart (`gatewayProxies.<name>`), so a Gloo
+ * user's values file keeps working. Field names are Gloo's where Gloo has them.
+ */
+import type { SocketOptionsPlatform, TcpKeepalive } from "./keepalive";
+
+/** An Envoy v3 Cluster as written in Envoy YAML (snake_case). Checked strictly against Envoy's protos. */
+export interface EnvoyCluster {
+    /** The cluster name; must not be empty, repeated, or one of the built-in cluster names. */
+    name: string;
+    [field: string]: unknown;
+}
+
+/** HTTP/2 PING keepalive on the xDS connection: catches a stale gRPC stream that TCP probes cannot. */
+export interface Http2Keepalive {
+    /** Seconds between PING frames. */
+    intervalSeconds: number;
+    /** Seconds to wait for a PING acknowledgement before the connection is closed. */
+    timeoutSeconds: number;
+}
+
+/** The `gatewaySettings` of a proxy: its two Gloo Gateways (http and https). */
+export interface GatewaySettings {
+    /** Render the proxy's Gateway objects. */
+    enabled?: boolean;
+    /** Skip the http Gateway. */
+    disableHttpGateway?: boolean;
+    /** Skip the https Gateway. */
+    disableHttpsGateway?: boolean;
+    /** Bind 0.0.0.0 instead of `::`. */
+    ipv4Only?: boolean;
+    /** Expect the PROXY protocol on downstream connections. */
+    useProxyProto?: boolean;
+    /** Typed downstream keepalive: rendered as the four listener socket options. */
+    tcpKeepalive?: TcpKeepalive;
+    /** Which operating system's socket-option numbers to render (Linux unless you run Envoy on macOS). */
+    socketOptionsPlatform?: SocketOptionsPlatform;
+    /** Gloo's raw ListenerOptions, copied as they are into both Gateways' `spec.options`. */
+    options?: Record<string, unknown>;
+}
+
+/** The container image of the proxy. */
+export interface ProxyImage {
+    registry?: string;
+    repository?: string;
+    tag?: string;
+    pullPolicy?: "Always" | "IfNotPresent" | "Never";
+}
+
+/** The proxy's pod template. */
+export interface PodTemplate {
+    /** Container port of the http listener. */
+    httpPort?: number;
+    /** Container port of the https listener. */
+    httpsPort?: number;
+    /** Set the pod's `net.ipv4.tcp_keepalive_*` sysctls from the proxy's keepalive (safe sysctls since Kubernetes 1.29). */
+    tcpKeepaliveSysctls?: boolean;
+    /** The Envoy image. */
+    image?: ProxyImage;
+    /** Container resources, as in Kubernetes. */
+    resources?: Record<string, unknown>;
+}
+
+/** Deployment or DaemonSet, as in Gloo. A DaemonSet wins when both are set. */
+export interface ProxyKind {
+    deployment?: { replicas?: number };
+    daemonSet?: { hostPort?: boolean };
+}
+
+/** The proxy's Kubernetes Service. */
+export interface ProxyService {
+    type?: "LoadBalancer" | "NodePort" | "ClusterIP";
+    httpPort?: number;
+    httpsPort?: number;
+    extraAnnotations?: Record<string, string>;
+}
+
+/** One `gatewayProxies.<name>` entry. Every entry is deep-merged over `gatewayProxies.gatewayProxy`. */
+export interface GatewayProxyValues {
+    /** Do not render this proxy. */
+    disabled?: boolean;
+    /** Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache, yours). Gloo's value; default 60. */
+    tcpKeepaliveTimeSeconds?: number;
+    /** Seconds between keepalive probes on every static cluster. Unset: OS default. */
+    tcpKeepaliveIntervalSeconds?: number;
+    /** Unanswered probes before a static-cluster connection is dropped. Unset: OS default. */
+    tcpKeepaliveProbes?: number;
+    /** HTTP/2 PING keepalive on the xDS cluster. */
+    xdsHttp2Keepalive?: Http2Keepalive;
+    /** Your Envoy v3 static clusters, appended after the built-in ones, each with the proxy's keepalive. */
+    envoyStaticClusters?: EnvoyCluster[];
+    /** Address of the Gloo control plane's xDS service. */
+    xdsServiceAddress?: string;
+    /** Port of the Gloo control plane's xDS service. */
+    xdsServicePort?: number;
+    /** Loopback address for the admin listener and admin cluster. */
+    loopBackAddress?: string;
+    /** Add the read-config listener and the admin port cluster. */
+    readConfig?: boolean;
+    /** Idle timeout of the load balancer in front of the proxy (e.g. 350 for an AWS NLB): keepalive time must stay below it. */
+    loadBalancerIdleTimeoutSeconds?: number;
+    gatewaySettings?: GatewaySettings;
+    podTemplate?: PodTemplate;
+    kind?: ProxyKind;
+    service?: ProxyService;
+    /** Extra arguments for Envoy, after `--disable-hot-restart`. */
+    extraEnvoyArgs?: string[];
+}
+
+/** A Gloo Upstream with typed keepalive. */
+export interface UpstreamValues {
+    /** Upstream name (a Kubernetes object name). */
+    name: string;
+    /** Namespace; the release namespace when unset. */
+    namespace?: string;
+    /** Host name or IP address of the service. */
+    host: string;
+    /** Port of the service. */
+    port: number;
+    /** Keepalive on connections from the proxy to this upstream. */
+    tcpKeepalive: TcpKeepalive;
+}
+
+/** The whole values file. */
+export interface GlooKeepaliveValues {
+    /** The gateway proxies by name; `gatewayProxy` is the default entry every other one is merged over. */
+    gatewayProxies?: Record<string, GatewayProxyValues>;
+    /** Gloo Enterprise nests the same map under `gloo.`. */
+    gloo?: { gatewayProxies?: Record<string, GatewayProxyValues> };
+    /** Gloo Upstreams with typed keepalive. */
+    upstreams?: UpstreamValues[];
+    /** Kubernetes cluster settings. */
+    k8s?: { clusterName?: string };
+}

@@ -1,0 +1,221 @@
+/**
+ * The JSON Schema of the values: the one source of truth for every value's type, bounds,
+ * default and documentation. The library validates with it (ajv), and the chart's
+ * `values.schema.json`, `values.yaml` and the values table of the READMEs are generated from
+ * it (`npm run generate`; a test fails when they are out of date). `object<T>()` makes the
+ * compiler hold the schema's property names to the TypeScript interfaces in ./types.
+ */
+import { KEEPALIVE_FIELDS, KEEPALIVE_FIELD_NAMES, type TcpKeepalive, type TcpKeepaliveField } from "./keepalive";
+import type {
+    GatewayProxyValues, GatewaySettings, GlooKeepaliveValues, Http2Keepalive, PodTemplate, ProxyImage,
+    ProxyKind, ProxyService, UpstreamValues,
+} from "./types";
+
+/** The subset of JSON Schema (draft-07) we use; both ajv and Helm 3/4 understand it. */
+export interface JsonSchema {
+    type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
+    description?: string;
+    default?: unknown;
+    properties?: Record<string, JsonSchema>;
+    additionalProperties?: boolean | JsonSchema;
+    propertyNames?: JsonSchema;
+    required?: string[];
+    items?: JsonSchema;
+    enum?: readonly unknown[];
+    minimum?: number;
+    maximum?: number;
+    minLength?: number;
+    maxLength?: number;
+    pattern?: string;
+    /** What the value renders to (documentation only). */
+    "x-renders-to"?: string;
+    /** The bounds are the Linux kernel's (error messages say so). */
+    "x-kernel-limit"?: boolean;
+    $schema?: string;
+    title?: string;
+}
+
+/** Names a proxy may have: Gloo's camelCase names, kebab-cased into Kubernetes names of at most 63 characters. */
+export const PROXY_NAME_PATTERN = "^[a-z]+[0-9]*([A-Z]([a-z]+[0-9]*|[0-9]+))*$";
+/** Kubernetes object names (DNS-1123 label). */
+export const K8S_NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+type Properties<T> = { [K in keyof Required<T>]-?: JsonSchema };
+
+function object<T>(description: string, properties: Properties<T>, extra: Partial<JsonSchema> = {}): JsonSchema {
+    return { type: "object", description, additionalProperties: false, properties: properties as Record<string, JsonSchema>, ...extra };
+}
+function integer(description: string, minimum: number, maximum: number, extra: Partial<JsonSchema> = {}): JsonSchema {
+    return { type: "integer", description, minimum, maximum, ...extra };
+}
+function boolean(description: string, defaultValue?: boolean, extra: Partial<JsonSchema> = {}): JsonSchema {
+    return { type: "boolean", description, ...(defaultValue === undefined ? {} : { default: defaultValue }), ...extra };
+}
+function string(description: string, extra: Partial<JsonSchema> = {}): JsonSchema {
+    return { type: "string", description, ...extra };
+}
+const PORT = (description: string, defaultValue?: number, rendersTo?: string): JsonSchema =>
+    integer(description, 1, 65535, { ...(defaultValue === undefined ? {} : { default: defaultValue }), ...(rendersTo ? { "x-renders-to": rendersTo } : {}) });
+
+function kernelBound(field: TcpKeepaliveField, description: string, extra: Partial<JsonSchema> = {}): JsonSchema {
+    const { min, max } = KEEPALIVE_FIELDS[field];
+    return integer(description, min, max, { "x-kernel-limit": true, ...extra });
+}
+
+const KEEPALIVE_DESCRIPTIONS: Record<TcpKeepaliveField, string> = {
+    timeSeconds: "Seconds idle before the first probe (TCP_KEEPIDLE).",
+    intervalSeconds: "Seconds between probes (TCP_KEEPINTVL).",
+    probes: "Unanswered probes before the connection is dropped (TCP_KEEPCNT).",
+};
+
+/** The schema of one TcpKeepalive. */
+export function tcpKeepaliveSchema(description: string, rendersTo: string): JsonSchema {
+    const properties = Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((f) => [f, kernelBound(f, KEEPALIVE_DESCRIPTIONS[f])]));
+    return object<TcpKeepalive>(description, properties as Properties<TcpKeepalive>, { "x-renders-to": rendersTo });
+}
+
+/** An Envoy static cluster: open (the Envoy check does the rest), but its keepalive has the kernel's bounds. */
+const envoyClusterSchema: JsonSchema = {
+    type: "object",
+    description: "An Envoy v3 Cluster (snake_case, as in Envoy YAML).",
+    required: ["name"],
+    properties: {
+        name: string("Cluster name: not empty, unique, not a built-in cluster name."),
+        upstream_connection_options: {
+            type: "object",
+            properties: {
+                tcp_keepalive: {
+                    type: "object",
+                    additionalProperties: false,
+                    properties: Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((f) =>
+                        [KEEPALIVE_FIELDS[f].envoy, kernelBound(f, KEEPALIVE_DESCRIPTIONS[f])])),
+                },
+            },
+        },
+    },
+};
+
+const gatewaySettingsSchema = object<GatewaySettings>("The proxy's Gloo Gateways (http and https).", {
+    enabled: boolean("Render the proxy's Gateway objects.", true),
+    disableHttpGateway: boolean("Skip the http Gateway.", false),
+    disableHttpsGateway: boolean("Skip the https Gateway.", false),
+    ipv4Only: boolean("Bind 0.0.0.0 instead of ::.", false, { "x-renders-to": "Gateway spec.bindAddress" }),
+    useProxyProto: boolean("Expect the PROXY protocol on downstream connections.", false, { "x-renders-to": "Gateway spec.useProxyProto" }),
+    tcpKeepalive: tcpKeepaliveSchema("Typed downstream keepalive (client or load balancer to proxy). Unset: no keepalive on downstream connections.",
+        "Gateway spec.options.socketOptions: SO_KEEPALIVE=1, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT at STATE_PREBIND"),
+    socketOptionsPlatform: string("Socket-option numbers to render: linux, or darwin for Envoy on macOS.", { enum: ["linux", "darwin"], default: "linux" }),
+    options: { type: "object", description: "Gloo's raw ListenerOptions, copied into both Gateways (checked against the Gloo Gateway CRD).", "x-renders-to": "Gateway spec.options" },
+});
+
+const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
+    httpPort: PORT("Container port of the http listener.", 8080, "Gateway spec.bindPort, container port http"),
+    httpsPort: PORT("Container port of the https listener.", 8443, "Gateway spec.bindPort (ssl), container port https"),
+    tcpKeepaliveSysctls: boolean("Set the pod's net.ipv4.tcp_keepalive_* sysctls from the proxy's keepalive (safe sysctls since Kubernetes 1.29).", false,
+        { "x-renders-to": "pod securityContext.sysctls" }),
+    image: object<ProxyImage>("The Envoy image.", {
+        registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1 }),
+        repository: string("Image repository.", { default: "gloo-envoy-wrapper", minLength: 1 }),
+        tag: string("Image tag.", { default: "1.19.0", minLength: 1 }),
+        pullPolicy: string("Image pull policy.", { enum: ["Always", "IfNotPresent", "Never"], default: "IfNotPresent" }),
+    }),
+    resources: { type: "object", description: "Container resources, as in Kubernetes." },
+});
+
+const kindSchema = object<ProxyKind>("Deployment or DaemonSet, as in Gloo; a DaemonSet wins when both are set.", {
+    deployment: object<NonNullable<ProxyKind["deployment"]>>("Run as a Deployment.", {
+        replicas: integer("Replicas.", 0, 1000, { default: 1 }),
+    }),
+    daemonSet: object<NonNullable<ProxyKind["daemonSet"]>>("Run as a DaemonSet.", {
+        hostPort: boolean("Bind the listener ports on the host."),
+    }),
+}, { default: { deployment: { replicas: 1 } } });
+
+const serviceSchema = object<ProxyService>("The proxy's Kubernetes Service.", {
+    type: string("Service type.", { enum: ["LoadBalancer", "NodePort", "ClusterIP"], default: "LoadBalancer" }),
+    httpPort: PORT("Service port for http.", 80),
+    httpsPort: PORT("Service port for https.", 443),
+    extraAnnotations: { type: "object", description: "Annotations for the Service (e.g. the load balancer's).", additionalProperties: { type: "string" } },
+});
+
+const http2KeepaliveSchema = object<Http2Keepalive>("HTTP/2 PING keepalive on the xDS cluster (TCP probes never reach gRPC; PINGs do).", {
+    intervalSeconds: integer("Seconds between PING frames.", 1, 86400),
+    timeoutSeconds: integer("Seconds to wait for a PING acknowledgement.", 1, 86400),
+}, { required: ["intervalSeconds", "timeoutSeconds"], "x-renders-to": "xDS cluster HttpProtocolOptions http2_protocol_options.connection_keepalive" });
+
+/** The schema of one `gatewayProxies.<name>` entry. */
+export const gatewayProxySchema = object<GatewayProxyValues>("One gateway proxy.", {
+    disabled: boolean("Do not render this proxy (entries inherit it from gatewayProxy).", false),
+    tcpKeepaliveTimeSeconds: kernelBound("timeSeconds", "Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache and yours).",
+        { default: 60, "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_time" }),
+    tcpKeepaliveIntervalSeconds: kernelBound("intervalSeconds", "Seconds between keepalive probes on every static cluster. Unset: OS default.",
+        { "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_interval" }),
+    tcpKeepaliveProbes: kernelBound("probes", "Unanswered probes before a static-cluster connection is dropped. Unset: OS default.",
+        { "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_probes" }),
+    xdsHttp2Keepalive: http2KeepaliveSchema,
+    envoyStaticClusters: { type: "array", description: "Your Envoy v3 static clusters, appended after the built-in ones; each gets the proxy's keepalive (its own tcp_keepalive fields win).", items: envoyClusterSchema, "x-renders-to": "bootstrap static_resources.clusters" },
+    xdsServiceAddress: string("Address of the Gloo control plane's xDS service.", { default: "gloo", minLength: 1, pattern: "^[A-Za-z0-9.:_-]+$", "x-renders-to": "xDS and REST xDS cluster address" }),
+    xdsServicePort: PORT("Port of the Gloo control plane's xDS service (the REST xDS cluster stays on 9976).", 9977, "xDS cluster port and name"),
+    loopBackAddress: string("Loopback address of the admin listener and admin cluster.", { default: "127.0.0.1", minLength: 1, pattern: "^[0-9a-fA-F.:]+$", "x-renders-to": "bootstrap admin.address, admin_port_cluster" }),
+    readConfig: boolean("Add the read-config listener (port 8082) and the admin port cluster.", false),
+    loadBalancerIdleTimeoutSeconds: integer("Idle timeout of the load balancer in front of the proxy (AWS NLB 350, GCP 600, Azure 240): keepalive time must stay below it.", 1, 86400,
+        { "x-renders-to": "warnings and policy checks" }),
+    gatewaySettings: gatewaySettingsSchema,
+    podTemplate: podTemplateSchema,
+    kind: kindSchema,
+    service: serviceSchema,
+    extraEnvoyArgs: { type: "array", description: "Extra Envoy arguments, after --disable-hot-restart.", items: { type: "string" }, default: [] },
+});
+
+const upstreamSchema = object<UpstreamValues>("A Gloo Upstream with typed keepalive.", {
+    name: string("Upstream name.", { pattern: K8S_NAME_PATTERN, maxLength: 63 }),
+    namespace: string("Namespace; the release namespace when unset.", { pattern: K8S_NAME_PATTERN, maxLength: 63 }),
+    host: string("Host name or IP address of the service.", { minLength: 1, pattern: "^[A-Za-z0-9.:_-]+$" }),
+    port: PORT("Port of the service."),
+    tcpKeepalive: tcpKeepaliveSchema("Keepalive on connections from the proxy to this upstream.",
+        "Upstream spec.connectionConfig.tcpKeepalive (keepaliveTime, keepaliveInterval as \"60s\", keepaliveProbes)"),
+}, { required: ["name", "host", "port", "tcpKeepalive"] });
+
+const proxiesSchema = (description: string): JsonSchema => ({
+    type: "object",
+    description,
+    propertyNames: { pattern: PROXY_NAME_PATTERN, maxLength: 31 },
+    additionalProperties: gatewayProxySchema,
+});
+
+/** The schema of the whole values file. */
+export const valuesSchema: JsonSchema = {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    title: "gloo-keepalive gateway-proxy values",
+    ...object<GlooKeepaliveValues>("Values of the gateway-proxy chart and the gloo-keepalive library.", {
+        gatewayProxies: proxiesSchema("The gateway proxies by name; every entry is deep-merged over gatewayProxy (lists replace)."),
+        gloo: object<NonNullable<GlooKeepaliveValues["gloo"]>>("Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.", {
+            gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting)."),
+        }),
+        upstreams: { type: "array", description: "Gloo Upstreams with typed keepalive.", items: upstreamSchema, default: [] },
+        k8s: object<NonNullable<GlooKeepaliveValues["k8s"]>>("Kubernetes cluster settings.", {
+            clusterName: string("The cluster's DNS domain.", { default: "cluster.local", pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$" }),
+        }),
+    }),
+};
+
+/** The default entry's name: every other entry is merged over it. */
+export const DEFAULT_PROXY = "gatewayProxy";
+
+/** Defaults of an object schema, recursively (objects without any default inside are left out). */
+export function schemaDefaults(schema: JsonSchema): unknown {
+    if (schema.type !== "object" || !schema.properties) return schema.default;
+    const out: Record<string, unknown> = schema.default && typeof schema.default === "object" ? structuredClone(schema.default as object) as Record<string, unknown> : {};
+    for (const [key, child] of Object.entries(schema.properties)) {
+        const value = schemaDefaults(child);
+        if (value !== undefined) out[key] = value;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** The chart's own values: what helm merges a user's values files over. */
+export function chartDefaultValues(): GlooKeepaliveValues {
+    return {
+        gatewayProxies: { [DEFAULT_PROXY]: schemaDefaults(gatewayProxySchema) as GatewayProxyValues },
+        ...(schemaDefaults(valuesSchema) as GlooKeepaliveValues),
+    };
+}

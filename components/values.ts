@@ -1,0 +1,201 @@
+/**
+ * Values: merging (as helm and the Gloo chart do), shape validation against the values
+ * schema (as helm does with values.schema.json), and the resolved proxies.
+ */
+import Ajv, { type ErrorObject } from "ajv";
+import { didYouMean } from "./suggest";
+import type { GatewayProxyValues, GlooKeepaliveValues } from "./types";
+import { chartDefaultValues, DEFAULT_PROXY, valuesSchema, type JsonSchema } from "./values-schema";
+
+/** One problem with the input, at a value path such as `gatewayProxies.edge.tcpKeepaliveProbes`. */
+export interface ValueIssue {
+    path: string;
+    message: string;
+}
+
+/** Invalid input: carries every issue found, each as `<value path>: <what is wrong>`. */
+export class ValuesError extends Error {
+    constructor(public readonly issues: readonly ValueIssue[]) {
+        super(issues.map(formatIssue).join("\n"));
+        this.name = "ValuesError";
+    }
+}
+
+export function formatIssue(issue: ValueIssue): string {
+    return `${issue.path}: ${issue.message}`;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Deep-merge `over` onto `base` as helm merges values and Gloo merges proxies: maps merge
+ * key by key, lists and scalars replace, and `null` removes a key. Neither input is changed.
+ * (Unlike sprig's mergeOverwrite, `false`, `0` and `""` do override.)
+ */
+export function mergeValues<T>(base: T, over: unknown): T {
+    if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? structuredClone(base) : structuredClone(over)) as T;
+    const out: Record<string, unknown> = structuredClone(base);
+    for (const [key, value] of Object.entries(over)) {
+        if (value === null) delete out[key];
+        else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = mergeValues(out[key], value);
+        else out[key] = structuredClone(value);
+    }
+    return out as T;
+}
+
+/** A path segment list as a value path: `gatewayProxies.edge.envoyStaticClusters[2].name`. */
+export function formatPath(segments: readonly (string | number)[]): string {
+    let out = "";
+    for (const segment of segments) {
+        if (typeof segment === "number") out += `[${segment}]`;
+        else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
+        else out += `[${JSON.stringify(segment)}]`;
+    }
+    return out;
+}
+
+/** Split an ajv/JSON-pointer instance path into segments, using the data to tell list indices from keys. */
+export function pointerSegments(pointer: string, data: unknown): (string | number)[] {
+    const segments: (string | number)[] = [];
+    let node: unknown = data;
+    for (const raw of pointer.split("/").slice(1)) {
+        const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+        if (Array.isArray(node)) {
+            segments.push(Number(key));
+            node = node[Number(key)];
+        } else {
+            segments.push(key);
+            node = isPlainObject(node) ? node[key] : undefined;
+        }
+    }
+    return segments;
+}
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
+ajv.addVocabulary(["x-renders-to", "x-kernel-limit"]);
+const validateSchema = ajv.compile(valuesSchema);
+
+function describe(value: unknown): string {
+    return JSON.stringify(value);
+}
+
+/** Plain-words message for one ajv error, or undefined to drop it (ajv repeats some causes). */
+function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined {
+    const segments = pointerSegments(error.instancePath, data);
+    const parent = error.parentSchema as JsonSchema | undefined;
+    const kernel = parent?.["x-kernel-limit"] ? "kernel " : "";
+    const value = error.data;
+    switch (error.keyword) {
+        case "additionalProperties": {
+            const key = (error.params as { additionalProperty: string }).additionalProperty;
+            const known = Object.keys(parent?.properties ?? {});
+            return { path: formatPath([...segments, key]), message: `unknown key${didYouMean(key, known)}` };
+        }
+        case "required": {
+            const key = (error.params as { missingProperty: string }).missingProperty;
+            return { path: formatPath([...segments, key]), message: "is required" };
+        }
+        case "type": {
+            const expected = (error.params as { type: string }).type;
+            if (expected === "integer" && typeof value === "number") {
+                return { path: formatPath(segments), message: `${value} is not a whole number (never rounded)` };
+            }
+            if (expected === "integer" && typeof value === "string") {
+                return { path: formatPath(segments), message: `${describe(value)} is not a whole number${parent?.["x-kernel-limit"] ? "; write whole seconds (sub-second durations are refused, never truncated)" : ""}` };
+            }
+            return { path: formatPath(segments), message: `must be ${expected === "integer" ? "an integer" : `a${/^[aeiou]/.test(expected) ? "n" : ""} ${expected}`}, got ${value === null ? "null" : Array.isArray(value) ? "a list" : `${typeof value} ${describe(value)}`}` };
+        }
+        case "maximum":
+            return { path: formatPath(segments), message: `${describe(value)} exceeds the ${kernel}maximum ${(error.params as { limit: number }).limit}` };
+        case "minimum":
+            return { path: formatPath(segments), message: `${describe(value)} is below the ${kernel}minimum ${(error.params as { limit: number }).limit}` };
+        case "enum":
+            return { path: formatPath(segments), message: `${describe(value)} is not one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` };
+        case "propertyNames":
+            return undefined; // reported by the pattern/maxLength error on the name itself
+        case "pattern":
+        case "maxLength":
+        case "minLength": {
+            if (error.propertyName !== undefined) {
+                return { path: formatPath([...segments, error.propertyName]), message: `${describe(error.propertyName)} is not a valid proxy name (camelCase words of letters with digits at a word's end, at most 31 characters, e.g. "gatewayProxy", "publicGw", "edgeV2")` };
+            }
+            const what = error.keyword === "pattern" ? `does not match ${(error.params as { pattern: string }).pattern}`
+                : error.keyword === "maxLength" ? `is longer than ${(error.params as { limit: number }).limit} characters`
+                    : `is shorter than ${(error.params as { limit: number }).limit} character(s)`;
+            return { path: formatPath(segments), message: `${describe(value)} ${what}` };
+        }
+        default:
+            return { path: formatPath(segments), message: error.message ?? error.keyword };
+    }
+}
+
+/** Check the shape of merged values (types, bounds, unknown keys) as helm checks values.schema.json. */
+export function checkValuesShape(values: unknown): ValueIssue[] {
+    if (validateSchema(values)) return [];
+    const seen = new Set<string>();
+    const issues: ValueIssue[] = [];
+    for (const error of validateSchema.errors ?? []) {
+        const issue = issueFromAjv(error, values);
+        if (!issue) continue;
+        const key = formatIssue(issue);
+        if (!seen.has(key)) {
+            seen.add(key);
+            issues.push(issue);
+        }
+    }
+    return issues;
+}
+
+/** A proxy after Gloo's merge over the default entry, with where each top-level key came from. */
+export interface ResolvedProxy {
+    /** The `gatewayProxies` key, e.g. `gatewayProxy` or `publicGw`. */
+    name: string;
+    /** The merged values. */
+    values: GatewayProxyValues;
+    /** The value path of the entry that set a top-level key (for error messages). */
+    origin(key: keyof GatewayProxyValues): string;
+}
+
+/** The effective values: the chart's defaults, then every layer in order (later wins). */
+export function effectiveValues(...layers: unknown[]): GlooKeepaliveValues {
+    return layers.reduce<GlooKeepaliveValues>((acc, layer) => mergeValues(acc, layer ?? {}), chartDefaultValues());
+}
+
+/** The `gatewayProxies` map after folding in the Enterprise `gloo.gatewayProxies` nesting. */
+function proxyEntries(values: GlooKeepaliveValues): Map<string, { entry: GatewayProxyValues; path: (key: string) => string }> {
+    const entries = new Map<string, { entry: GatewayProxyValues; path: (key: string) => string }>();
+    const layers: [string, Record<string, GatewayProxyValues> | undefined][] = [
+        ["gatewayProxies", values.gatewayProxies],
+        ["gloo.gatewayProxies", values.gloo?.gatewayProxies],
+    ];
+    for (const [prefix, proxies] of layers) {
+        for (const [name, entry] of Object.entries(proxies ?? {})) {
+            const previous = entries.get(name);
+            const here = `${prefix}.${name}`;
+            entries.set(name, {
+                entry: previous ? mergeValues(previous.entry, entry) : entry,
+                path: (key) => (entry && key in entry) || !previous ? `${here}.${key}` : previous.path(key),
+            });
+        }
+    }
+    return entries;
+}
+
+/** Every enabled proxy, each merged over the default entry `gatewayProxy` (lists replace, as in Gloo). */
+export function resolveProxies(values: GlooKeepaliveValues): ResolvedProxy[] {
+    const entries = proxyEntries(values);
+    const defaults = entries.get(DEFAULT_PROXY);
+    const resolved: ResolvedProxy[] = [];
+    for (const [name, { entry, path }] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const merged = name === DEFAULT_PROXY || !defaults ? entry : mergeValues(defaults.entry, entry);
+        if (merged.disabled) continue;
+        resolved.push({
+            name,
+            values: merged,
+            origin: (key) => (entry && key in entry) || !defaults || name === DEFAULT_PROXY ? path(key) : defaults.path(key),
+        });
+    }
+    return resolved;
+}
