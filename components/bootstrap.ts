@@ -27,17 +27,20 @@ export function xdsClusterName(ctx: BootstrapContext, port: number): string {
     return `gloo.${ctx.namespace}.svc.${ctx.clusterDomain}:${port}`;
 }
 
-/** Cluster names the Gloo proxy uses itself (some only with features we do not render); a user cluster may not take them. */
+/** Fixed cluster names the Gloo proxy uses itself (some only with features we do not render); a user cluster may not take them. */
+export const BUILT_IN_CLUSTERS: Readonly<Record<string, string>> = {
+    rest_xds_cluster: "the REST xDS cluster",
+    "wasm-cache": "the wasm cache cluster",
+    admin_port_cluster: "the admin port cluster",
+    gateway_proxy_sds: "Gloo's SDS cluster",
+    access_log_cluster: "Gloo's access log cluster",
+    aws_sts_cluster: "Gloo's AWS STS cluster",
+};
+export const XDS_CLUSTER_DESCRIPTION = "the xDS cluster";
+
+/** Every built-in cluster name of a proxy, the xDS cluster's included, with what it is. */
 export function builtInClusterNames(ctx: BootstrapContext, xdsPort: number): Record<string, string> {
-    return {
-        [xdsClusterName(ctx, xdsPort)]: "the xDS cluster",
-        rest_xds_cluster: "the REST xDS cluster",
-        "wasm-cache": "the wasm cache cluster",
-        admin_port_cluster: "the admin port cluster",
-        gateway_proxy_sds: "Gloo's SDS cluster",
-        access_log_cluster: "Gloo's access log cluster",
-        aws_sts_cluster: "Gloo's AWS STS cluster",
-    };
+    return { [xdsClusterName(ctx, xdsPort)]: XDS_CLUSTER_DESCRIPTION, ...BUILT_IN_CLUSTERS };
 }
 
 /** The keepalive a proxy puts on its static clusters, from its tcpKeepalive* values. */

@@ -23,6 +23,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { packageRoot } from "./package-root";
 import { isIP } from "node:net";
 import {
   createFileRegistry,
@@ -65,7 +66,6 @@ export interface EnvoyIssue {
   message: string;
 }
 
-const PACKAGE_NAME = "gloo-keepalive";
 const DESCRIPTOR_RELATIVE_PATH = path.join("components", "generated", "envoy-api.binpb");
 const BOOTSTRAP_TYPE = "envoy.config.bootstrap.v3.Bootstrap";
 /** protobuf's default recursion limit for parsing. */
@@ -86,31 +86,10 @@ interface Loaded {
 
 let loaded: Loaded | undefined;
 
-/** Walk up from this module to the directory holding this package's package.json. */
-function findPackageRoot(): string {
-  let dir = __dirname;
-  let firstWithPackageJson: string | undefined;
-  for (;;) {
-    const pj = path.join(dir, "package.json");
-    if (fs.existsSync(pj)) {
-      firstWithPackageJson ??= dir;
-      try {
-        if ((JSON.parse(fs.readFileSync(pj, "utf8")) as { name?: unknown }).name === PACKAGE_NAME) return dir;
-      } catch {
-        /* unreadable package.json: keep walking */
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  if (firstWithPackageJson) return firstWithPackageJson;
-  throw new Error(`envoy-validation: cannot find the ${PACKAGE_NAME} package.json above ${__dirname}`);
-}
 
 function load(): Loaded {
   if (loaded) return loaded;
-  const file = path.join(findPackageRoot(), DESCRIPTOR_RELATIVE_PATH);
+  const file = path.join(packageRoot(), DESCRIPTOR_RELATIVE_PATH);
   if (!fs.existsSync(file)) {
     throw new Error(
       `envoy-validation: the Envoy API descriptor set ${file} is missing; run \`npm run build:protos\` to generate it`,

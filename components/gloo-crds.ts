@@ -8,6 +8,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { readFileSync } from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { packageRoot } from "./package-root";
 import { didYouMean } from "./suggest";
 import { formatPath, isPlainObject, pointerSegments, type ValueIssue } from "./values";
 
@@ -46,7 +47,7 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction | unde
     if (!file) return undefined;
     let validate = validators.get(key);
     if (!validate) {
-        const crd = yaml.load(readFileSync(path.join(__dirname, "crds", file), "utf8")) as {
+        const crd = yaml.load(readFileSync(path.join(packageRoot(), "components", "crds", file), "utf8")) as {
             spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: unknown } } } }[] };
         };
         const version = crd.spec.versions.find((v) => `${key.split("/")[0]}/${v.name}` === apiVersion);

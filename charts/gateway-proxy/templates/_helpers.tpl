@@ -1,0 +1,129 @@
+{{/*
+Deep merge, as the library's mergeValues: maps merge key by key, lists and scalars replace,
+null removes the key. Takes (list base over); returns JSON.
+*/}}
+{{- define "gk.merge" -}}
+{{- $base := index . 0 | default dict -}}
+{{- $over := index . 1 | default dict -}}
+{{- $out := deepCopy $base -}}
+{{- range $key, $value := $over -}}
+{{- $current := index $out $key -}}
+{{- if kindIs "invalid" $value -}}
+{{- $_ := unset $out $key -}}
+{{- else if and (kindIs "map" $value) (kindIs "map" $current) -}}
+{{- $_ := set $out $key (include "gk.merge" (list $current $value) | fromJson) -}}
+{{- else -}}
+{{- $_ := set $out $key (deepCopy $value) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+Every enabled proxy: gatewayProxies with gloo.gatewayProxies merged over it, then each entry
+merged over the default entry. Returns JSON: name -> {spec, origin: {key: value path}}.
+*/}}
+{{- define "gk.proxies" -}}
+{{- $c := include "gk.constants" . | fromJson -}}
+{{- $entries := dict -}}
+{{- $origins := dict -}}
+{{- range $prefix, $proxies := dict "gatewayProxies" (.Values.gatewayProxies | default dict) "gloo.gatewayProxies" ((.Values.gloo | default dict).gatewayProxies | default dict) -}}
+{{- range $name, $entry := $proxies -}}
+{{- $entry = $entry | default dict -}}
+{{- $_ := set $entries $name (include "gk.merge" (list (index $entries $name | default dict) $entry) | fromJson) -}}
+{{- $origin := index $origins $name | default dict -}}
+{{- range $key, $_ := $entry -}}
+{{- $_ := set $origin $key (printf "%s.%s.%s" $prefix $name $key) -}}
+{{- end -}}
+{{- $_ := set $origins $name $origin -}}
+{{- end -}}
+{{- end -}}
+{{- $defaultName := $c.defaultProxy -}}
+{{- $default := index $entries $defaultName | default dict -}}
+{{- $defaultOrigin := index $origins $defaultName | default dict -}}
+{{- $out := dict -}}
+{{- range $name, $entry := $entries -}}
+{{- $spec := $entry -}}
+{{- $origin := index $origins $name -}}
+{{- if and (ne $name $defaultName) (hasKey $entries $defaultName) -}}
+{{- $spec = include "gk.merge" (list $default $entry) | fromJson -}}
+{{- $origin = merge (deepCopy $origin) $defaultOrigin -}}
+{{- end -}}
+{{- if not $spec.disabled -}}
+{{- $_ := set $out $name (dict "spec" $spec "origin" $origin) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* Helm's kebabcase for the proxy names the schema allows. */}}
+{{- define "gk.name" -}}
+{{- . | kebabcase -}}
+{{- end -}}
+
+{{/* Labels on every object. Takes the release name. */}}
+{{- define "gk.releaseLabels" -}}
+{{- toJson (dict "app" "gloo" "app.kubernetes.io/instance" . "app.kubernetes.io/part-of" "gloo-keepalive") -}}
+{{- end -}}
+
+{{/* Labels of a proxy's objects. Takes (list proxyName releaseName). */}}
+{{- define "gk.proxyLabels" -}}
+{{- $labels := include "gk.releaseLabels" (index . 1) | fromJson -}}
+{{- toJson (merge $labels (dict "gloo" "gateway-proxy" "gateway-proxy-id" (index . 0))) -}}
+{{- end -}}
+
+{{/* The Envoy tcp_keepalive a proxy puts on its static clusters (only the fields that are set). Takes the spec. */}}
+{{- define "gk.staticClusterKeepalive" -}}
+{{- $k := dict -}}
+{{- if hasKey . "tcpKeepaliveTimeSeconds" }}{{ $_ := set $k "timeSeconds" .tcpKeepaliveTimeSeconds }}{{ end -}}
+{{- if hasKey . "tcpKeepaliveIntervalSeconds" }}{{ $_ := set $k "intervalSeconds" .tcpKeepaliveIntervalSeconds }}{{ end -}}
+{{- if hasKey . "tcpKeepaliveProbes" }}{{ $_ := set $k "probes" .tcpKeepaliveProbes }}{{ end -}}
+{{- toJson $k -}}
+{{- end -}}
+
+{{/* TcpKeepalive -> Envoy tcp_keepalive. Takes (list constants keepalive). */}}
+{{- define "gk.envoyKeepalive" -}}
+{{- $c := index . 0 -}}
+{{- $k := index . 1 -}}
+{{- $out := dict -}}
+{{- range $field, $info := $c.keepaliveFields -}}
+{{- if hasKey $k $field }}{{ $_ := set $out $info.envoy (index $k $field) }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* TcpKeepalive -> pod sysctls (values as strings). Takes (list constants keepalive). */}}
+{{- define "gk.sysctls" -}}
+{{- $c := index . 0 -}}
+{{- $k := index . 1 -}}
+{{- $out := list -}}
+{{- range $field := list "timeSeconds" "intervalSeconds" "probes" -}}
+{{- if hasKey $k $field }}{{ $out = append $out (dict "name" (index $c.keepaliveFields $field).sysctl "value" (printf "%d" (int (index $k $field)))) }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* TcpKeepalive -> listener socket options. Takes (list constants keepalive platform). */}}
+{{- define "gk.socketOptions" -}}
+{{- $c := index . 0 -}}
+{{- $k := index . 1 -}}
+{{- $n := index $c.socketOptions (index . 2) -}}
+{{- $out := list (dict "description" "enable keepalive" "level" $n.SOL_SOCKET "name" $n.SO_KEEPALIVE "intValue" 1 "state" "STATE_PREBIND") -}}
+{{- $descriptions := dict "timeSeconds" "idle time before first keepalive probe is sent" "intervalSeconds" "keepalive interval" "probes" "keepalive probes count" -}}
+{{- range $field := list "timeSeconds" "intervalSeconds" "probes" -}}
+{{- if hasKey $k $field -}}
+{{- $out = append $out (dict "description" (index $descriptions $field) "level" $n.IPPROTO_TCP "name" (index $n (index $c.keepaliveFields $field).socketOption) "intValue" (index $k $field) "state" "STATE_PREBIND") -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* Worst-case detection seconds: time + interval x probes, OS defaults for unset fields. Takes (list keepalive osDefaults). */}}
+{{- define "gk.detectionSeconds" -}}
+{{- $k := index . 0 -}}
+{{- $os := index . 1 -}}
+{{- $time := int (hasKey $k "timeSeconds" | ternary $k.timeSeconds $os.timeSeconds) -}}
+{{- $interval := int (hasKey $k "intervalSeconds" | ternary $k.intervalSeconds $os.intervalSeconds) -}}
+{{- $probes := int (hasKey $k "probes" | ternary $k.probes $os.probes) -}}
+{{- add $time (mul $interval $probes) -}}
+{{- end -}}
