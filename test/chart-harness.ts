@@ -1,0 +1,84 @@
+/** Render values with the real chart (helm template) and with the library, and compare the objects. */
+import { mkdtempSync, writeFileSync } from "fs";
+import * as yaml from "js-yaml";
+import { tmpdir } from "os";
+import * as path from "path";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import type { KubernetesObject } from "../components/manifests";
+import { renderValues } from "../components/render";
+import { packageRoot } from "../components/package-root";
+import { runHelm, type HelmBinary } from "../scripts/helm";
+
+export const CHART = path.join(packageRoot(), "charts", "gateway-proxy");
+const scratch = mkdtempSync(path.join(tmpdir(), "gk-chart-"));
+let counter = 0;
+
+export function writeValues(values: unknown): string {
+    const file = path.join(scratch, `values-${process.pid}-${counter++}.yaml`);
+    writeFileSync(file, yaml.dump(values, { noRefs: true, lineWidth: -1 }));
+    return file;
+}
+
+export interface HelmRun { status: number; stdout: string; stderr: string; objects: KubernetesObject[] }
+
+export function helmTemplate(bin: HelmBinary, values: unknown, opts: { release?: string; namespace?: string; chart?: string } = {}): HelmRun {
+    const files = (Array.isArray(values) ? values : [values]).map(writeValues);
+    const args = ["template", opts.release ?? "gateway-proxy", opts.chart ?? CHART, "-n", opts.namespace ?? "gloo-system", ...files.flatMap((f) => ["-f", f])];
+    const run = runHelm(bin, args);
+    const objects = run.status === 0 ? (yaml.loadAll(run.stdout) as (KubernetesObject | null)[]).filter((o): o is KubernetesObject => o !== null) : [];
+    return { ...run, objects };
+}
+
+export const objectKey = (o: KubernetesObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+
+/** Every difference between two object sets, as `<kind/ns/name>.<field path>: a != b`. */
+export function objectDiffs(expected: readonly KubernetesObject[], actual: readonly KubernetesObject[]): string[] {
+    const a = new Map(expected.map((o) => [objectKey(o), o]));
+    const b = new Map(actual.map((o) => [objectKey(o), o]));
+    const diffs: string[] = [];
+    if (a.size !== expected.length) diffs.push(`library renders duplicate objects`);
+    if (b.size !== actual.length) diffs.push(`chart renders duplicate objects`);
+    const walk = (x: unknown, y: unknown, p: string) => {
+        if (x && y && typeof x === "object" && typeof y === "object" && Array.isArray(x) === Array.isArray(y)) {
+            const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+            for (const k of keys) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${p}.${k}`);
+        } else if (JSON.stringify(x) !== JSON.stringify(y)) {
+            diffs.push(`${p}: library ${JSON.stringify(x)?.slice(0, 200)} != chart ${JSON.stringify(y)?.slice(0, 200)}`);
+        }
+    };
+    for (const key of new Set([...a.keys(), ...b.keys()])) {
+        if (!a.has(key)) diffs.push(`${key}: only the chart renders it`);
+        else if (!b.has(key)) diffs.push(`${key}: only the library renders it`);
+        else walk(a.get(key), b.get(key), key);
+    }
+    return diffs;
+}
+
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+    ConfigMap: ConfigMap as never, Service: Service as never, ServiceAccount: ServiceAccount as never,
+    Deployment: Deployment as never, DaemonSet: DaemonSet as never,
+};
+
+/** Validate core Kubernetes objects against the Kubernetes OpenAPI schemas; returns the problems. */
+export function kubernetesSchemaProblems(objects: readonly KubernetesObject[]): string[] {
+    const problems: string[] = [];
+    for (const o of objects) {
+        const Model = MODELS[o.kind];
+        if (!Model) continue;
+        try {
+            new Model(o as never).validate();
+        } catch (e) {
+            problems.push(`${objectKey(o)}: ${(e as Error).message.slice(0, 400)}`);
+        }
+    }
+    return problems;
+}
+
+/** The library's objects for the same input as helmTemplate. */
+export function libraryObjects(values: unknown, opts: { release?: string; namespace?: string } = {}): KubernetesObject[] {
+    return renderValues(Array.isArray(values) ? values : [values], { releaseName: opts.release, namespace: opts.namespace }).objects;
+}

@@ -1,0 +1,133 @@
+/**
+ * The chart on real Helm 3 and Helm 4: lint, template, schema rejections (the same invalid
+ * corpus the library refuses), injection, and what a keepalive change touches.
+ */
+import { expect } from "chai";
+import { readdirSync, readFileSync } from "fs";
+import * as path from "path";
+import type { KubernetesObject } from "../components/manifests";
+import { readStackConfig, parseYamlFile } from "../components/stack-config";
+import { helmBinaries, runHelm } from "../scripts/helm";
+import { CHART, helmTemplate, libraryObjects, objectDiffs, writeValues } from "./chart-harness";
+
+const invalidDir = path.join(__dirname, "fixtures", "invalid");
+const corpus = readdirSync(invalidDir).filter((f) => f.endsWith(".yaml")).sort().map((f) => {
+    const text = readFileSync(path.join(invalidDir, f), "utf8");
+    const first = /^# expect: (.*)$/m.exec(text)?.[1] ?? "";
+    return { file: f, libraryOnly: /^# library-only:/m.test(text), path: valuePathOf(first) };
+});
+
+/** The value path at the start of an error line (up to the first ": " outside quotes). */
+function valuePathOf(line: string): string {
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+        if (line[i] === "\\") i++;
+        else if (line[i] === '"') quoted = !quoted;
+        else if (!quoted && line.startsWith(": ", i)) return line.slice(0, i);
+    }
+    return line;
+}
+
+/** The last key of a value path, as Helm prints it (`a.b[2].c` → `c`, `a["x\ny"]` → `x\ny`). */
+function leafKey(valuePath: string): string {
+    const quoted = /\["((?:[^"\\]|\\.)*)"\]$/.exec(valuePath);
+    if (quoted) return quoted[1];
+    return valuePath.replace(/\[\d+\]$/, "").split(".").pop() as string;
+}
+
+const deployment = (objects: KubernetesObject[]) => objects.find((o) => o.kind === "Deployment") as KubernetesObject & { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+
+for (const bin of helmBinaries()) {
+    describe(`chart on Helm ${bin.version}`, function () {
+        this.timeout(120_000);
+
+        for (const stack of ["dev", "prod"]) {
+            it(`passes helm lint --strict with the ${stack} values`, () => {
+                const run = runHelm(bin, ["lint", "--strict", CHART, "-f", writeValues(readStackConfig(stack).values)]);
+                expect(run.status, run.stdout + run.stderr).to.equal(0);
+                expect(run.stdout).to.include("0 chart(s) failed");
+            });
+
+            it(`renders the ${stack} values with helm template`, () => {
+                const run = helmTemplate(bin, readStackConfig(stack).values);
+                expect(run.status, run.stderr).to.equal(0);
+                expect(run.objects.map((o) => o.kind)).to.include.members(["ConfigMap", "Deployment", "Service", "ServiceAccount", "Gateway", "Upstream"]);
+            });
+        }
+
+        // Helm 3's install --dry-run still needs a cluster; NOTES.txt renders client-side only on Helm 4.
+        if (bin.major === 4) it("prints each proxy's effective keepalive and worst-case detection in NOTES.txt", () => {
+            const run = runHelm(bin, ["install", "--dry-run=client", "gateway-proxy", CHART, "-n", "gloo-system", "-f", writeValues(readStackConfig("prod").values)]);
+            expect(run.status, run.stderr).to.equal(0);
+            expect(run.stdout).to.include("static clusters (xDS, REST xDS, wasm cache, yours): time 120, interval 20, probes 3; worst-case detection 180s");
+            expect(run.stdout).to.include("downstream: time 300, interval 15, probes 3; worst-case detection 345s");
+        });
+
+        describe("refuses what the library refuses on its own", () => {
+            for (const c of corpus.filter((x) => !x.libraryOnly)) {
+                it(`${c.file}: fails naming ${leafKey(c.path)}`, () => {
+                    const run = helmTemplate(bin, parseYamlFile(path.join(invalidDir, c.file)));
+                    expect(run.status, `helm accepted ${c.file}`).to.not.equal(0);
+                    const leaf = leafKey(c.path);
+                    const spellings = [leaf, JSON.parse(`"${leaf}"`) as string]; // Helm 3 prints a newline in a key as is, Helm 4 escapes it
+                    expect(spellings.some((s) => run.stderr.includes(s)), run.stderr).to.equal(true);
+                });
+            }
+            it("covers most of the corpus (library-only cases need Envoy's protos or the Gloo CRDs)", () => {
+                expect(corpus.filter((x) => !x.libraryOnly).length).to.be.at.least(45);
+            });
+        });
+
+        describe("injection", () => {
+            const hostile = ["a\nkind: Secret", "x: y", "{{ .Release.Name }}", "\"quoted\" 'single'", "- item", "# comment", "&anchor *alias", "\\u0000"];
+
+            it("keeps hostile strings literal in annotations, args and static cluster names", () => {
+                const values = {
+                    gatewayProxies: {
+                        gatewayProxy: {
+                            service: { extraAnnotations: Object.fromEntries(hostile.map((h, i) => [`example.com/k${i}`, h])) },
+                            extraEnvoyArgs: hostile,
+                            envoyStaticClusters: hostile.map((h) => ({ name: h, connect_timeout: "1s", type: "STATIC", load_assignment: { cluster_name: h, endpoints: [] } })),
+                        },
+                    },
+                };
+                const chart = helmTemplate(bin, values);
+                expect(chart.status, chart.stderr).to.equal(0);
+                expect(objectDiffs(libraryObjects(values), chart.objects)).to.deep.equal([]);
+                const service = chart.objects.find((o) => o.kind === "Service") as KubernetesObject;
+                expect(Object.values(service.metadata.annotations ?? {})).to.deep.equal(hostile);
+                expect(chart.objects.map((o) => o.kind).filter((k) => k === "Secret")).to.deep.equal([]);
+            });
+
+            it("refuses hostile proxy names, addresses and upstream names (library and chart alike)", () => {
+                for (const values of [
+                    { gatewayProxies: { "edge\nkind: Secret": {} } },
+                    { gatewayProxies: { "edge: x": {} } },
+                    { gatewayProxies: { "edge{{ .Values }}": {} } },
+                    { gatewayProxies: { gatewayProxy: { xdsServiceAddress: "gloo\"\n  evil: true" } } },
+                    { upstreams: [{ name: "a\"b", host: "h", port: 1, tcpKeepalive: {} }] },
+                ]) {
+                    expect(helmTemplate(bin, values).status, JSON.stringify(values)).to.not.equal(0);
+                    expect(() => libraryObjects(values), JSON.stringify(values)).to.throw();
+                }
+            });
+        });
+
+        it("changes only the ConfigMap data and the checksum annotation when tcpKeepaliveTimeSeconds changes", () => {
+            const base = readStackConfig("dev").values as { gatewayProxies: { gatewayProxy: Record<string, unknown> } };
+            const changed = structuredClone(base);
+            changed.gatewayProxies.gatewayProxy.tcpKeepaliveTimeSeconds = 90;
+            const before = helmTemplate(bin, base);
+            const after = helmTemplate(bin, changed);
+            expect(before.status).to.equal(0);
+            expect(after.status).to.equal(0);
+            const diffs = objectDiffs(before.objects, after.objects).map((d) => d.split(":")[0]);
+            expect(diffs.sort()).to.deep.equal([
+                "ConfigMap/gloo-system/gateway-proxy-envoy-config.data.envoy.yaml",
+                "Deployment/gloo-system/gateway-proxy.spec.template.metadata.annotations.checksum/gateway-proxy-envoy-config",
+            ]);
+            expect(deployment(after.objects).spec.template.metadata.annotations["checksum/gateway-proxy-envoy-config"])
+                .to.not.equal(deployment(before.objects).spec.template.metadata.annotations["checksum/gateway-proxy-envoy-config"]);
+        });
+    });
+}
