@@ -111,8 +111,15 @@ function main(): void {
   for (const d of includeDirs) {
     if (!fs.existsSync(d)) fail(`proto include directory missing: ${d} (is @grpc/grpc-js-xds installed?)`);
   }
-  const buf = path.join(root, "node_modules", ".bin", process.platform === "win32" ? "buf.cmd" : "buf");
-  if (!fs.existsSync(buf)) fail(`buf CLI not found at ${buf} (is @bufbuild/buf installed?)`);
+  // The platform package of the buf CLI: the registry these machines reach serves only the Linux
+  // ones, so the package depends on @bufbuild/buf-linux-x64 directly rather than @bufbuild/buf.
+  const platformPackage = `@bufbuild/buf-${process.platform === "win32" ? "win32" : process.platform}-${process.arch === "arm64" && process.platform === "linux" ? "aarch64" : process.arch}`;
+  let buf: string;
+  try {
+    buf = require.resolve(`${platformPackage}/bin/buf${process.platform === "win32" ? ".exe" : ""}`, { paths: [root] });
+  } catch {
+    fail(`buf CLI not found: install ${platformPackage} (npm install --no-save ${platformPackage}) to regenerate the descriptors`);
+  }
 
   // Map every vendored proto (by import path) to its file.
   const located = new Map<string, string>();
@@ -200,7 +207,7 @@ function main(): void {
     }
     if (!registry.getExtension("validate.rules")) fail("built descriptor set lacks the validate.rules extension");
 
-    const destDir = path.join(root, "components", "generated");
+    const destDir = process.env.ENVOY_DESCRIPTORS_OUT_DIR ?? path.join(root, "components", "generated");
     fs.mkdirSync(destDir, { recursive: true });
     const dest = path.join(destDir, "envoy-api.binpb");
     const staging = `${dest}.${process.pid}.tmp`;
@@ -222,4 +229,4 @@ function main(): void {
   }
 }
 
-main();
+if (require.main === module) main();
