@@ -15,12 +15,15 @@ function sortKeys(value: unknown): unknown {
     return value;
 }
 
-/** Go sorts map keys bytewise (UTF-8); for UTF-16 strings this is code-point order. */
+/**
+ * Go sorts map keys bytewise (UTF-8), which is code-point order. JavaScript's default sort
+ * compares UTF-16 code units: the same order unless a key holds a surrogate pair.
+ */
 function compareGo(a: string, b: string): number {
-    const x = Buffer.from(a, "utf8");
-    const y = Buffer.from(b, "utf8");
-    return Buffer.compare(x, y);
+    if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+    return a < b ? -1 : a > b ? 1 : 0;
 }
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 const GO_ESCAPES: Record<string, string> = {
     "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029", "\\b": "\\u0008", "\\f": "\\u000c",

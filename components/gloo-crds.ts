@@ -41,19 +41,21 @@ function toJsonSchema(node: unknown): unknown {
 const validators = new Map<string, ValidateFunction>();
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 
-function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
+function validatorFor(apiVersion: string, kind: string, onlyField?: string): ValidateFunction | undefined {
     const key = `${apiVersion}/${kind}`;
     const file = CRD_FILES[key];
     if (!file) return undefined;
-    let validate = validators.get(key);
+    let validate = validators.get(`${key}#${onlyField ?? ""}`);
     if (!validate) {
         const crd = yaml.load(readFileSync(path.join(packageRoot(), "components", "crds", file), "utf8")) as {
             spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: unknown } } } }[] };
         };
         const version = crd.spec.versions.find((v) => `${key.split("/")[0]}/${v.name}` === apiVersion);
         if (!version) throw new Error(`${file} has no version for ${apiVersion}`);
-        validate = ajv.compile({ type: "object", properties: { spec: toJsonSchema(version.schema.openAPIV3Schema.properties.spec) } });
-        validators.set(key, validate);
+        const spec = version.schema.openAPIV3Schema.properties.spec as { properties: Record<string, unknown> };
+        const checked = onlyField ? { type: "object", properties: { [onlyField]: spec.properties[onlyField] } } : spec;
+        validate = ajv.compile({ type: "object", properties: { spec: toJsonSchema(checked) } });
+        validators.set(`${key}#${onlyField ?? ""}`, validate);
     }
     return validate;
 }
@@ -71,11 +73,14 @@ function issueFromAjv(error: ErrorObject, segmentsOf: (pointer: string) => (stri
 /**
  * Check one object's `spec` against its Gloo CRD. Issue paths are relative to `spec`
  * (e.g. `options.socketOptions[0].level`) so callers can map them back to the value they came from.
- * Objects of kinds without a CRD here are not checked.
+ * Objects of kinds without a CRD here are not checked. With `onlyField`, only that field of the
+ * spec is checked (e.g. a Gateway's `options`, the one part of it that comes from raw values):
+ * the whole Gateway schema is large and slow to compile.
  */
-export function checkGlooObject(object: { apiVersion: string; kind: string; spec?: unknown }): ValueIssue[] {
-    const validate = validatorFor(object.apiVersion, object.kind);
-    if (!validate || validate({ spec: object.spec })) return [];
-    const segmentsOf = (pointer: string) => pointerSegments(pointer, { spec: object.spec }).slice(1); // drop "spec"
+export function checkGlooObject(object: { apiVersion: string; kind: string; spec?: unknown }, onlyField?: string): ValueIssue[] {
+    const validate = validatorFor(object.apiVersion, object.kind, onlyField);
+    const spec = onlyField ? { [onlyField]: (object.spec as Record<string, unknown> | undefined)?.[onlyField] } : object.spec;
+    if (!validate || validate({ spec })) return [];
+    const segmentsOf = (pointer: string) => pointerSegments(pointer, { spec }).slice(1); // drop "spec"
     return (validate.errors ?? []).map((e) => issueFromAjv(e, segmentsOf));
 }

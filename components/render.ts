@@ -7,12 +7,12 @@ import {
     keepaliveUpstream, proxyGateways, proxyService, proxyServiceAccount, proxyWorkload, type KubernetesObject,
 } from "./manifests";
 import {
-    checkStaticClusterNames, renderBootstrap, staticClusterKeepalive, withProxyKeepalive, xdsClusterName, type BootstrapContext,
+    checkStaticClusterNames, renderBootstrap, staticClusterKeepalive, xdsClusterName, type BootstrapContext,
 } from "./bootstrap";
-import { validateEnvoyBootstrap, validateEnvoyMessage } from "./envoy-validation";
+import { validateEnvoyBootstrap } from "./envoy-validation";
 import { checkGlooObject } from "./gloo-crds";
 import {
-    detectionSeconds, effectiveKeepalive, fromEnvoyTcpKeepalive, LINUX_KEEPALIVE_DEFAULTS, toEnvoyTcpKeepalive, toPodSysctls,
+    detectionSeconds, effectiveKeepalive, fromEnvoyTcpKeepalive, LINUX_KEEPALIVE_DEFAULTS, toPodSysctls,
     type EffectiveTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive,
 } from "./keepalive";
 import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "./types";
@@ -113,16 +113,12 @@ function proxyHops(proxy: ResolvedProxy, bootstrap: Record<string, unknown>, ups
     return hops;
 }
 
-/** Check what the values schema cannot: cluster names, static clusters against Envoy, socket-option conflicts. */
+/** Check what the values schema cannot: cluster names and socket-option conflicts (Envoy checks the rendered bootstrap). */
 function checkProxy(proxy: ResolvedProxy, ctx: BootstrapContext): ValueIssue[] {
     const v = proxy.values;
     const clustersPath = proxy.origin("envoyStaticClusters");
     const clusters = v.envoyStaticClusters ?? [];
     const issues = checkStaticClusterNames(clusters, clustersPath, ctx, v.xdsServicePort as number);
-    const keepalive = toEnvoyTcpKeepalive(staticClusterKeepalive(v));
-    clusters.forEach((cluster, i) => {
-        issues.push(...validateEnvoyMessage("envoy.config.cluster.v3.Cluster", withProxyKeepalive(cluster, keepalive), `${clustersPath}[${i}]`));
-    });
     issues.push(...checkSocketOptionConflicts(v, proxy.origin("gatewaySettings")));
     return issues;
 }
@@ -139,11 +135,25 @@ function checkUpstreams(upstreams: readonly UpstreamValues[], namespace: string)
 }
 
 /** Map an issue in a rendered Gloo object's spec back to the value it came from. */
-function crdIssues(object: KubernetesObject, specToValuePath: (specPath: string) => string): ValueIssue[] {
-    return checkGlooObject(object as { apiVersion: string; kind: string; spec?: unknown }).map((issue) => ({
+function crdIssues(object: KubernetesObject, specToValuePath: (specPath: string) => string, onlyField?: string): ValueIssue[] {
+    return checkGlooObject(object as { apiVersion: string; kind: string; spec?: unknown }, onlyField).map((issue) => ({
         path: specToValuePath(issue.path),
         message: issue.message,
     }));
+}
+
+/**
+ * The strict Envoy check of a rendered bootstrap, each issue at the value it came from: the
+ * user's static clusters at `…envoyStaticClusters[i]…`, anything else at the bootstrap.
+ */
+function bootstrapIssues(proxy: ResolvedProxy, bootstrap: Record<string, unknown>): ValueIssue[] {
+    const clusters = (bootstrap.static_resources as { clusters: unknown[] }).clusters;
+    const builtIn = clusters.length - (proxy.values.envoyStaticClusters ?? []).length;
+    return validateEnvoyBootstrap(bootstrap, "").map((issue) => {
+        const m = /^static_resources\.clusters\[(\d+)\](.*)$/.exec(issue.path);
+        if (m && Number(m[1]) >= builtIn) return { path: `${proxy.origin("envoyStaticClusters")}[${Number(m[1]) - builtIn}]${m[2]}`, message: issue.message };
+        return { path: `bootstrap of gatewayProxies.${proxy.name}: ${issue.path}`, message: issue.message };
+    });
 }
 
 /**
@@ -173,15 +183,16 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
 
         const v = proxy.values;
         const bootstrap = renderBootstrap(v, ctx);
-        issues.push(...validateEnvoyBootstrap(bootstrap, `bootstrap of gatewayProxies.${proxy.name}`));
+        const envoyIssues = bootstrapIssues(proxy, bootstrap);
+        issues.push(...envoyIssues);
+        if (envoyIssues.length > 0) continue;
         const text = bootstrapText(bootstrap);
         const checksum = bootstrapChecksum(text);
         const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
         const gateways = proxyGateways(name, v, namespace, releaseName);
-        for (const gateway of gateways) {
-            issues.push(...crdIssues(gateway, (p) => p.startsWith("options")
-                ? `${proxy.origin("gatewaySettings")}.${p}`
-                : `Gateway ${gateway.metadata.name} spec.${p}`));
+        // Only the raw options come from values unchecked; the rest of a Gateway is ours (tested against the whole CRD).
+        if (gateways.length > 0 && v.gatewaySettings?.options !== undefined) {
+            issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
         }
         proxies.push({
             key: proxy.name, name, values: v, bootstrap, bootstrapText: text, checksum, osDefaults,

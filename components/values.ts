@@ -31,16 +31,18 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /**
  * Deep-merge `over` onto `base` as helm merges values and Gloo merges proxies: maps merge
- * key by key, lists and scalars replace, and `null` removes a key. Neither input is changed.
+ * key by key, lists and scalars replace, and `null` removes a key. Neither input is changed;
+ * the result shares unchanged subtrees with the inputs (treat rendered values as read-only).
  * (Unlike sprig's mergeOverwrite, `false`, `0` and `""` do override.)
  */
 export function mergeValues<T>(base: T, over: unknown): T {
-    if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? structuredClone(base) : structuredClone(over)) as T;
-    const out: Record<string, unknown> = structuredClone(base);
+    if (over === undefined) return base;
+    if (!isPlainObject(base) || !isPlainObject(over)) return over as T;
+    const out: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(over)) {
         if (value === null) delete out[key];
         else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = mergeValues(out[key], value);
-        else out[key] = structuredClone(value);
+        else out[key] = value;
     }
     return out as T;
 }

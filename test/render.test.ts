@@ -4,7 +4,8 @@ import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
 import { renderValues, type RenderResult } from "../components/render";
-import { parseYamlFile } from "../components/stack-config";
+import { parseYamlFile, readStackConfig } from "../components/stack-config";
+import { checkGlooObject } from "../components/gloo-crds";
 import type { KubernetesObject } from "../components/manifests";
 import { runCli } from "./cli-harness";
 
@@ -167,5 +168,26 @@ describe("render command", () => {
         const docs = yaml.loadAll(readFileSync(path.join(out, "manifests.yaml"), "utf8")) as KubernetesObject[];
         expect(docs.filter((d) => d.kind === "Upstream").map((d) => d.metadata.name)).to.deep.equal(["petstore"]);
         expect(existsSync(path.join(dir, "out.old"))).to.equal(false);
+    });
+});
+
+describe("render: rendered Gloo objects against the whole Gloo CRDs", () => {
+    it("every Gateway and Upstream of the dev and prod stacks and of raw options passes its CRD, as an API server would check it", () => {
+        const raw = { gatewayProxies: { gatewayProxy: { gatewaySettings: { socketOptionsPlatform: "darwin", tcpKeepalive: { timeSeconds: 1, intervalSeconds: 32767, probes: 127 }, options: { perConnectionBufferLimitBytes: 1024, socketOptions: [{ description: "reuse", level: 1, name: 15, intValue: 1, state: "STATE_PREBIND" }] } } } } };
+        const objects = [readStackConfig("dev").values, readStackConfig("prod").values, raw].flatMap((v) => renderValues([v]).objects)
+            .filter((o) => o.apiVersion.includes("solo.io"));
+        expect(objects.map((o) => o.kind)).to.include.members(["Gateway", "Upstream"]);
+        for (const o of objects) expect(checkGlooObject(o as { apiVersion: string; kind: string; spec: unknown }), `${o.kind}/${o.metadata.name}`).to.deep.equal([]);
+        const broken = { ...ofKind(renderValues([seed("downstream")]), "Gateway")[0] };
+        broken.spec = { ...spec(broken), bindPort: "8080x" };
+        expect(checkGlooObject(broken as { apiVersion: string; kind: string; spec: unknown }).map((i) => i.path)).to.deep.equal(["bindPort"]);
+    });
+});
+
+describe("bootstrap text (Helm's toPrettyJson, byte for byte)", () => {
+    it("sorts keys in UTF-8 byte order and escapes as Go does", async () => {
+        const { goPrettyJson } = await import("../components/canonical-json");
+        expect(goPrettyJson({ b: 1, a: "<&>\u2028\b\f\\b", "\u{1F600}": 1, "\uFFFD": 2, B: [] })).to.equal(
+            '{\n  "B": [],\n  "a": "\\u003c\\u0026\\u003e\\u2028\\u0008\\u000c\\\\b",\n  "b": 1,\n  "\uFFFD": 2,\n  "\u{1F600}": 1\n}');
     });
 });
