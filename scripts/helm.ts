@@ -59,7 +59,7 @@ function cacheDir(): string {
 }
 
 /** Child environment: helm's cache/config/data homes live under .cache/helm-home/, never the user's ~. */
-function helmEnv(): NodeJS.ProcessEnv {
+export function helmEnv(): NodeJS.ProcessEnv {
   const home = path.join(packageRoot(), ".cache", "helm-home");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
