@@ -81,7 +81,10 @@ function render(argv: string[]): number {
     return 0;
 }
 
-const COMMANDS: Record<string, (argv: string[]) => number> = { render };
+const COMMANDS: Record<string, (argv: string[]) => number> = {
+    render,
+    explain: (argv) => (require("./explain") as typeof import("./explain")).explainCommand(argv),
+};
 
 /** Run a command; every input problem is printed as `<value path>: <what is wrong>`, exit status 1. */
 export function main(argv: string[]): number {

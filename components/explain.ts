@@ -1,0 +1,264 @@
+/**
+ * `explain`: per proxy and hop, the keepalive in force, where every number came from, the
+ * worst-case time to find a dead peer and how it compares with the load balancer's idle
+ * timeout; plus an SVG timeline per proxy (./timeline-svg). Run through npm scripts:
+ *   npm run explain -- [--stack <env> | --values <file> ...] [--out <dir>] [--release <name>] [--namespace <ns>]
+ *
+ * Sources of a number:
+ *   value       set in the user's values (stack file or --values files), with its value path;
+ *   default     the chart's default the user did not set (e.g. tcpKeepaliveTimeSeconds 60);
+ *   pod sysctl  unset on the hop, taken from the pod's net.ipv4.tcp_keepalive_* sysctls
+ *               (podTemplate.tcpKeepaliveSysctls);
+ *   OS default  unset on the hop and in the pod: the Linux default (7200 s / 75 s / 9).
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { staticClusterKeepalive } from "./bootstrap";
+import { readRenderInput } from "./cli";
+import { KEEPALIVE_FIELDS, KEEPALIVE_FIELD_NAMES, type TcpKeepaliveField } from "./keepalive";
+import { renderValues, type KeepaliveHop, type ProxyRender, type RenderResult } from "./render";
+import { timelineSvg } from "./timeline-svg";
+import type { GatewayProxyValues, GlooKeepaliveValues } from "./types";
+import { mergeValues, resolveProxies, type ResolvedProxy } from "./values";
+
+/** Where an effective keepalive number came from. */
+export type FieldSource = "value" | "default" | "pod sysctl" | "OS default";
+
+export interface FieldExplanation {
+    field: TcpKeepaliveField;
+    /** The number in force (seconds, or a probe count). */
+    value: number;
+    source: FieldSource;
+    /** The value path it comes from (a sysctl name for "pod sysctl", the kernel default's sysctl for "OS default"). */
+    path: string;
+    /** For "value": the input file (stack file or --values file) that set it, when known. */
+    file?: string;
+}
+
+export interface HopExplanation {
+    hop: KeepaliveHop;
+    /** Every field, when the hop has keepalive at all. */
+    fields?: Record<TcpKeepaliveField, FieldExplanation>;
+    /** Seconds after the last packet at which each probe is sent. */
+    probeTimes: number[];
+    /** Worst-case seconds to find a dead peer (time + interval × probes); undefined: never. */
+    detectionSeconds?: number;
+    /** The first probe comes at or after the load balancer's idle timeout (or there is no keepalive at all, behind one). */
+    exceedsLoadBalancer: boolean;
+}
+
+export interface ProxyExplanation {
+    proxy: ProxyRender;
+    loadBalancerIdleTimeoutSeconds?: number;
+    /** Where the idle timeout came from. */
+    loadBalancerSource?: { source: "value" | "default"; path: string; file?: string };
+    hops: HopExplanation[];
+}
+
+/** Which proxy-level value feeds a static cluster's keepalive field. */
+const PROXY_KEY: Record<TcpKeepaliveField, keyof GatewayProxyValues> = {
+    timeSeconds: "tcpKeepaliveTimeSeconds",
+    intervalSeconds: "tcpKeepaliveIntervalSeconds",
+    probes: "tcpKeepaliveProbes",
+};
+
+type Getter = (values: GlooKeepaliveValues) => unknown;
+
+/** The user's own values (no chart defaults) after the first n layers. */
+function userValues(layers: readonly unknown[], n: number): GlooKeepaliveValues {
+    return layers.slice(0, n).reduce<GlooKeepaliveValues>((acc, layer) => mergeValues(acc, layer ?? {}), {});
+}
+
+function proxyGetter(key: string, pick: (proxy: GatewayProxyValues) => unknown): Getter {
+    return (values) => {
+        const proxy = resolveProxies(values).find((p) => p.name === key);
+        return proxy ? pick(proxy.values) : undefined;
+    };
+}
+
+/**
+ * Who set a value: "value" when the user's layers set it (with the last file that changed it),
+ * "default" when only the chart's defaults did.
+ */
+function provenance(layers: readonly unknown[], files: readonly (string | undefined)[], get: Getter): { source: "value" | "default"; file?: string } {
+    const final = get(userValues(layers, layers.length));
+    if (final === undefined) return { source: "default" };
+    let file: string | undefined;
+    for (let i = layers.length; i >= 1; i--) {
+        const before = get(userValues(layers, i - 1));
+        if (JSON.stringify(before) !== JSON.stringify(get(userValues(layers, i)))) {
+            file = files[i - 1];
+            break;
+        }
+    }
+    return { source: "value", ...(file ? { file } : {}) };
+}
+
+function hopFields(
+    proxy: ProxyRender, resolved: ResolvedProxy, hop: KeepaliveHop, layers: readonly unknown[], files: readonly (string | undefined)[], result: RenderResult,
+): Record<TcpKeepaliveField, FieldExplanation> | undefined {
+    if (!hop.effective) return undefined;
+    const v = proxy.values;
+    const podSysctls = v.podTemplate?.tcpKeepaliveSysctls ? staticClusterKeepalive(v) : {};
+    const out = {} as Record<TcpKeepaliveField, FieldExplanation>;
+    for (const field of KEEPALIVE_FIELD_NAMES) {
+        const value = hop.effective[field];
+        const envoy = KEEPALIVE_FIELDS[field].envoy;
+        if (hop.keepalive?.[field] === undefined) {
+            out[field] = podSysctls[field] !== undefined
+                ? { field, value, source: "pod sysctl", path: `${KEEPALIVE_FIELDS[field].sysctl} (${resolved.origin("podTemplate")}.tcpKeepaliveSysctls, from ${resolved.origin(PROXY_KEY[field])})` }
+                : { field, value, source: "OS default", path: `${KEEPALIVE_FIELDS[field].sysctl} (Linux default)` };
+            continue;
+        }
+        let valuePath: string;
+        let get: Getter;
+        switch (hop.kind) {
+            case "downstream":
+                valuePath = `${resolved.origin("gatewaySettings")}.tcpKeepalive.${field}`;
+                get = proxyGetter(proxy.key, (p) => p.gatewaySettings?.tcpKeepalive?.[field]);
+                break;
+            case "upstream": {
+                const index = Number(/^upstreams\[(\d+)\]/.exec(hop.source)?.[1] ?? (result.values.upstreams ?? []).findIndex((u) => u.name === hop.name));
+                valuePath = `upstreams[${index}].tcpKeepalive.${field}`;
+                get = (values) => values.upstreams?.[index]?.tcpKeepalive?.[field];
+                break;
+            }
+            default: {
+                const clusters = v.envoyStaticClusters ?? [];
+                const index = clusters.findIndex((c) => c.name === hop.name);
+                const own = (c: GatewayProxyValues["envoyStaticClusters"]) => {
+                    const options = c?.find((x) => x.name === hop.name)?.upstream_connection_options as { tcp_keepalive?: Record<string, unknown> } | undefined;
+                    return options?.tcp_keepalive?.[envoy];
+                };
+                if (hop.kind === "static-cluster" && own(clusters) !== undefined) {
+                    valuePath = `${resolved.origin("envoyStaticClusters")}[${index}].upstream_connection_options.tcp_keepalive.${envoy}`;
+                    get = proxyGetter(proxy.key, (p) => own(p.envoyStaticClusters));
+                } else {
+                    valuePath = resolved.origin(PROXY_KEY[field]);
+                    get = proxyGetter(proxy.key, (p) => p[PROXY_KEY[field]]);
+                }
+            }
+        }
+        const from = provenance(layers, files, get);
+        out[field] = { field, value, source: from.source, path: valuePath, ...(from.file ? { file: from.file } : {}) };
+    }
+    return out;
+}
+
+/**
+ * Explain a render: for every proxy and hop, each effective number with its source.
+ * `layers` are the user's values layers given to renderValues (without the chart defaults);
+ * `files` names them (same order) for the "value" sources.
+ */
+export function explainRender(result: RenderResult, layers: readonly unknown[], files: readonly (string | undefined)[] = []): ProxyExplanation[] {
+    const resolved = resolveProxies(result.values);
+    return result.proxies.map((proxy) => {
+        const r = resolved.find((p) => p.name === proxy.key) as ResolvedProxy;
+        const lb = proxy.values.loadBalancerIdleTimeoutSeconds;
+        const hops = proxy.hops.map((hop): HopExplanation => {
+            const fields = hopFields(proxy, r, hop, layers, files, result);
+            const e = hop.effective;
+            const probeTimes = e ? Array.from({ length: e.probes }, (_, k) => e.timeSeconds + k * e.intervalSeconds) : [];
+            const exceedsLoadBalancer = lb !== undefined && (e === undefined || e.timeSeconds >= lb);
+            return { hop, fields, probeTimes, detectionSeconds: hop.detectionSeconds, exceedsLoadBalancer };
+        });
+        const loadBalancerSource = lb === undefined ? undefined : {
+            path: r.origin("loadBalancerIdleTimeoutSeconds"),
+            ...provenance(layers, files, proxyGetter(proxy.key, (p) => p.loadBalancerIdleTimeoutSeconds)),
+        };
+        return { proxy, loadBalancerIdleTimeoutSeconds: lb, ...(loadBalancerSource ? { loadBalancerSource } : {}), hops };
+    });
+}
+
+const FIELD_LABEL: Record<TcpKeepaliveField, string> = { timeSeconds: "time", intervalSeconds: "interval", probes: "probes" };
+
+function describeSource(f: FieldExplanation): string {
+    switch (f.source) {
+        case "value": return `${f.path}${f.file ? ` (${f.file})` : ""}`;
+        case "default": return `${f.path} (chart default)`;
+        default: return f.path;
+    }
+}
+
+function pad(rows: string[][]): string[] {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    return rows.map((r) => r.map((cell, c) => (c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ").trimEnd());
+}
+
+/** The explanation as plain text, one block per proxy and hop. */
+export function explainText(explanations: readonly ProxyExplanation[]): string {
+    const blocks: string[] = [];
+    for (const p of explanations) {
+        const lb = p.loadBalancerIdleTimeoutSeconds;
+        const lines = [`gatewayProxies.${p.proxy.key} (${p.proxy.name})`];
+        lines.push(lb === undefined
+            ? "  load balancer idle timeout: not set (loadBalancerIdleTimeoutSeconds)"
+            : `  load balancer idle timeout: ${lb} s (${p.loadBalancerSource?.source}: ${p.loadBalancerSource?.path}${p.loadBalancerSource?.file ? `, ${p.loadBalancerSource.file}` : ""})`);
+        const os = p.proxy.osDefaults;
+        lines.push(`  OS defaults in the pod: time ${os.timeSeconds} s, interval ${os.intervalSeconds} s, probes ${os.probes}`
+            + (p.proxy.values.podTemplate?.tcpKeepaliveSysctls ? " (pod sysctls, podTemplate.tcpKeepaliveSysctls)" : " (Linux defaults)"));
+        for (const h of p.hops) {
+            lines.push("", `  ${h.hop.kind} ${h.hop.name}`);
+            if (!h.fields || h.detectionSeconds === undefined) {
+                lines.push(`    no keepalive (${h.hop.source} is unset): a dead peer is never detected`);
+                if (lb !== undefined) lines.push(`    WARNING: the load balancer drops the idle connection after ${lb} s without either side knowing`);
+                continue;
+            }
+            const rows = KEEPALIVE_FIELD_NAMES.map((f) => {
+                const x = h.fields?.[f] as FieldExplanation;
+                return [`    ${FIELD_LABEL[f]}`, f === "probes" ? `${x.value}  ` : `${x.value} s`, x.source, describeSource(x)];
+            });
+            lines.push(...pad(rows));
+            const e = h.hop.effective as NonNullable<KeepaliveHop["effective"]>;
+            lines.push(`    worst-case detection: ${h.detectionSeconds} s (${e.timeSeconds} + ${e.intervalSeconds} × ${e.probes}); probes at ${h.probeTimes.map((t) => `${t}`).join(", ")} s, dropped at ${h.detectionSeconds} s`);
+            if (lb !== undefined) {
+                lines.push(h.exceedsLoadBalancer
+                    ? `    WARNING: idle ${e.timeSeconds} s is not below the load balancer idle timeout ${lb} s: the balancer drops the connection silently before the first probe`
+                    : `    survives the load balancer: first probe at ${e.timeSeconds} s, before its ${lb} s idle timeout`);
+            }
+            if (h.hop.kind === "xds" && p.proxy.values.xdsHttp2Keepalive) {
+                const ping = p.proxy.values.xdsHttp2Keepalive;
+                lines.push(`    also HTTP/2 PING every ${ping.intervalSeconds} s, ${ping.timeoutSeconds} s timeout (xdsHttp2Keepalive): catches a stale gRPC stream TCP probes cannot`);
+            }
+        }
+        blocks.push(lines.join("\n"));
+    }
+    return blocks.join("\n\n");
+}
+
+/** Write a file atomically: a temporary name in the same directory, then rename. */
+function writeAtomically(file: string, text: string): void {
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    try {
+        writeFileSync(tmp, text);
+        renameSync(tmp, file);
+    } catch (e) {
+        rmSync(tmp, { force: true });
+        throw e;
+    }
+}
+
+const EXPLAIN_OPTIONS = {
+    values: { type: "string", multiple: true },
+    stack: { type: "string" },
+    out: { type: "string" },
+    release: { type: "string" },
+    namespace: { type: "string" },
+} as const;
+
+/** The `explain` command: the text on stdout, `<out>/explain/<proxy>.svg` per proxy. */
+export function explainCommand(argv: string[]): number {
+    const { values: args } = parseArgs({ args: argv, options: EXPLAIN_OPTIONS, strict: true, allowPositionals: false });
+    const input = readRenderInput(args);
+    const out = args.out ?? path.join("out", input.stack ?? "render");
+    const result = renderValues(input.layers, { releaseName: input.releaseName, namespace: input.namespace });
+    const files = [...(input.stack !== undefined ? [`Pulumi.${input.stack}.yaml`] : []), ...(args.values ?? [])];
+    const explanations = explainRender(result, input.layers, files);
+    const svgs = explanations.map((p) => [path.join(out, "explain", `${p.proxy.name}.svg`), timelineSvg(p)] as const);
+    console.log(explainText(explanations));
+    mkdirSync(path.join(out, "explain"), { recursive: true });
+    for (const [file, svg] of svgs) writeAtomically(file, svg);
+    console.log(`\nwrote ${svgs.map(([file]) => file).join(", ")}`);
+    return 0;
+}
