@@ -1,0 +1,359 @@
+/**
+ * `GatewayProxy`: one Gloo gateway proxy (one `gatewayProxies.<name>` entry) with TCP keepalive on
+ * every hop, deployed as the typed Kubernetes objects the library renders, or with the bundled
+ * Helm chart from the same values.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { existsSync } from "fs";
+import * as path from "path";
+import {
+    checkArgs, checkInputPaths, ComponentArgsError, inputPaths, mapValuePath, objectIdentities, objectResourceName, withoutUndefined, withPlaceholders,
+    type DeployWith, type PathMapping, type TcpKeepaliveInputs,
+} from "./component-args";
+import type { EffectiveTcpKeepalive } from "./keepalive";
+import type { KubernetesObject } from "./manifests";
+import { packageRoot } from "./package-root";
+import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type HopKind, type ProxyRender } from "./render";
+import type {
+    GatewayProxyValues, GatewaySettings, GlooKeepaliveValues, PodTemplate, ProxyKind, ProxyService, UpstreamValues,
+} from "./types";
+import { formatPath } from "./values";
+import { DEFAULT_PROXY } from "./values-schema";
+
+/** `gatewaySettings` whose typed downstream keepalive may come from other resources. */
+export interface GatewaySettingsInputs extends Omit<GatewaySettings, "tcpKeepalive"> {
+    /** Typed downstream keepalive (client or load balancer to proxy), rendered as the Gateways' four listener socket options. */
+    tcpKeepalive?: TcpKeepaliveInputs;
+}
+
+/** HTTP/2 PING keepalive on the xDS connection, its numbers possibly from other resources. */
+export interface Http2KeepaliveInputs {
+    /** Seconds between PING frames. 1..86400. */
+    intervalSeconds: pulumi.Input<number>;
+    /** Seconds to wait for a PING acknowledgement. 1..86400. */
+    timeoutSeconds: pulumi.Input<number>;
+}
+
+/** A Gloo Upstream (the library's `UpstreamValues`) whose address and keepalive may come from other resources. */
+export interface UpstreamInputs extends Omit<UpstreamValues, "host" | "port" | "tcpKeepalive"> {
+    /** Host name or IP address of the service (e.g. another stack's Service DNS name). */
+    host: pulumi.Input<string>;
+    /** Port of the service. 1..65535. */
+    port: pulumi.Input<number>;
+    /** Keepalive on connections from the proxy to this upstream. */
+    tcpKeepalive: TcpKeepaliveInputs;
+}
+
+type InputKeys =
+    | "tcpKeepaliveTimeSeconds" | "tcpKeepaliveIntervalSeconds" | "tcpKeepaliveProbes" | "loadBalancerIdleTimeoutSeconds"
+    | "xdsServiceAddress" | "xdsHttp2Keepalive" | "gatewaySettings" | "podTemplate" | "kind" | "service";
+
+/**
+ * One `gatewayProxies.<name>` entry (the library's `GatewayProxyValues`), with `pulumi.Input` where a
+ * value may come from another resource: the keepalive numbers, the load balancer's idle timeout and
+ * the xDS address. Everything that decides which objects exist and their names stays plain.
+ */
+export interface GatewayProxyEntryInputs extends Omit<GatewayProxyValues, InputKeys> {
+    /** Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache, yours). 1..32767; default 60. */
+    tcpKeepaliveTimeSeconds?: pulumi.Input<number>;
+    /** Seconds between keepalive probes on every static cluster. 1..32767; unset: OS default. */
+    tcpKeepaliveIntervalSeconds?: pulumi.Input<number>;
+    /** Unanswered probes before a static-cluster connection is dropped. 1..127; unset: OS default. */
+    tcpKeepaliveProbes?: pulumi.Input<number>;
+    /** Idle timeout of the load balancer in front of the proxy (e.g. 350 for an AWS NLB): keepalive times must stay below it (a warning otherwise). */
+    loadBalancerIdleTimeoutSeconds?: pulumi.Input<number>;
+    /** Address of the Gloo control plane's xDS service. Default `gloo`. */
+    xdsServiceAddress?: pulumi.Input<string>;
+    /** HTTP/2 PING keepalive on the xDS cluster. */
+    xdsHttp2Keepalive?: Http2KeepaliveInputs;
+    /** The proxy's http and https Gloo Gateways, with the typed downstream keepalive. */
+    gatewaySettings?: GatewaySettingsInputs;
+    /** The proxy's pod template (ports, image, resources, keepalive sysctls). */
+    podTemplate?: PodTemplate;
+    /** Deployment (default) or DaemonSet. */
+    kind?: ProxyKind;
+    /** The proxy's Kubernetes Service. */
+    service?: ProxyService;
+}
+
+/** The arguments of a `GatewayProxy`. */
+export interface GatewayProxyArgs extends GatewayProxyEntryInputs {
+    /** The `gatewayProxies` key (camelCase, e.g. `gatewayProxy`, `publicGw`); the Kubernetes name is its kebab-case (`public-gw`). */
+    name: string;
+    /** Namespace of the proxy's objects (helm's release namespace). Default `gloo-system`. */
+    namespace?: string;
+    /** Release name carried in the `app.kubernetes.io/instance` label (helm's release name). Default `gateway-proxy`. */
+    releaseName?: string;
+    /** Gloo Upstreams deployed with the proxy (and reported as its upstream hops). To declare upstreams on their own, use `KeepaliveUpstream`. */
+    upstreams?: UpstreamInputs[];
+    /** Kubernetes cluster settings: `clusterName` is the cluster's DNS domain (default `cluster.local`). */
+    k8s?: { clusterName?: string };
+    /**
+     * `resources` (default): one typed `@pulumi/kubernetes` resource per object, so previews and policies see each.
+     * `helm`: the bundled chart `charts/gateway-proxy` with `k8s.helm.v4.Chart`, given `gatewayProxyChartValues(...)`.
+     */
+    deployWith?: DeployWith;
+    /** The Kubernetes provider for every child; default: the parent's, or the default provider. */
+    provider?: k8s.Provider;
+}
+
+/** The keepalive in force on one hop of the proxy. */
+export interface HopKeepalive {
+    /** `xds`, `built-in-cluster`, `static-cluster`, `downstream` or `upstream`. */
+    kind: HopKind;
+    /** Cluster, Gateway or Upstream name. */
+    name: string;
+    /** The arg path the setting comes from. */
+    source: string;
+    /** Time, interval and probes in force (OS defaults, or the pod's keepalive sysctls, for unset fields); null: no keepalive on this hop. */
+    effective: EffectiveTcpKeepalive | null;
+    /** Worst-case seconds to detect a dead peer (time + interval × probes); null: never detected by TCP keepalive. */
+    detectionSeconds: number | null;
+    /** Things to look at, e.g. a keepalive time not below the load balancer idle timeout. */
+    warnings: string[];
+}
+
+/** The bundled chart, from the package root (so it resolves from `components/` and `dist/components/` alike). */
+export function gatewayProxyChartPath(): string {
+    return path.join(packageRoot(), "charts", "gateway-proxy");
+}
+
+/**
+ * The chart values that render exactly one proxy: `{ gatewayProxies: { <name>: <entry> }, upstreams, k8s }`.
+ * For a name other than the chart's default entry `gatewayProxy`, that default entry is disabled
+ * and the proxy enabled explicitly (it would inherit `disabled` from the default entry otherwise),
+ * so neither helm nor the library renders a second proxy.
+ */
+export function gatewayProxyChartValues(
+    name: string, entry: GatewayProxyValues, upstreams: readonly UpstreamValues[] = [], k8sSettings?: { clusterName?: string },
+): GlooKeepaliveValues {
+    const gatewayProxies: Record<string, GatewayProxyValues> = name === DEFAULT_PROXY
+        ? { [name]: entry }
+        : { [DEFAULT_PROXY]: { disabled: true }, [name]: { ...entry, disabled: entry.disabled ?? false } };
+    return { gatewayProxies, upstreams: [...upstreams], ...(k8sSettings ? { k8s: k8sSettings } : {}) };
+}
+
+/** Where an arg may be an Output or a promise (`[]`: any list index). */
+export const GATEWAY_PROXY_INPUT_PATHS: readonly string[] = [
+    "tcpKeepaliveTimeSeconds", "tcpKeepaliveIntervalSeconds", "tcpKeepaliveProbes", "loadBalancerIdleTimeoutSeconds", "xdsServiceAddress",
+    "xdsHttp2Keepalive.intervalSeconds", "xdsHttp2Keepalive.timeoutSeconds",
+    "gatewaySettings.tcpKeepalive.timeSeconds", "gatewaySettings.tcpKeepalive.intervalSeconds", "gatewaySettings.tcpKeepalive.probes",
+    "upstreams[].host", "upstreams[].port",
+    "upstreams[].tcpKeepalive.timeSeconds", "upstreams[].tcpKeepalive.intervalSeconds", "upstreams[].tcpKeepalive.probes",
+];
+
+/** A valid stand-in for a value not known yet: enough to know which objects exist (never deployed). */
+function placeholder(valuePath: string): unknown {
+    if (valuePath.endsWith("xdsServiceAddress")) return "gloo";
+    if (valuePath.endsWith(".host")) return "placeholder.invalid";
+    return 1; // every Input number is valid at 1 (kernel minimum, port, timeout)
+}
+
+/** What one render of the proxy gives the component. */
+interface ProxyRendering {
+    objects: KubernetesObject[];
+    proxy: ProxyRender;
+    chartValues: GlooKeepaliveValues;
+}
+
+
+/** Value paths of the one-proxy chart values as GatewayProxy arg paths. */
+function argPaths(key: string): PathMapping {
+    return [[formatPath(["gatewayProxies", key]), "name"], [formatPath(["gatewayProxies", DEFAULT_PROXY]), "name"]];
+}
+
+/** Render one proxy with the library, issue paths mapped to the args; exactly one proxy comes out. */
+function renderProxy(component: string, key: string, entry: GatewayProxyValues, upstreams: UpstreamValues[], k8sSettings: { clusterName?: string } | undefined, namespace: string, releaseName: string): ProxyRendering {
+    const chartValues = gatewayProxyChartValues(key, entry, upstreams, k8sSettings);
+    const mapping = argPaths(key);
+    const result = checkArgs(component, mapping, () => renderValues([chartValues], { namespace, releaseName }));
+    if (result.proxies.length !== 1 || result.proxies[0].key !== key) {
+        throw new Error(`${component}: internal error: rendering ${key} gave proxies [${result.proxies.map((p) => p.key).join(", ")}]`);
+    }
+    return { objects: result.objects, proxy: result.proxies[0], chartValues };
+}
+
+function hopKeepalive(proxy: ProxyRender): HopKeepalive[] {
+    return proxy.hops.map((h) => ({
+        kind: h.kind, name: h.name, source: mapValuePath(h.source, argPaths(proxy.key)),
+        effective: h.effective ?? null, detectionSeconds: h.detectionSeconds ?? null, warnings: h.warnings,
+    }));
+}
+
+/** Per-hop worst-case detection seconds, keyed `<hop kind>/<hop name>`; null where a hop has no keepalive. */
+export function detectionSecondsByHop(hops: readonly HopKeepalive[]): Record<string, number | null> {
+    return Object.fromEntries(hops.map((h) => [`${h.kind}/${h.name}`, h.detectionSeconds]));
+}
+
+/** The worst case over every hop; null when some hop has no keepalive (a dead peer there is never detected). */
+export function maxDetectionSeconds(hops: readonly HopKeepalive[]): number | null {
+    if (hops.some((h) => h.detectionSeconds === null)) return null;
+    return Math.max(...hops.map((h) => h.detectionSeconds as number));
+}
+
+/**
+ * A Gloo gateway proxy (Envoy) with TCP keepalive on every hop: its ServiceAccount, the
+ * `<proxy>-envoy-config` bootstrap ConfigMap, its Service, its Deployment or DaemonSet (whose pod
+ * template carries the bootstrap checksum, so a keepalive change rolls the pods), its http/https
+ * Gloo Gateways and any Upstreams given, exactly as `renderValues` renders them.
+ *
+ * Args are checked with the library before anything is registered: plain args synchronously (the
+ * constructor throws a `ComponentArgsError` whose lines read `<arg path>: <what is wrong>`); args
+ * that are Outputs when they resolve (the apply fails with the same message and no child is
+ * registered). Child resources are named `<namespace>/<object name>`: no name depends on a
+ * keepalive value or on this component's name.
+ */
+export class GatewayProxy extends pulumi.ComponentResource {
+    /** The Envoy bootstrap, as stored in the ConfigMap (key `envoy.yaml`). */
+    public readonly bootstrap: pulumi.Output<Record<string, unknown>>;
+    /** sha256 of the bootstrap text: the pod template's `checksum/<proxy>-envoy-config` annotation. */
+    public readonly bootstrapChecksum: pulumi.Output<string>;
+    /** The keepalive in force on every hop (xDS, built-in and static clusters, downstream Gateways, upstreams). */
+    public readonly keepalive: pulumi.Output<HopKeepalive[]>;
+    /** Worst-case seconds to detect a dead peer per hop, keyed `<hop kind>/<hop name>`; null where a hop has no keepalive. */
+    public readonly detectionSeconds: pulumi.Output<Record<string, number | null>>;
+    /** The worst case over every hop; null when some hop has no keepalive. */
+    public readonly maxDetectionSeconds: pulumi.Output<number | null>;
+    /** Every warning of every hop (e.g. a keepalive time not below the load balancer idle timeout). */
+    public readonly warnings: pulumi.Output<string[]>;
+    /** Name of the proxy's Kubernetes Service. */
+    public readonly serviceName: pulumi.Output<string>;
+    /** The Kubernetes name of the proxy (the kebab-case of `name`). */
+    public readonly proxyName: string;
+    /** The typed resources, keyed `<kind> <namespace>/<name>` (empty with `deployWith: "helm"`). */
+    public readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+    /** The chart (only with `deployWith: "helm"`). */
+    public readonly chart?: k8s.helm.v4.Chart;
+
+    /**
+     * @param name The unique name of this component. Child names do not include it, so renaming the
+     *   component moves only its own URN: pass `aliases: [{ name: "<old name>" }]` in `opts` to keep it.
+     * @param args The proxy's values (a `gatewayProxies.<name>` entry) plus where and how to deploy it.
+     * @param opts Resource options, passed through (e.g. `aliases`, `providers`, `protect`).
+     */
+    constructor(name: string, args: GatewayProxyArgs, opts?: pulumi.ComponentResourceOptions) {
+        const type = "gloo-keepalive:index:GatewayProxy";
+        const component = `${type} "${name}"`;
+        const { name: key, namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, upstreams = [], k8s: k8sSettings, deployWith = "resources", provider, ...entry } = args;
+        if (deployWith !== "resources" && deployWith !== "helm") {
+            throw new ComponentArgsError(component, [{ path: "deployWith", message: `${JSON.stringify(deployWith)} is not one of resources, helm` }]);
+        }
+        if (entry.disabled === true) {
+            throw new ComponentArgsError(component, [{ path: "disabled", message: "true would deploy nothing; leave the proxy out instead" }]);
+        }
+        checkInputPaths(component, { ...entry, upstreams }, GATEWAY_PROXY_INPUT_PATHS);
+        // Which objects exist and their names, from the plain args (stand-ins where a value is an Output).
+        const shapeEntry = withPlaceholders(entry, placeholder) as GatewayProxyValues;
+        const shapeUpstreams = withPlaceholders(upstreams, (p) => placeholder(`upstreams${p}`)) as UpstreamValues[];
+        const shape = renderProxy(component, key, withoutUndefined(shapeEntry), withoutUndefined(shapeUpstreams), k8sSettings, namespace, releaseName);
+        const chart = deployWith === "helm" ? gatewayProxyChartPath() : undefined;
+        if (chart && !existsSync(path.join(chart, "Chart.yaml"))) {
+            throw new Error(`${component}: deployWith "helm" needs the bundled chart, not found at ${chart}`);
+        }
+
+        super(type, name, {}, opts);
+
+        this.proxyName = shape.proxy.name;
+        const identities = JSON.stringify(shape.objects.map((o) => [o.apiVersion, o.kind, o.metadata]));
+        // Plain args: the render above is the render. Outputs: render again, checked, once they resolve.
+        const rendering: pulumi.Output<ProxyRendering> = inputPaths({ entry, upstreams }).length === 0
+            ? pulumi.output(shape) as unknown as pulumi.Output<ProxyRendering>
+            : pulumi.output({ entry, upstreams }).apply((resolved) => {
+                const real = renderProxy(component, key, withoutUndefined(resolved.entry) as GatewayProxyValues,
+                    withoutUndefined(resolved.upstreams) as UpstreamValues[], k8sSettings, namespace, releaseName);
+                // Outputs never decide which objects exist or their metadata (checkInputPaths): make sure.
+                if (JSON.stringify(real.objects.map((o) => [o.apiVersion, o.kind, o.metadata])) !== identities) {
+                    throw new Error(`${component}: internal error: resolved args render [${objectIdentities(real.objects).join(", ")}], expected [${objectIdentities(shape.objects).join(", ")}]`);
+                }
+                return real;
+            });
+        const childOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
+
+        const resources: Record<string, pulumi.CustomResource> = {};
+        if (chart) {
+            this.chart = new k8s.helm.v4.Chart(`${namespace}/${shape.proxy.name}`, {
+                chart,
+                name: releaseName,
+                namespace,
+                values: rendering.apply((r) => r.chartValues as Record<string, unknown>),
+            }, childOpts);
+            this.serviceName = pulumi.all([this.chart.urn, rendering]).apply(([, r]) => serviceOf(r.objects));
+        } else {
+            shape.objects.forEach((object, i) => {
+                const rendered = rendering.apply((r) => r.objects[i]);
+                resources[`${object.kind} ${objectResourceName(object)}`] = deployObject(object, rendered, childOpts, resources);
+            });
+            const service = Object.values(resources).find((r) => k8s.core.v1.Service.isInstance(r)) as k8s.core.v1.Service;
+            this.serviceName = service.metadata.name;
+        }
+        this.resources = resources;
+
+        const keepalive = rendering.apply((r) => hopKeepalive(r.proxy));
+        this.bootstrap = rendering.apply((r) => r.proxy.bootstrap);
+        this.bootstrapChecksum = rendering.apply((r) => r.proxy.checksum);
+        this.keepalive = keepalive;
+        this.detectionSeconds = keepalive.apply(detectionSecondsByHop);
+        this.maxDetectionSeconds = keepalive.apply(maxDetectionSeconds);
+        this.warnings = keepalive.apply((hops) => hops.flatMap((h) => h.warnings.map((w) => `${h.kind} ${h.name}: ${w}`)));
+
+        this.registerOutputs({
+            bootstrap: this.bootstrap,
+            bootstrapChecksum: this.bootstrapChecksum,
+            keepalive: this.keepalive,
+            detectionSeconds: this.detectionSeconds,
+            maxDetectionSeconds: this.maxDetectionSeconds,
+            warnings: this.warnings,
+            serviceName: this.serviceName,
+        });
+    }
+}
+
+function serviceOf(objects: readonly KubernetesObject[]): string {
+    const service = objects.find((o) => o.apiVersion === "v1" && o.kind === "Service");
+    if (!service) throw new Error("internal error: the proxy renders no Service");
+    return service.metadata.name;
+}
+
+/** The rendered object's fields as a typed resource's args (the library's objects are what the chart renders, not the SDK's types). */
+function argsOf<T>(fields: Record<string, pulumi.Input<unknown>>): T {
+    return fields as unknown as T;
+}
+
+/**
+ * One typed resource for a rendered object. `shape` gives the type and the metadata (known before
+ * any Output resolves, so previews show every object's name and labels); every other top-level
+ * field comes from the resolved render.
+ */
+function deployObject(
+    shape: KubernetesObject, rendered: pulumi.Output<KubernetesObject>, opts: pulumi.CustomResourceOptions,
+    siblings: Readonly<Record<string, pulumi.CustomResource>>,
+): pulumi.CustomResource {
+    const name = objectResourceName(shape);
+    const fields: Record<string, pulumi.Input<unknown>> = { metadata: shape.metadata };
+    for (const field of Object.keys(shape)) {
+        if (field !== "apiVersion" && field !== "kind" && field !== "metadata") fields[field] = rendered.apply((o) => o[field]);
+    }
+    switch (`${shape.apiVersion}/${shape.kind}`) {
+        case "v1/ServiceAccount":
+            return new k8s.core.v1.ServiceAccount(name, argsOf<k8s.core.v1.ServiceAccountArgs>(fields), opts);
+        case "v1/ConfigMap":
+            return new k8s.core.v1.ConfigMap(name, argsOf<k8s.core.v1.ConfigMapArgs>(fields), opts);
+        case "v1/Service":
+            return new k8s.core.v1.Service(name, argsOf<k8s.core.v1.ServiceArgs>(fields), opts);
+        case "apps/v1/Deployment":
+        case "apps/v1/DaemonSet": {
+            // The pods mount the ConfigMap and run as the ServiceAccount: roll them only once both exist.
+            const dependsOn = Object.values(siblings).filter((r) => k8s.core.v1.ConfigMap.isInstance(r) || k8s.core.v1.ServiceAccount.isInstance(r));
+            const workloadOpts = { ...opts, dependsOn };
+            return shape.kind === "Deployment"
+                ? new k8s.apps.v1.Deployment(name, argsOf<k8s.apps.v1.DeploymentArgs>(fields), workloadOpts)
+                : new k8s.apps.v1.DaemonSet(name, argsOf<k8s.apps.v1.DaemonSetArgs>(fields), workloadOpts);
+        }
+        case "gateway.solo.io/v1/Gateway":
+        case "gloo.solo.io/v1/Upstream":
+            return new k8s.apiextensions.CustomResource(name, { apiVersion: shape.apiVersion, kind: shape.kind, ...fields }, opts);
+        default:
+            throw new Error(`internal error: the library rendered a ${shape.apiVersion} ${shape.kind}, which GatewayProxy cannot deploy`);
+    }
+}

@@ -1,0 +1,59 @@
+/**
+ * The `gloo-keepalive` package: Pulumi components and the values-rendering library behind them.
+ *
+ *     import { GatewayProxy, KeepaliveUpstream } from "gloo-keepalive";
+ *
+ * Importing this module has no side effects: it creates no resource and reads no config (the stack
+ * program is the repository's index.ts, not part of the package). Loading the Envoy descriptor set
+ * and the Gloo CRDs happens on the first render.
+ */
+
+// Pulumi components.
+export { GatewayProxies, type GatewayProxiesArgs } from "./gateway-proxies";
+export {
+    detectionSecondsByHop, GATEWAY_PROXY_INPUT_PATHS, GatewayProxy, gatewayProxyChartPath, gatewayProxyChartValues, maxDetectionSeconds,
+    type GatewayProxyArgs, type GatewayProxyEntryInputs, type GatewaySettingsInputs, type HopKeepalive, type Http2KeepaliveInputs, type UpstreamInputs,
+} from "./gateway-proxy";
+export { KEEPALIVE_UPSTREAM_INPUT_PATHS, KeepaliveUpstream, type KeepaliveUpstreamArgs } from "./keepalive-upstream";
+export { ComponentArgsError, type DeployWith, type TcpKeepaliveInputs } from "./component-args";
+
+// The values (Gloo's chart shape) and their schema.
+export type {
+    EnvoyCluster, GatewayProxyValues, GatewaySettings, GlooKeepaliveValues, Http2Keepalive, PodTemplate, ProxyImage, ProxyKind, ProxyService,
+    UpstreamValues,
+} from "./types";
+export {
+    checkValuesShape, effectiveValues, formatIssue, formatPath, isPlainObject, mergeValues, resolveProxies, ValuesError,
+    type ResolvedProxy, type ValueIssue,
+} from "./values";
+export {
+    chartDefaultValues, DEFAULT_PROXY, gatewayProxySchema, K8S_NAME_PATTERN, PROXY_NAME_PATTERN, valuesSchema, type JsonSchema,
+} from "./values-schema";
+
+// Rendering.
+export {
+    DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues,
+    type HopKind, type KeepaliveHop, type ProxyRender, type RenderOptions, type RenderResult,
+} from "./render";
+export {
+    BOOTSTRAP_KEY, bootstrapChecksum, bootstrapText, configMapName, kebabCase, keepaliveUpstream, proxyLabels, releaseLabels,
+    type KubernetesObject,
+} from "./manifests";
+export { renderBootstrap, staticClusterKeepalive, xdsClusterName, type BootstrapContext } from "./bootstrap";
+export { keepaliveTable } from "./report";
+
+// One TCP keepalive type and everything it renders to.
+export {
+    detectionSeconds, effectiveKeepalive, fromEnvoyTcpKeepalive, KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, keepaliveFieldProblem,
+    LINUX_KEEPALIVE_DEFAULTS, SOCKET_OPTION_NUMBERS, toEnvoyTcpKeepalive, toGlooTcpKeepalive, toPodSysctls, toSocketOptions,
+    type EffectiveTcpKeepalive, type EnvoyTcpKeepalive, type GlooUpstreamTcpKeepalive, type SocketOption, type SocketOptionsPlatform,
+    type Sysctl, type TcpKeepalive, type TcpKeepaliveField,
+} from "./keepalive";
+
+// Checks the renderer runs, usable on their own.
+export { validateEnvoyBootstrap, validateEnvoyMessage, type EnvoyIssue } from "./envoy-validation";
+export { checkGlooObject } from "./gloo-crds";
+
+// Stack files (`Pulumi.<env>.yaml`, key `gloo-keepalive:values`) as the render command reads them.
+export { CONFIG_NAMESPACE, readStackConfig, type StackConfig } from "./stack-config";
+export { packageRoot } from "./package-root";
