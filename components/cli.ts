@@ -84,6 +84,8 @@ function render(argv: string[]): number {
 const COMMANDS: Record<string, (argv: string[]) => number> = {
     render,
     explain: (argv) => (require("./explain") as typeof import("./explain")).explainCommand(argv),
+    // The policy pack's rules over the rendered objects (policy/check.ts), loaded only for this command.
+    check: (argv) => (require("../policy/check") as typeof import("../policy/check")).runCheck(argv),
 };
 
 /** Run a command; every input problem is printed as `<value path>: <what is wrong>`, exit status 1. */
