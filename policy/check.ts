@@ -105,8 +105,6 @@ export interface CheckResult {
     findings: Finding[];
     /** What remediation filled, per policy and object. */
     remediations: { policy: string; object: string; changes: string[] }[];
-    /** The objects after remediation. */
-    objects: KubeObject[];
 }
 
 /** Run every enabled policy over the objects (remediations first), as the policy pack does. */
@@ -140,7 +138,7 @@ export function checkObjects(objects: readonly KubeObject[], settings: PackSetti
         const { level, config } = setting(rule);
         if (level !== "disabled") add(level, rule.check(targets, config));
     }
-    return { findings, remediations, objects: targets.map((t) => t.object) };
+    return { findings, remediations };
 }
 
 /** One finding as printed: `error [policy] Kind/ns/name path: message` and the fix on the next line. */
