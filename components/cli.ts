@@ -2,7 +2,7 @@
  * The command line: `render` (the main job). Run through npm scripts:
  *   npm run render -- [--stack <env> | --values <file> ...] [--out <dir>] [--release <name>] [--namespace <ns>]
  */
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -45,6 +45,9 @@ export function readRenderInput(args: { values?: string[]; stack?: string; relea
 
 const dump = (value: unknown) => yaml.dump(value, { noRefs: true, lineWidth: -1, sortKeys: false });
 
+/** The entries `render` writes in --out. */
+const RENDER_OUTPUTS = ["values.yaml", "envoy", "manifests.yaml"];
+
 /** Write every output into a fresh directory, then swap it in place of `out`: all or nothing. */
 export function writeRenderOutput(result: RenderResult, out: string): void {
     const parent = path.dirname(path.resolve(out));
@@ -56,6 +59,10 @@ export function writeRenderOutput(result: RenderResult, out: string): void {
         for (const proxy of result.proxies) writeFileSync(path.join(staging, "envoy", `${proxy.name}.yaml`), dump(proxy.bootstrap));
         writeFileSync(path.join(staging, "manifests.yaml"), result.objects.map((o) => `---\n${dump(o)}`).join(""));
         if (existsSync(out)) {
+            // Keep what other commands wrote there (e.g. explain/); render's own outputs are replaced whole.
+            for (const entry of readdirSync(out)) {
+                if (!RENDER_OUTPUTS.includes(entry)) renameSync(path.join(out, entry), path.join(staging, entry));
+            }
             const old = `${staging}.old`;
             renameSync(out, old);
             renameSync(staging, out);

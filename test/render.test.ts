@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -168,6 +168,17 @@ describe("render command", () => {
         const docs = yaml.loadAll(readFileSync(path.join(out, "manifests.yaml"), "utf8")) as KubernetesObject[];
         expect(docs.filter((d) => d.kind === "Upstream").map((d) => d.metadata.name)).to.deep.equal(["petstore"]);
         expect(existsSync(path.join(dir, "out.old"))).to.equal(false);
+    });
+
+    it("keeps what other commands wrote in --out (explain/) and replaces only its own outputs", () => {
+        const out = path.join(mkdtempSync(path.join(tmpdir(), "gk-")), "out");
+        expect(runCli(["render", "--stack", "prod", "--out", out]).status).to.equal(0);
+        mkdirSync(path.join(out, "explain"));
+        writeFileSync(path.join(out, "explain", "gateway-proxy.svg"), "<svg/>");
+        writeFileSync(path.join(out, "envoy", "stale.yaml"), "{}");
+        expect(runCli(["render", "--stack", "dev", "--out", out]).status).to.equal(0);
+        expect(readFileSync(path.join(out, "explain", "gateway-proxy.svg"), "utf8")).to.equal("<svg/>");
+        expect(readdirSync(path.join(out, "envoy"))).to.deep.equal(["gateway-proxy.yaml"]);
     });
 });
 
