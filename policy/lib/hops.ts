@@ -378,6 +378,14 @@ export function readUpstream(object: KubeObject): UpstreamRead {
 // Any object
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The hops of an object that have keepalive on with well-formed values: what the cross-kind
+ * policies judge. A hop without keepalive, or with a malformed value, is its kind's policy's to report.
+ */
+export function hopsWithKeepalive(object: KubeObject, type: string = pulumiType(object)): Hop[] {
+    return objectHops(object, type).filter((hop) => hop.enabled && !hop.malformed);
+}
+
 /** The keepalive hops an object carries (none for objects that carry no keepalive). */
 export function objectHops(object: KubeObject, type: string = pulumiType(object)): Hop[] {
     switch (type) {

@@ -6,7 +6,7 @@
  */
 import { LINUX_KEEPALIVE_DEFAULTS } from "../../components/keepalive";
 import { idleTimeoutConfigSchema, type IdleTimeoutConfig } from "../lib/config";
-import { fieldSetting, HOP_KIND_NAMES, objectHops, valuesHint } from "../lib/hops";
+import { fieldSetting, HOP_KIND_NAMES, hopsWithKeepalive, valuesHint } from "../lib/hops";
 import { CONFIG_MAP, GATEWAY, UPSTREAM, type Violation } from "../lib/objects";
 import { resourcePolicy, violation, type ResourceRule } from "../lib/rule";
 
@@ -21,20 +21,18 @@ export const idleTimeoutRule: ResourceRule<IdleTimeoutConfig> = {
     check(target, config): Violation[] {
         const idle = config.loadBalancerIdleTimeoutSeconds;
         const limit = idle - config.marginSeconds;
-        return objectHops(target.object, target.type)
-            .filter((hop) => hop.enabled && !hop.malformed) // no keepalive, or malformed: the kind's own policy reports it
-            .flatMap((hop) => {
-                const set = hop.keepalive.timeSeconds !== undefined;
-                const time = hop.keepalive.timeSeconds ?? LINUX_KEEPALIVE_DEFAULTS.timeSeconds;
-                if (time <= limit) return [];
-                return [violation(this, target, {
-                    path: set ? hop.fieldPaths.timeSeconds : hop.path,
-                    message: `${HOP_KIND_NAMES[hop.kind]} "${hop.name}": keepalive time ${time}s${set ? "" : " (unset: the OS default)"} is not at least ${config.marginSeconds}s below the load balancer idle timeout ${idle}s, so an idle connection can be dropped before its first probe`,
-                    fix: limit >= 1
-                        ? `set ${fieldSetting(hop.kind, "timeSeconds", limit)} or lower (${valuesHint(hop.kind, "timeSeconds")})`
-                        : `marginSeconds ${config.marginSeconds} leaves no room below ${idle}s: lower marginSeconds in the policy config`,
-                })];
-            });
+        return hopsWithKeepalive(target.object, target.type).flatMap((hop) => {
+            const set = hop.keepalive.timeSeconds !== undefined;
+            const time = hop.keepalive.timeSeconds ?? LINUX_KEEPALIVE_DEFAULTS.timeSeconds;
+            if (time <= limit) return [];
+            return [violation(this, target, {
+                path: set ? hop.fieldPaths.timeSeconds : hop.path,
+                message: `${HOP_KIND_NAMES[hop.kind]} "${hop.name}": keepalive time ${time}s${set ? "" : " (unset: the OS default)"} is not at least ${config.marginSeconds}s below the load balancer idle timeout ${idle}s, so an idle connection can be dropped before its first probe`,
+                fix: limit >= 1
+                    ? `set ${fieldSetting(hop.kind, "timeSeconds", limit)} or lower (${valuesHint(hop.kind, "timeSeconds")})`
+                    : `marginSeconds ${config.marginSeconds} leaves no room below ${idle}s: lower marginSeconds in the policy config`,
+            })];
+        });
     },
 };
 

@@ -5,7 +5,7 @@
  */
 import { detectionSeconds, effectiveKeepalive, KEEPALIVE_FIELD_NAMES, type EffectiveTcpKeepalive } from "../../components/keepalive";
 import { DEFAULT_KEEPALIVE, detectionConfigSchema, type DetectionConfig } from "../lib/config";
-import { fieldSetting, HOP_KIND_NAMES, objectHops, valuesHint } from "../lib/hops";
+import { fieldSetting, HOP_KIND_NAMES, hopsWithKeepalive, valuesHint } from "../lib/hops";
 import { CONFIG_MAP, GATEWAY, UPSTREAM, type Violation } from "../lib/objects";
 import { resourcePolicy, violation, type ResourceRule } from "../lib/rule";
 
@@ -28,23 +28,21 @@ export const detectionRule: ResourceRule<DetectionConfig> = {
     types: [CONFIG_MAP, GATEWAY, UPSTREAM],
 
     check(target, config): Violation[] {
-        return objectHops(target.object, target.type)
-            .filter((hop) => hop.enabled && !hop.malformed)
-            .flatMap((hop) => {
-                const seconds = detectionSeconds(hop.keepalive);
-                if (seconds <= config.maxDetectionSeconds) return [];
-                const e = effectiveKeepalive(hop.keepalive);
-                const os = (f: keyof typeof e) => (hop.keepalive[f] === undefined ? " (OS default)" : "");
-                const unset = KEEPALIVE_FIELD_NAMES.filter((f) => hop.keepalive[f] === undefined);
-                const example = keepaliveWithin(config.maxDetectionSeconds);
-                return [violation(this, target, {
-                    path: hop.path,
-                    message: `${HOP_KIND_NAMES[hop.kind]} "${hop.name}": a dead peer goes undetected for up to ${seconds}s (time ${e.timeSeconds}${os("timeSeconds")} + interval ${e.intervalSeconds}${os("intervalSeconds")} × probes ${e.probes}${os("probes")}), more than ${config.maxDetectionSeconds}s`,
-                    fix: example
-                        ? `keep time + interval × probes within ${config.maxDetectionSeconds}s${unset.length > 0 ? ", setting the unset fields explicitly" : ""}, e.g. ${KEEPALIVE_FIELD_NAMES.map((f) => fieldSetting(hop.kind, f, example[f])).join(", ")} = ${detectionSeconds(example)}s (${valuesHint(hop.kind)})`
-                        : `no keepalive detects within ${config.maxDetectionSeconds}s (time and interval are at least 1 s): raise maxDetectionSeconds in the policy config`,
-                })];
-            });
+        return hopsWithKeepalive(target.object, target.type).flatMap((hop) => {
+            const seconds = detectionSeconds(hop.keepalive);
+            if (seconds <= config.maxDetectionSeconds) return [];
+            const e = effectiveKeepalive(hop.keepalive);
+            const os = (f: keyof typeof e) => (hop.keepalive[f] === undefined ? " (OS default)" : "");
+            const unset = KEEPALIVE_FIELD_NAMES.filter((f) => hop.keepalive[f] === undefined);
+            const example = keepaliveWithin(config.maxDetectionSeconds);
+            return [violation(this, target, {
+                path: hop.path,
+                message: `${HOP_KIND_NAMES[hop.kind]} "${hop.name}": a dead peer goes undetected for up to ${seconds}s (time ${e.timeSeconds}${os("timeSeconds")} + interval ${e.intervalSeconds}${os("intervalSeconds")} × probes ${e.probes}${os("probes")}), more than ${config.maxDetectionSeconds}s`,
+                fix: example
+                    ? `keep time + interval × probes within ${config.maxDetectionSeconds}s${unset.length > 0 ? ", setting the unset fields explicitly" : ""}, e.g. ${KEEPALIVE_FIELD_NAMES.map((f) => fieldSetting(hop.kind, f, example[f])).join(", ")} = ${detectionSeconds(example)}s (${valuesHint(hop.kind)})`
+                    : `no keepalive detects within ${config.maxDetectionSeconds}s (time and interval are at least 1 s): raise maxDetectionSeconds in the policy config`,
+            })];
+        });
     },
 };
 
