@@ -69,6 +69,10 @@ function main(): void {
         }
         const v = task("envoy-validation", 100, { BENCH_RUNS: "2" });
         add(m, "envoy-validation", v.samples, v.rssMB, v.extra);
+        const policy = task("policy", 10_000, { BENCH_RUNS: "2" });
+        add(m, "policy", policy.samples, policy.rssMB, policy.extra);
+        const mocks = task("pulumi-mocks", 100);
+        add(m, "pulumi-mocks", mocks.samples, mocks.rssMB, mocks.extra);
     }
 
     const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
@@ -89,6 +93,11 @@ function main(): void {
     const v = m.get("envoy-validation") as Measure;
     lines.push(row(["strict Envoy validation, per bootstrap (54 clusters)", fmt(median(v.ms)), "", "", fmt(max(v.rssMB))]));
     lines.push(row(["Envoy proto load (descriptor set → registry), fresh process", fmt(median(v.extra.map((e) => e.protoLoadMs as number))), "", "", ""]));
+
+    const p = m.get("policy") as Measure;
+    lines.push(row([`policy pack rules over ${p.extra[0]?.objects as number} rendered objects (target < 1000 ms)`, fmt(median(p.ms)), "", "", fmt(max(p.rssMB))]));
+    const mocks = m.get("pulumi-mocks") as Measure;
+    lines.push(row([`stack program under Pulumi's mock engine, 100 proxies × 50 clusters, ${mocks.extra[0]?.registrations as number} registrations (target < 5000 ms)`, fmt(median(mocks.ms)), "", "", fmt(max(mocks.rssMB))]));
 
     const table = lines.join("\n");
     console.log(table);

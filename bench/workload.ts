@@ -1,7 +1,8 @@
 /** The benchmark's input: n proxies, each with `clusters` distinct static clusters and keepalive on every hop. */
 import type { GlooKeepaliveValues } from "../components/types";
 
-export function benchValues(proxies: number, clusters = 50): GlooKeepaliveValues {
+/** `variant` changes every address, so no cache can serve one run's work to the next. */
+export function benchValues(proxies: number, clusters = 50, variant = 0): GlooKeepaliveValues {
     const gatewayProxies: NonNullable<GlooKeepaliveValues["gatewayProxies"]> = {};
     for (let i = 0; i < proxies; i++) {
         gatewayProxies[`proxy${i}`] = {
@@ -16,7 +17,7 @@ export function benchValues(proxies: number, clusters = 50): GlooKeepaliveValues
                 type: "STRICT_DNS",
                 load_assignment: {
                     cluster_name: `svc_${j}`,
-                    endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: `svc-${j}.team-${i}.svc.cluster.local`, port_value: 8000 + j } } } }] }],
+                    endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: `svc-${j}.team-${i}-v${variant}.svc.cluster.local`, port_value: 8000 + j } } } }] }],
                 },
                 ...(j % 3 === 0 ? { upstream_connection_options: { tcp_keepalive: { keepalive_time: 30 } } } : {}),
             })),

@@ -143,13 +143,30 @@ function crdIssues(object: KubernetesObject, specToValuePath: (specPath: string)
 }
 
 /**
+ * The strict Envoy check of a bootstrap, remembered by its text: the same bootstrap is checked
+ * once per process however often it is rendered (a Pulumi program renders each proxy for the
+ * stack, the map and the proxy component; proxies often share their static clusters).
+ */
+const checkedBootstraps = new Map<string, ReturnType<typeof validateEnvoyBootstrap>>();
+const CHECKED_BOOTSTRAPS_MAX = 512;
+function checkedBootstrap(bootstrap: Record<string, unknown>, text: string): ReturnType<typeof validateEnvoyBootstrap> {
+    let issues = checkedBootstraps.get(text);
+    if (!issues) {
+        issues = validateEnvoyBootstrap(bootstrap, "");
+        if (checkedBootstraps.size >= CHECKED_BOOTSTRAPS_MAX) checkedBootstraps.delete(checkedBootstraps.keys().next().value as string);
+        checkedBootstraps.set(text, issues);
+    }
+    return issues;
+}
+
+/**
  * The strict Envoy check of a rendered bootstrap, each issue at the value it came from: the
  * user's static clusters at `…envoyStaticClusters[i]…`, anything else at the bootstrap.
  */
-function bootstrapIssues(proxy: ResolvedProxy, bootstrap: Record<string, unknown>): ValueIssue[] {
+function bootstrapIssues(proxy: ResolvedProxy, bootstrap: Record<string, unknown>, text: string): ValueIssue[] {
     const clusters = (bootstrap.static_resources as { clusters: unknown[] }).clusters;
     const builtIn = clusters.length - (proxy.values.envoyStaticClusters ?? []).length;
-    return validateEnvoyBootstrap(bootstrap, "").map((issue) => {
+    return checkedBootstrap(bootstrap, text).map((issue) => {
         const m = /^static_resources\.clusters\[(\d+)\](.*)$/.exec(issue.path);
         if (m && Number(m[1]) >= builtIn) return { path: `${proxy.origin("envoyStaticClusters")}[${Number(m[1]) - builtIn}]${m[2]}`, message: issue.message };
         return { path: `bootstrap of gatewayProxies.${proxy.name}: ${issue.path}`, message: issue.message };
@@ -183,10 +200,10 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
 
         const v = proxy.values;
         const bootstrap = renderBootstrap(v, ctx);
-        const envoyIssues = bootstrapIssues(proxy, bootstrap);
+        const text = bootstrapText(bootstrap);
+        const envoyIssues = bootstrapIssues(proxy, bootstrap, text);
         issues.push(...envoyIssues);
         if (envoyIssues.length > 0) continue;
-        const text = bootstrapText(bootstrap);
         const checksum = bootstrapChecksum(text);
         const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
         const gateways = proxyGateways(name, v, namespace, releaseName);

@@ -202,3 +202,12 @@ describe("bootstrap text (Helm's toPrettyJson, byte for byte)", () => {
             '{\n  "B": [],\n  "a": "\\u003c\\u0026\\u003e\\u2028\\u0008\\u000c\\\\b",\n  "b": 1,\n  "\uFFFD": 2,\n  "\u{1F600}": 1\n}');
     });
 });
+
+describe("render: the strict Envoy check is remembered per bootstrap", () => {
+    it("reports the same issue at the right path however often the same bootstrap is rendered", () => {
+        const bad = (proxy: string) => ({ gatewayProxies: { [proxy]: { envoyStaticClusters: [{ name: "a", connect_timeout: "0s", type: "STATIC", load_assignment: { cluster_name: "a", endpoints: [] } }] } } });
+        for (const proxy of ["gatewayProxy", "gatewayProxy", "edge"]) {
+            expect(() => renderValues([bad(proxy)])).to.throw(`gatewayProxies.${proxy}.envoyStaticClusters[0].connect_timeout`);
+        }
+    });
+});
