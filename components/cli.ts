@@ -20,13 +20,15 @@ export interface RenderInput {
     stack?: string;
 }
 
-const RENDER_OPTIONS = {
+/** The options every command that renders an environment takes (render, explain, check). */
+export const RENDER_INPUT_OPTIONS = {
     values: { type: "string", multiple: true },
     stack: { type: "string" },
-    out: { type: "string" },
     release: { type: "string" },
     namespace: { type: "string" },
 } as const;
+
+const RENDER_OPTIONS = { ...RENDER_INPUT_OPTIONS, out: { type: "string" } } as const;
 
 /** Read the values named on the command line (`--stack dev` when neither --stack nor --values is given). */
 export function readRenderInput(args: { values?: string[]; stack?: string; release?: string; namespace?: string }): RenderInput {

@@ -15,7 +15,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { staticClusterKeepalive } from "./bootstrap";
-import { readRenderInput } from "./cli";
+import { readRenderInput, RENDER_INPUT_OPTIONS } from "./cli";
 import { KEEPALIVE_FIELDS, KEEPALIVE_FIELD_NAMES, type TcpKeepaliveField } from "./keepalive";
 import { renderValues, type KeepaliveHop, type ProxyRender, type RenderResult } from "./render";
 import { timelineSvg } from "./timeline-svg";
@@ -239,13 +239,7 @@ function writeAtomically(file: string, text: string): void {
     }
 }
 
-const EXPLAIN_OPTIONS = {
-    values: { type: "string", multiple: true },
-    stack: { type: "string" },
-    out: { type: "string" },
-    release: { type: "string" },
-    namespace: { type: "string" },
-} as const;
+const EXPLAIN_OPTIONS = { ...RENDER_INPUT_OPTIONS, out: { type: "string" } } as const;
 
 /** The `explain` command: the text on stdout, `<out>/explain/<proxy>.svg` per proxy. */
 export function explainCommand(argv: string[]): number {

@@ -13,9 +13,9 @@
  */
 import Ajv, { type ValidateFunction } from "ajv";
 import type { EnforcementLevel } from "@pulumi/policy";
-import { readFileSync } from "fs";
 import { parseArgs } from "util";
-import { readRenderInput } from "../components/cli";
+import { readRenderInput, RENDER_INPUT_OPTIONS } from "../components/cli";
+import { parseYamlFile } from "../components/stack-config";
 import { renderValues } from "../components/render";
 import { didYouMean } from "../components/suggest";
 import { formatPath, pointerSegments, ValuesError, type ValueIssue } from "../components/values";
@@ -146,33 +146,14 @@ export function formatFinding(f: Finding): string {
     return `${f.level === "mandatory" ? "error" : "warning"} [${f.policy}] ${f.object} ${f.path}: ${f.message}\n    fix: ${f.fix}`;
 }
 
-const CHECK_OPTIONS = {
-    values: { type: "string", multiple: true },
-    stack: { type: "string" },
-    release: { type: "string" },
-    namespace: { type: "string" },
-    "policy-config": { type: "string" },
-} as const;
+const CHECK_OPTIONS = { ...RENDER_INPUT_OPTIONS, "policy-config": { type: "string" } } as const;
 
-function readPolicyConfig(file: string): unknown {
-    let text: string;
-    try {
-        text = readFileSync(file, "utf8");
-    } catch (e) {
-        throw new ValuesError([{ path: file, message: `cannot read: ${(e as Error).message}` }]);
-    }
-    try {
-        return JSON.parse(text);
-    } catch (e) {
-        throw new ValuesError([{ path: file, message: `not valid JSON: ${(e as Error).message}` }]);
-    }
-}
 
 /** `cli.ts check`: render, run the policies, print every violation; 1 on any mandatory one. */
 export function runCheck(argv: string[]): number {
     const { values: args } = parseArgs({ args: argv, options: CHECK_OPTIONS, strict: true, allowPositionals: false });
     const configFile = args["policy-config"];
-    const settings = resolvePackSettings(configFile === undefined ? {} : readPolicyConfig(configFile), configFile);
+    const settings = resolvePackSettings(configFile === undefined ? {} : parseYamlFile(configFile) /* JSON is YAML */, configFile);
     const input = readRenderInput(args);
     const rendered = renderValues(input.layers, { releaseName: input.releaseName, namespace: input.namespace });
     const started = process.hrtime.bigint();

@@ -172,7 +172,7 @@ describe("check command (npm run check)", () => {
         expect(run.status).to.equal(1);
         expect(run.stderr).to.include(`${bad} keepalive-below-idle-timeout.marginSecond: unknown key (did you mean "marginSeconds"?)`);
         const notJson = writeTemp("pack.json", "{");
-        expect(runCli(["check", "--policy-config", notJson]).stderr).to.include("not valid JSON");
+        expect(runCli(["check", "--policy-config", notJson]).stderr).to.include("not valid YAML");
         const values = brokenProd((v) => void (v.gatewayProxies.gatewayProxy.gatewaySettings.tcpKeepalive.probes = 300));
         const refused = runCli(["check", "--values", values]);
         expect(refused.status).to.equal(1);
