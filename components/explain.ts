@@ -20,7 +20,7 @@ import { KEEPALIVE_FIELDS, KEEPALIVE_FIELD_NAMES, type TcpKeepaliveField } from 
 import { renderValues, type KeepaliveHop, type ProxyRender, type RenderResult } from "./render";
 import { timelineSvg } from "./timeline-svg";
 import type { GatewayProxyValues, GlooKeepaliveValues } from "./types";
-import { mergeValues, resolveProxies, type ResolvedProxy } from "./values";
+import { coalesceValues, resolveProxies, type ResolvedProxy } from "./values";
 
 /** Where an effective keepalive number came from. */
 export type FieldSource = "value" | "default" | "pod sysctl" | "OS default";
@@ -67,7 +67,7 @@ type Getter = (values: GlooKeepaliveValues) => unknown;
 
 /** The user's own values (no chart defaults) after the first n layers. */
 function userValues(layers: readonly unknown[], n: number): GlooKeepaliveValues {
-    return layers.slice(0, n).reduce<GlooKeepaliveValues>((acc, layer) => mergeValues(acc, layer ?? {}), {});
+    return coalesceValues({}, layers.slice(0, n)) as GlooKeepaliveValues;
 }
 
 function proxyGetter(key: string, pick: (proxy: GatewayProxyValues) => unknown): Getter {

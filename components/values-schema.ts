@@ -37,6 +37,8 @@ export interface JsonSchema {
 
 /** Names a proxy may have: Gloo's camelCase names, kebab-cased into Kubernetes names of at most 63 characters. */
 export const PROXY_NAME_PATTERN = "^[a-z]+[0-9]*([A-Z]([a-z]+[0-9]*|[0-9]+))*$";
+/** The default entry's name: every other entry is merged over it. */
+export const DEFAULT_PROXY = "gatewayProxy";
 /** Kubernetes object names (DNS-1123 label). */
 export const K8S_NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
@@ -175,10 +177,26 @@ const upstreamSchema = object<UpstreamValues>("A Gloo Upstream with typed keepal
         "Upstream spec.connectionConfig.tcpKeepalive (keepaliveTime, keepaliveInterval as \"60s\", keepaliveProbes)"),
 }, { required: ["name", "host", "port", "tcpKeepalive"] });
 
-const proxiesSchema = (description: string): JsonSchema => ({
+/**
+ * The default entry after the chart's defaults: every value with a default must stay set (a
+ * `null` may remove it from values.yaml, but the renderer needs it), except the keepalive time,
+ * whose removal means "the OS default".
+ */
+function withRequiredDefaults(schema: JsonSchema, optional: readonly string[] = []): JsonSchema {
+    if (schema.type !== "object" || !schema.properties) return schema;
+    const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, withRequiredDefaults(v)]));
+    const required = Object.keys(schema.properties).filter((k) => !optional.includes(k) && schemaDefaults(schema.properties![k]) !== undefined);
+    return { ...schema, properties, required: [...new Set([...(schema.required ?? []), ...required])] };
+}
+
+const proxiesSchema = (description: string, withDefaultEntry: boolean): JsonSchema => ({
     type: "object",
     description,
     propertyNames: { pattern: PROXY_NAME_PATTERN, maxLength: 31 },
+    ...(withDefaultEntry ? {
+        properties: { [DEFAULT_PROXY]: withRequiredDefaults(gatewayProxySchema, ["tcpKeepaliveTimeSeconds"]) },
+        required: [DEFAULT_PROXY],
+    } : {}),
     additionalProperties: gatewayProxySchema,
 });
 
@@ -187,19 +205,17 @@ export const valuesSchema: JsonSchema = {
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "gloo-keepalive gateway-proxy values",
     ...object<GlooKeepaliveValues>("Values of the gateway-proxy chart and the gloo-keepalive library.", {
-        gatewayProxies: proxiesSchema("The gateway proxies by name; every entry is deep-merged over gatewayProxy (lists replace)."),
+        gatewayProxies: proxiesSchema("The gateway proxies by name; every entry is deep-merged over gatewayProxy (lists replace).", true),
         gloo: object<NonNullable<GlooKeepaliveValues["gloo"]>>("Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.", {
-            gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting)."),
+            gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting).", false),
         }),
         upstreams: { type: "array", description: "Gloo Upstreams with typed keepalive.", items: upstreamSchema, default: [] },
         k8s: object<NonNullable<GlooKeepaliveValues["k8s"]>>("Kubernetes cluster settings.", {
             clusterName: string("The cluster's DNS domain.", { default: "cluster.local", pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$" }),
-        }),
-    }),
+        }, { required: ["clusterName"] }),
+    }, { required: ["gatewayProxies", "k8s"] }),
 };
 
-/** The default entry's name: every other entry is merged over it. */
-export const DEFAULT_PROXY = "gatewayProxy";
 
 /** Defaults of an object schema, recursively (objects without any default inside are left out). */
 export function schemaDefaults(schema: JsonSchema): unknown {

@@ -30,21 +30,36 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * Deep-merge `over` onto `base` as helm merges values and Gloo merges proxies: maps merge
- * key by key, lists and scalars replace, and `null` removes a key. Neither input is changed;
- * the result shares unchanged subtrees with the inputs (treat rendered values as read-only).
- * (Unlike sprig's mergeOverwrite, `false`, `0` and `""` do override.)
+ * Deep-merge `over` onto `base` as the Gloo chart merges a proxy entry over the default entry:
+ * maps merge key by key, lists and scalars replace, and `null` removes a key. Neither input is
+ * changed; the result shares unchanged subtrees with the inputs (treat rendered values as
+ * read-only). (Unlike sprig's mergeOverwrite, `false`, `0` and `""` do override.)
  */
 export function mergeValues<T>(base: T, over: unknown): T {
+    return merge(base, over, false) as T;
+}
+
+/**
+ * Merge values files as helm does: later files win key by key, then the result is laid over the
+ * chart's defaults, where `null` removes a default. A `null` with no default under it stays, and
+ * the values schema refuses it, as helm's does.
+ */
+export function coalesceValues(defaults: unknown, layers: readonly unknown[]): unknown {
+    const user = layers.reduce<unknown>((acc, layer) => merge(acc, layer ?? {}, true), {});
+    return merge(defaults, user, "coalesce");
+}
+
+function merge(base: unknown, over: unknown, nulls: boolean | "coalesce"): unknown {
     if (over === undefined) return base;
-    if (!isPlainObject(base) || !isPlainObject(over)) return over as T;
+    if (!isPlainObject(base) || !isPlainObject(over)) return over;
     const out: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(over)) {
-        if (value === null) delete out[key];
-        else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = mergeValues(out[key], value);
+        if (value === undefined) continue; // absent, as in JSON
+        if (value === null && (nulls === false || (nulls === "coalesce" && key in base))) delete out[key];
+        else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = merge(out[key], value, nulls);
         else out[key] = value;
     }
-    return out as T;
+    return out;
 }
 
 /** A path segment list as a value path: `gatewayProxies.edge.envoyStaticClusters[2].name`. */
@@ -162,7 +177,7 @@ export interface ResolvedProxy {
 
 /** The effective values: the chart's defaults, then every layer in order (later wins). */
 export function effectiveValues(...layers: unknown[]): GlooKeepaliveValues {
-    return layers.reduce<GlooKeepaliveValues>((acc, layer) => mergeValues(acc, layer ?? {}), chartDefaultValues());
+    return coalesceValues(chartDefaultValues(), layers) as GlooKeepaliveValues;
 }
 
 /** The `gatewayProxies` map after folding in the Enterprise `gloo.gatewayProxies` nesting. */

@@ -114,9 +114,14 @@ describe("render: values in Gloo's shape", () => {
         expect(clusters(r)[0].upstream_connection_options?.tcp_keepalive).to.deep.equal({ keepalive_time: 25 });
     });
 
-    it("lets later values files override earlier ones, and null remove a default", () => {
-        const r = renderValues([{ gatewayProxies: { gatewayProxy: { tcpKeepaliveTimeSeconds: 10, tcpKeepaliveProbes: 5 } } }, { gatewayProxies: { gatewayProxy: { tcpKeepaliveTimeSeconds: 20, tcpKeepaliveProbes: null } } }]);
-        expect(clusters(r)[0].upstream_connection_options?.tcp_keepalive).to.deep.equal({ keepalive_time: 20 });
+    it("lets later values files override earlier ones, and null remove a chart default, as helm does", () => {
+        const r = renderValues([{ gatewayProxies: { gatewayProxy: { tcpKeepaliveTimeSeconds: 10, tcpKeepaliveProbes: 5 } } }, { gatewayProxies: { gatewayProxy: { tcpKeepaliveTimeSeconds: 20 } } }]);
+        expect(clusters(r)[0].upstream_connection_options?.tcp_keepalive).to.deep.equal({ keepalive_time: 20, keepalive_probes: 5 });
+        const noTime = renderValues([{ gatewayProxies: { gatewayProxy: { tcpKeepaliveTimeSeconds: null } } }]);
+        expect(clusters(noTime)[0].upstream_connection_options?.tcp_keepalive).to.deep.equal({});
+        // A null with no chart default under it stays, and the schema refuses it (helm does the same).
+        expect(() => renderValues([{ gatewayProxies: { gatewayProxy: { tcpKeepaliveProbes: 5 } } }, { gatewayProxies: { gatewayProxy: { tcpKeepaliveProbes: null } } }]))
+            .to.throw("gatewayProxies.gatewayProxy.tcpKeepaliveProbes: must be an integer, got null");
     });
 
     it("renders Darwin socket-option numbers on request", () => {
