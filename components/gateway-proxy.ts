@@ -255,7 +255,9 @@ export class GatewayProxy extends pulumi.ComponentResource {
         super(type, name, {}, opts);
 
         this.proxyName = shape.proxy.name;
-        const identities = JSON.stringify(shape.objects.map((o) => [o.apiVersion, o.kind, o.metadata]));
+        // Annotations may carry an Output's value (the load balancer idle timeout); names and labels may not.
+        const identity = (objects: readonly KubernetesObject[]) => JSON.stringify(objects.map((o) => [o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels]));
+        const identities = identity(shape.objects);
         // Plain args: the render above is the render. Outputs: render again, checked, once they resolve.
         const rendering: pulumi.Output<ProxyRendering> = inputPaths({ entry, upstreams }).length === 0
             ? pulumi.output(shape) as unknown as pulumi.Output<ProxyRendering>
@@ -263,7 +265,7 @@ export class GatewayProxy extends pulumi.ComponentResource {
                 const real = renderProxy(component, key, withoutUndefined(resolved.entry) as GatewayProxyValues,
                     withoutUndefined(resolved.upstreams) as UpstreamValues[], k8sSettings, namespace, releaseName);
                 // Outputs never decide which objects exist or their metadata (checkInputPaths): make sure.
-                if (JSON.stringify(real.objects.map((o) => [o.apiVersion, o.kind, o.metadata])) !== identities) {
+                if (identity(real.objects) !== identities) {
                     throw new Error(`${component}: internal error: resolved args render [${objectIdentities(real.objects).join(", ")}], expected [${objectIdentities(shape.objects).join(", ")}]`);
                 }
                 return real;
@@ -330,7 +332,9 @@ function deployObject(
     siblings: Readonly<Record<string, pulumi.CustomResource>>,
 ): pulumi.CustomResource {
     const name = objectResourceName(shape);
-    const fields: Record<string, pulumi.Input<unknown>> = { metadata: shape.metadata };
+    const fields: Record<string, pulumi.Input<unknown>> = {
+        metadata: shape.metadata.annotations ? { ...shape.metadata, annotations: rendered.apply((o) => o.metadata.annotations) } : shape.metadata,
+    };
     for (const field of Object.keys(shape)) {
         if (field !== "apiVersion" && field !== "kind" && field !== "metadata") fields[field] = rendered.apply((o) => o[field]);
     }

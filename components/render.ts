@@ -218,7 +218,7 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
         const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
         objects.push(
             proxyServiceAccount(name, namespace, releaseName),
-            bootstrapConfigMap(name, namespace, releaseName, text),
+            bootstrapConfigMap(name, v, namespace, releaseName, text),
             proxyService(name, v, namespace, releaseName),
             proxyWorkload(name, v, namespace, releaseName, checksum, sysctls),
             ...gateways,

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { ADMIN_PORT, BUILT_IN_CLUSTERS, READ_CONFIG_PORT, REST_XDS_PORT, WASM_CACHE_PORT, XDS_CLUSTER_DESCRIPTION } from "../components/bootstrap";
 import { KEEPALIVE_FIELDS, SOCKET_OPTION_NUMBERS } from "../components/keepalive";
-import { PROXY_UID } from "../components/manifests";
+import { LB_IDLE_TIMEOUT_ANNOTATION, PROXY_UID } from "../components/manifests";
 import { gatewayProxySchema, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values-schema";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -73,6 +73,7 @@ export function constantsTpl(): string {
         keepaliveFields: KEEPALIVE_FIELDS,
         ports: { admin: ADMIN_PORT, readConfig: READ_CONFIG_PORT, restXds: REST_XDS_PORT, wasmCache: WASM_CACHE_PORT },
         proxyUid: PROXY_UID,
+        lbIdleTimeoutAnnotation: LB_IDLE_TIMEOUT_ANNOTATION,
         builtInClusters: BUILT_IN_CLUSTERS,
         xdsClusterDescription: XDS_CLUSTER_DESCRIPTION,
         defaultProxy: DEFAULT_PROXY,

@@ -131,7 +131,11 @@ describe("check command (npm run check)", () => {
     });
 
     it("takes --policy-config in pulumi's --policy-pack-config shape: a larger idle timeout passes the same copy", () => {
-        const values = brokenProd((v) => void (v.gatewayProxies.gatewayProxy.gatewaySettings.tcpKeepalive.timeSeconds = 400));
+        // Without the proxy's own loadBalancerIdleTimeoutSeconds the pack's config decides.
+        const values = brokenProd((v) => {
+            v.gatewayProxies.gatewayProxy.gatewaySettings.tcpKeepalive.timeSeconds = 400;
+            delete (v.gatewayProxies.gatewayProxy as { loadBalancerIdleTimeoutSeconds?: number }).loadBalancerIdleTimeoutSeconds;
+        });
         const config = writeTemp("pack.json", JSON.stringify({ "keepalive-below-idle-timeout": { loadBalancerIdleTimeoutSeconds: 600 } }));
         expect(runCli(["check", "--values", values, "--policy-config", config]).status).to.equal(0);
         const disabled = writeTemp("pack.json", JSON.stringify({ "keepalive-below-idle-timeout": "disabled" }));

@@ -39,7 +39,10 @@ describe("policy keepalive-below-idle-timeout", () => {
     });
 
     it("takes loadBalancerIdleTimeoutSeconds and marginSeconds from the policy config", async () => {
-        const prodGateway = stackObjects("prod").find((o) => o.kind === "Gateway")!;
+        const annotated = stackObjects("prod").find((o) => o.kind === "Gateway")!;
+        // The proxy's own balancer (its annotation) wins over the config; without it the config decides.
+        expect(await idle(annotated, { loadBalancerIdleTimeoutSeconds: 240 })).to.deep.equal([]);
+        const prodGateway = { ...annotated, metadata: { ...(annotated.metadata as object), annotations: {} } };
         expect(await idle(prodGateway)).to.deep.equal([]);
         expect((await idle(prodGateway, { loadBalancerIdleTimeoutSeconds: 240 }))[0]).to.include("keepalive time 300s is not at least 30s below the load balancer idle timeout 240s").and.include("intValue: 210 or lower");
         expect((await idle(prodGateway, { marginSeconds: 60 }))[0]).to.include("is not at least 60s below the load balancer idle timeout 350s").and.include("intValue: 290 or lower");

@@ -5,21 +5,29 @@
  * idle connection before the first probe, and the next packet gets a RST.
  */
 import { LINUX_KEEPALIVE_DEFAULTS } from "../../components/keepalive";
+import { LB_IDLE_TIMEOUT_ANNOTATION } from "../../components/manifests";
 import { idleTimeoutConfigSchema, type IdleTimeoutConfig } from "../lib/config";
 import { fieldSetting, HOP_KIND_NAMES, hopsWithKeepalive, valuesHint } from "../lib/hops";
 import { CONFIG_MAP, GATEWAY, UPSTREAM, type Violation } from "../lib/objects";
 import { resourcePolicy, violation, type ResourceRule } from "../lib/rule";
 
+/** The proxy's own balancer, from the annotation the renderer puts on its ConfigMap and Gateways. */
+function proxyIdleTimeout(object: unknown): number | undefined {
+    const annotations = (object as { metadata?: { annotations?: Record<string, unknown> } }).metadata?.annotations;
+    const value = Number(annotations?.[LB_IDLE_TIMEOUT_ANNOTATION]);
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 export const idleTimeoutRule: ResourceRule<IdleTimeoutConfig> = {
     name: "keepalive-below-idle-timeout",
-    description: "On every hop (static clusters, Gateway TCP_KEEPIDLE, Upstream keepaliveTime) the keepalive time in force, the OS default 7200 s when unset, is at least marginSeconds below loadBalancerIdleTimeoutSeconds.",
+    description: "On every hop (static clusters, Gateway TCP_KEEPIDLE, Upstream keepaliveTime) the keepalive time in force, the OS default 7200 s when unset, is at least marginSeconds below the load balancer idle timeout: the proxy's own (the gloo-keepalive.io/load-balancer-idle-timeout-seconds annotation, from its loadBalancerIdleTimeoutSeconds value), else loadBalancerIdleTimeoutSeconds.",
     enforcementLevel: "mandatory",
     configSchema: idleTimeoutConfigSchema,
     remediationSteps: "Lower the hop's keepalive time to at most loadBalancerIdleTimeoutSeconds - marginSeconds.",
     types: [CONFIG_MAP, GATEWAY, UPSTREAM],
 
     check(target, config): Violation[] {
-        const idle = config.loadBalancerIdleTimeoutSeconds;
+        const idle = proxyIdleTimeout(target.object) ?? config.loadBalancerIdleTimeoutSeconds;
         const limit = idle - config.marginSeconds;
         return hopsWithKeepalive(target.object, target.type).flatMap((hop) => {
             const set = hop.keepalive.timeSeconds !== undefined;
