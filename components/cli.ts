@@ -62,12 +62,17 @@ export function writeRenderOutput(result: RenderResult, out: string): void {
         writeFileSync(path.join(staging, "manifests.yaml"), result.objects.map((o) => `---\n${dump(o)}`).join(""));
         if (existsSync(out)) {
             // Keep what other commands wrote there (e.g. explain/); render's own outputs are replaced whole.
-            for (const entry of readdirSync(out)) {
-                if (!RENDER_OUTPUTS.includes(entry)) renameSync(path.join(out, entry), path.join(staging, entry));
-            }
+            const kept = readdirSync(out).filter((entry) => !RENDER_OUTPUTS.includes(entry));
             const old = `${staging}.old`;
             renameSync(out, old);
-            renameSync(staging, out);
+            try {
+                for (const entry of kept) renameSync(path.join(old, entry), path.join(staging, entry));
+                renameSync(staging, out);
+            } catch (e) {
+                for (const entry of kept) if (existsSync(path.join(staging, entry))) renameSync(path.join(staging, entry), path.join(old, entry));
+                renameSync(old, out);
+                throw e;
+            }
             rmSync(old, { recursive: true, force: true });
         } else {
             renameSync(staging, out);

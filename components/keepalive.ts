@@ -85,7 +85,7 @@ export const SOCKET_OPTION_NUMBERS: Readonly<Record<SocketOptionsPlatform, {
     darwin: { SOL_SOCKET: 0xffff, SO_KEEPALIVE: 0x8, IPPROTO_TCP: 6, TCP_KEEPIDLE: 0x10, TCP_KEEPINTVL: 0x101, TCP_KEEPCNT: 0x102 },
 };
 
-const SOCKET_OPTION_DESCRIPTIONS: Record<"SO_KEEPALIVE" | TcpKeepaliveField, string> = {
+export const SOCKET_OPTION_DESCRIPTIONS: Record<"SO_KEEPALIVE" | TcpKeepaliveField, string> = {
     SO_KEEPALIVE: "enable keepalive",
     timeSeconds: "idle time before first keepalive probe is sent",
     intervalSeconds: "keepalive interval",
@@ -151,9 +151,6 @@ export function toPodSysctls(keepalive: TcpKeepalive): Sysctl[] {
         .filter((field) => keepalive[field] !== undefined)
         .map((field) => ({ name: KEEPALIVE_FIELDS[field].sysctl, value: String(keepalive[field]) }));
 }
-
-/** Where an effective keepalive value came from. */
-export type KeepaliveSource = "value" | "default" | "os-default";
 
 /** Every field resolved: the value in force, using the Linux defaults (7200/75/9) for unset fields. */
 export type EffectiveTcpKeepalive = Required<TcpKeepalive>;

@@ -7,7 +7,7 @@ import {
     keepaliveUpstream, proxyGateways, proxyService, proxyServiceAccount, proxyWorkload, type KubernetesObject,
 } from "./manifests";
 import {
-    checkStaticClusterNames, renderBootstrap, staticClusterKeepalive, xdsClusterName, type BootstrapContext,
+    checkStaticClusterNames, READ_CONFIG_PORT, renderBootstrap, staticClusterKeepalive, xdsClusterName, type BootstrapContext,
 } from "./bootstrap";
 import { validateEnvoyBootstrap } from "./envoy-validation";
 import { checkGlooObject } from "./gloo-crds";
@@ -16,6 +16,7 @@ import {
     type EffectiveTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive,
 } from "./keepalive";
 import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "./types";
+import { K8S_NAME_PATTERN } from "./values-schema";
 import { checkValuesShape, effectiveValues, formatPath, resolveProxies, ValuesError, type ResolvedProxy, type ValueIssue } from "./values";
 
 /** Inputs of the renderer that helm takes from the command line. */
@@ -119,7 +120,43 @@ function checkProxy(proxy: ResolvedProxy, ctx: BootstrapContext): ValueIssue[] {
     const clustersPath = proxy.origin("envoyStaticClusters");
     const clusters = v.envoyStaticClusters ?? [];
     const issues = checkStaticClusterNames(clusters, clustersPath, ctx, v.xdsServicePort as number);
+    clusters.forEach((cluster, i) => {
+        // The proxy's keepalive is merged under upstream_connection_options; Envoy's camelCase spelling would escape it.
+        if ("upstreamConnectionOptions" in cluster) {
+            issues.push({ path: `${clustersPath}[${i}].upstreamConnectionOptions`, message: "write upstream_connection_options (snake_case, as in Envoy YAML): the proxy's keepalive and the kernel bounds apply there" });
+        }
+    });
     issues.push(...checkSocketOptionConflicts(v, proxy.origin("gatewaySettings")));
+    issues.push(...checkPorts(proxy));
+    return issues;
+}
+
+/** Two listeners or two Service ports on one port: the API server or Envoy would refuse them. */
+function checkPorts(proxy: ResolvedProxy): ValueIssue[] {
+    const v = proxy.values;
+    const issues: ValueIssue[] = [];
+    const pod = proxy.origin("podTemplate");
+    const listeners: [string, number | undefined][] = [[`${pod}.httpPort`, v.podTemplate?.httpPort], [`${pod}.httpsPort`, v.podTemplate?.httpsPort]];
+    if (v.readConfig) listeners.push([`${proxy.origin("readConfig")} (the read-config listener)`, READ_CONFIG_PORT]);
+    const service = proxy.origin("service");
+    for (const ports of [listeners, [[`${service}.httpPort`, v.service?.httpPort], [`${service}.httpsPort`, v.service?.httpsPort]] as [string, number | undefined][]]) {
+        ports.forEach(([path, port], i) => {
+            const first = ports.findIndex(([, other]) => other === port);
+            if (first < i) issues.push({ path: path.split(" ")[0], message: `port ${port} is already taken by ${ports[first][0]}` });
+        });
+    }
+    return issues;
+}
+
+/** Helm's rules for a release name and the Kubernetes rule for a namespace. */
+function checkReleaseInputs(releaseName: string, namespace: string): ValueIssue[] {
+    const issues: ValueIssue[] = [];
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(releaseName) || releaseName.length > 53) {
+        issues.push({ path: "release name", message: `${JSON.stringify(releaseName)} is not a valid release name (lowercase letters, digits, '-' and '.', at most 53 characters)` });
+    }
+    if (!new RegExp(K8S_NAME_PATTERN).test(namespace) || namespace.length > 63) {
+        issues.push({ path: "namespace", message: `${JSON.stringify(namespace)} is not a valid namespace (lowercase letters, digits and '-', at most 63 characters)` });
+    }
     return issues;
 }
 
@@ -181,7 +218,7 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     const releaseName = options.releaseName ?? DEFAULT_RELEASE_NAME;
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
     const values = effectiveValues(...layers);
-    const shapeIssues = checkValuesShape(values);
+    const shapeIssues = [...checkReleaseInputs(releaseName, namespace), ...checkValuesShape(values)];
     if (shapeIssues.length > 0) throw new ValuesError(shapeIssues);
 
     const issues: ValueIssue[] = [];

@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { ADMIN_PORT, BUILT_IN_CLUSTERS, READ_CONFIG_PORT, REST_XDS_PORT, WASM_CACHE_PORT, XDS_CLUSTER_DESCRIPTION } from "../components/bootstrap";
-import { KEEPALIVE_FIELDS, SOCKET_OPTION_NUMBERS } from "../components/keepalive";
+import { KEEPALIVE_FIELDS, SOCKET_OPTION_DESCRIPTIONS, SOCKET_OPTION_NUMBERS } from "../components/keepalive";
 import { LB_IDLE_TIMEOUT_ANNOTATION, PROXY_UID } from "../components/manifests";
 import { gatewayProxySchema, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values-schema";
 
@@ -70,6 +70,8 @@ export function chartValuesYaml(): string {
 export function constantsTpl(): string {
     const constants = {
         socketOptions: SOCKET_OPTION_NUMBERS,
+        socketOptionDescriptions: SOCKET_OPTION_DESCRIPTIONS,
+        readConfigPort: READ_CONFIG_PORT,
         keepaliveFields: KEEPALIVE_FIELDS,
         ports: { admin: ADMIN_PORT, readConfig: READ_CONFIG_PORT, restXds: REST_XDS_PORT, wasmCache: WASM_CACHE_PORT },
         proxyUid: PROXY_UID,

@@ -216,3 +216,11 @@ describe("render: the strict Envoy check is remembered per bootstrap", () => {
         }
     });
 });
+
+describe("render: release inputs", () => {
+    it("refuses a release name or namespace Kubernetes would refuse, naming which", () => {
+        expect(() => renderValues([{}], { namespace: "Bad_NS" })).to.throw('namespace: "Bad_NS" is not a valid namespace');
+        expect(() => renderValues([{}], { releaseName: "REL!" })).to.throw('release name: "REL!" is not a valid release name');
+        expect(renderValues([{}], { releaseName: "edge.v2", namespace: "edge" }).objects.length).to.be.greaterThan(0);
+    });
+});

@@ -41,6 +41,9 @@ returns the bootstrap as JSON.
 {{- fail (printf "%s: %q is already the name of %s[%d]" $path $name $clustersPath (index $seen $name)) -}}
 {{- end -}}
 {{- $_ := set $seen $name $i -}}
+{{- if hasKey $cluster "upstreamConnectionOptions" -}}
+{{- fail (printf "%s[%d].upstreamConnectionOptions: write upstream_connection_options (snake_case, as in Envoy YAML): the proxy's keepalive and the kernel bounds apply there" $clustersPath $i) -}}
+{{- end -}}
 {{- $uco := $cluster.upstream_connection_options | default dict -}}
 {{- $own := $uco.tcp_keepalive | default dict -}}
 {{- $merged := include "gk.merge" (list $ka $own) | fromJson -}}

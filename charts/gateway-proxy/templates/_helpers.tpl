@@ -108,11 +108,10 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- $c := index . 0 -}}
 {{- $k := index . 1 -}}
 {{- $n := index $c.socketOptions (index . 2) -}}
-{{- $out := list (dict "description" "enable keepalive" "level" $n.SOL_SOCKET "name" $n.SO_KEEPALIVE "intValue" 1 "state" "STATE_PREBIND") -}}
-{{- $descriptions := dict "timeSeconds" "idle time before first keepalive probe is sent" "intervalSeconds" "keepalive interval" "probes" "keepalive probes count" -}}
+{{- $out := list (dict "description" $c.socketOptionDescriptions.SO_KEEPALIVE "level" $n.SOL_SOCKET "name" $n.SO_KEEPALIVE "intValue" 1 "state" "STATE_PREBIND") -}}
 {{- range $field := list "timeSeconds" "intervalSeconds" "probes" -}}
 {{- if hasKey $k $field -}}
-{{- $out = append $out (dict "description" (index $descriptions $field) "level" $n.IPPROTO_TCP "name" (index $n (index $c.keepaliveFields $field).socketOption) "intValue" (index $k $field) "state" "STATE_PREBIND") -}}
+{{- $out = append $out (dict "description" (index $c.socketOptionDescriptions $field) "level" $n.IPPROTO_TCP "name" (index $n (index $c.keepaliveFields $field).socketOption) "intValue" (index $k $field) "state" "STATE_PREBIND") -}}
 {{- end -}}
 {{- end -}}
 {{- toJson $out -}}
