@@ -24,6 +24,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { packageRoot } from "./package-root";
+import { closest } from "./suggest";
 import { isIP } from "node:net";
 import {
   createFileRegistry,
@@ -132,7 +133,7 @@ export function validateEnvoyMessage(typeName: string, value: unknown, basePath:
   const name = typeName.slice(typeName.lastIndexOf("/") + 1);
   const desc = l.registry.getMessage(name);
   if (!desc) {
-    const hint = suggest(name, allMessageNames(l.registry), 6);
+    const hint = closest(name, allMessageNames(l.registry), 6);
     return [
       {
         path: basePath,
@@ -185,41 +186,6 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-
-/** Closest candidate, or undefined if nothing is reasonably close. */
-function suggest(word: string, candidates: Iterable<string>, maxCap = 3): string | undefined {
-  const lw = word.toLowerCase();
-  const nw = lw.replace(/[_-]/g, "");
-  const limit = Math.max(1, Math.min(maxCap, Math.floor(word.length / 3)));
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const lc = c.toLowerCase();
-    const nc = lc.replace(/[_-]/g, "");
-    const d = nw === nc ? 0.5 : Math.min(levenshtein(lw, lc), levenshtein(nw, nc));
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= limit ? best : undefined;
 }
 
 let messageNames: string[] | undefined;
@@ -321,7 +287,7 @@ function parseEnum(e: DescEnum, v: unknown): ParseResult<number> {
   if (typeof v === "string") {
     const ev = e.values.find((x) => x.name === v);
     if (ev) return { ok: true, value: ev.number };
-    const hint = suggest(v, e.values.map((x) => x.name));
+    const hint = closest(v, e.values.map((x) => x.name));
     return { ok: false, message: `${describe(v)} is not a value of ${e.typeName}${hint ? ` (did you mean "${hint}"?)` : ""}` };
   }
   if (typeof v === "number") {
@@ -516,7 +482,7 @@ class Walker {
       const f = keys.get(key);
       if (!f) {
         const camel = /[A-Z]/.test(key) && !key.includes("_");
-        const hint = suggest(
+        const hint = closest(
           key,
           desc.fields.map((x) => (camel ? x.jsonName : x.name)),
         );
@@ -744,7 +710,7 @@ class Walker {
     }
     const desc = this.l.registry.getMessage(typeName);
     if (!desc) {
-      const hint = suggest(typeName, allMessageNames(this.l.registry), 6);
+      const hint = closest(typeName, allMessageNames(this.l.registry), 6);
       this.issue(
         tp,
         `unknown type ${JSON.stringify(typeUrl)}: ${typeName} is not a message type of the Envoy API` +
