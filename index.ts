@@ -13,36 +13,43 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GatewayProxies } from "./components/gateway-proxies";
-import { KeepaliveUpstream } from "./components/keepalive-upstream";
-import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "./components/render";
-import type { GlooKeepaliveValues } from "./components/types";
-import { formatIssue, isPlainObject, ValuesError, type ValueIssue } from "./components/values";
-import { K8S_NAME_PATTERN } from "./components/values-schema";
+import { GatewayProxies } from "./components/pulumi/gateway-proxies";
+import { KeepaliveUpstream } from "./components/pulumi/keepalive-upstream";
+import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "./components/render/render";
+import type { GlooKeepaliveValues } from "./components/values/types";
+import { formatIssue, isPlainObject, ValuesError, type ValueIssue } from "./components/values/values";
+import { K8S_NAME_PATTERN } from "./components/values/schema";
 
 const config = new pulumi.Config("gloo-keepalive");
 const key = (name: string) => `gloo-keepalive:${name}`;
 
 /** Every config problem at once, as `<config key or value path>: <what is wrong>`; thrown before any resource exists. */
 function fail(issues: ValueIssue[]): never {
-    throw new pulumi.RunError(`invalid config of stack ${pulumi.getStack()} (Pulumi.${pulumi.getStack()}.yaml), nothing was deployed:\n${issues.map(formatIssue).join("\n")}`);
+    throw new pulumi.RunError(
+        `invalid config of stack ${pulumi.getStack()} (Pulumi.${pulumi.getStack()}.yaml), nothing was deployed:\n${issues.map(formatIssue).join("\n")}`,
+    );
 }
 
 function readConfig() {
     const issues: ValueIssue[] = [];
     const values = config.requireObject<unknown>("values");
-    if (!isPlainObject(values)) fail([{ path: key("values"), message: "must be an object (the chart's values: gatewayProxies.<name>, upstreams, k8s)" }]);
+    if (!isPlainObject(values))
+        fail([{ path: key("values"), message: "must be an object (the chart's values: gatewayProxies.<name>, upstreams, k8s)" }]);
     const name = (k: string, fallback: string) => {
         const value = config.get(k) ?? fallback;
         if (!new RegExp(K8S_NAME_PATTERN).test(value) || value.length > 63) {
-            issues.push({ path: key(k), message: `${JSON.stringify(value)} is not a Kubernetes name (lowercase letters, digits and "-", at most 63 characters)` });
+            issues.push({
+                path: key(k),
+                message: `${JSON.stringify(value)} is not a Kubernetes name (lowercase letters, digits and "-", at most 63 characters)`,
+            });
         }
         return value;
     };
     const namespace = name("namespace", DEFAULT_NAMESPACE);
     const releaseName = name("releaseName", DEFAULT_RELEASE_NAME);
     const deployWith = config.get("deployWith") ?? "resources";
-    if (deployWith !== "resources" && deployWith !== "helm") issues.push({ path: key("deployWith"), message: `${JSON.stringify(deployWith)} is not one of resources, helm` });
+    if (deployWith !== "resources" && deployWith !== "helm")
+        issues.push({ path: key("deployWith"), message: `${JSON.stringify(deployWith)} is not one of resources, helm` });
     try {
         renderValues([values], { namespace, releaseName });
     } catch (e) {
@@ -61,12 +68,23 @@ const context = config.get("context") || undefined;
 // An explicit provider when the stack names a cluster; it updates ConfigMaps in place, so a keepalive
 // change rewrites the bootstrap and the checksum annotation rolls the pods (the default provider
 // replaces a ConfigMap whose data changes, unless `kubernetes:enableConfigMapMutable` is set).
-const provider = kubeconfig !== undefined || context !== undefined
-    ? new k8s.Provider("kubernetes", { kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig), context, enableConfigMapMutable: true })
-    : undefined;
+const provider =
+    kubeconfig !== undefined || context !== undefined
+        ? new k8s.Provider("kubernetes", {
+              kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
+              context,
+              enableConfigMapMutable: true,
+          })
+        : undefined;
 
 const proxies = new GatewayProxies("gateway-proxies", {
-    gatewayProxies: values.gatewayProxies, gloo: values.gloo, k8s: values.k8s, namespace, releaseName, deployWith, provider,
+    gatewayProxies: values.gatewayProxies,
+    gloo: values.gloo,
+    k8s: values.k8s,
+    namespace,
+    releaseName,
+    deployWith,
+    provider,
 });
 
 const upstreams = (values.upstreams ?? []).map((u) => {
@@ -83,4 +101,6 @@ export const bootstrapChecksums = proxies.bootstrapChecksums;
 /** Per proxy: its Service name. */
 export const serviceNames = proxies.serviceNames;
 /** Per upstream (`<namespace>/<name>`): worst-case seconds to detect a dead upstream. */
-export const upstreamDetectionSeconds = pulumi.all(Object.fromEntries(upstreams.map((u) => [`${u.upstreamNamespace}/${u.upstreamName}`, u.detectionSeconds])));
+export const upstreamDetectionSeconds = pulumi.all(
+    Object.fromEntries(upstreams.map((u) => [`${u.upstreamNamespace}/${u.upstreamName}`, u.detectionSeconds])),
+);

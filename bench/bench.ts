@@ -17,7 +17,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BUILT = path.join(ROOT, ".cache", "bench");
 const SIZES = [1, 10, 100];
 
-interface Measure { ms: number[]; rssMB: number[]; extra: Record<string, unknown>[] }
+interface Measure {
+    ms: number[];
+    rssMB: number[];
+    extra: Record<string, unknown>[];
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const max = (xs: number[]) => Math.max(...xs);
 
@@ -25,12 +29,21 @@ const max = (xs: number[]) => Math.max(...xs);
 function measure(cmd: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; rssMB: number; stdout: string } {
     const run = spawnSync("python3", [path.join(ROOT, "bench", "peak-rss.py"), ...cmd], { encoding: "utf8", env, maxBuffer: 64 << 20 });
     if (run.status !== 0) throw new Error(`peak-rss failed: ${run.stderr}`);
-    const out = JSON.parse(run.stdout.trim().split("\n").pop() as string) as { ms: number; status: number; maxRssKB: number; stdout: string };
+    const out = JSON.parse(run.stdout.trim().split("\n").pop() as string) as {
+        ms: number;
+        status: number;
+        maxRssKB: number;
+        stdout: string;
+    };
     if (out.status !== 0) throw new Error(`${cmd.join(" ")} exited ${out.status}: ${run.stderr.slice(-1000)}`);
     return { ms: out.ms, rssMB: out.maxRssKB / 1024, stdout: out.stdout };
 }
 
-function task(name: string, arg: number, env: NodeJS.ProcessEnv = {}): { samples: number[]; rssMB: number; extra: Record<string, unknown> } {
+function task(
+    name: string,
+    arg: number,
+    env: NodeJS.ProcessEnv = {},
+): { samples: number[]; rssMB: number; extra: Record<string, unknown> } {
     const r = measure([process.execPath, path.join(BUILT, "bench", "task.js"), name, String(arg)], { ...process.env, ...env });
     const parsed = JSON.parse(r.stdout.trim().split("\n").pop() as string) as { samples?: number[] } & Record<string, unknown>;
     return { samples: parsed.samples ?? [], rssMB: r.rssMB, extra: parsed };
@@ -46,7 +59,9 @@ function add(m: Map<string, Measure>, key: string, ms: number[], rssMB: number, 
 
 function main(): void {
     console.error("building the benchmark (tsc -p bench/tsconfig.json) ...");
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "bench", "tsconfig.json")], { stdio: "inherit" });
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "bench", "tsconfig.json")], {
+        stdio: "inherit",
+    });
     const helms = helmBinaries();
     const dir = mkdtempSync(path.join(tmpdir(), "gk-bench-"));
     const valuesFile = (n: number) => path.join(dir, `values-${n}.yaml`);
@@ -57,12 +72,39 @@ function main(): void {
         console.error(`round ${round + 1}/${ROUNDS}`);
         for (const n of SIZES) {
             const contenders: [string, () => void][] = [
-                [`library ${n}`, () => { const r = task("render-library", n, { BENCH_RUNS: "2" }); add(m, `library ${n}`, r.samples, r.rssMB); }],
-                [`floor ${n}`, () => { const r = task("render-floor", n, { BENCH_RUNS: "2" }); add(m, `floor ${n}`, r.samples, r.rssMB); }],
-                ...helms.map((bin): [string, () => void] => [`helm${bin.major} ${n}`, () => {
-                    const r = measure([bin.path, "template", "gateway-proxy", path.join(ROOT, "charts", "gateway-proxy"), "-n", "gloo-system", "-f", valuesFile(n)], helmEnv());
-                    add(m, `helm${bin.major} ${n}`, [r.ms], r.rssMB);
-                }]),
+                [
+                    `library ${n}`,
+                    () => {
+                        const r = task("render-library", n, { BENCH_RUNS: "2" });
+                        add(m, `library ${n}`, r.samples, r.rssMB);
+                    },
+                ],
+                [
+                    `floor ${n}`,
+                    () => {
+                        const r = task("render-floor", n, { BENCH_RUNS: "2" });
+                        add(m, `floor ${n}`, r.samples, r.rssMB);
+                    },
+                ],
+                ...helms.map((bin): [string, () => void] => [
+                    `helm${bin.major} ${n}`,
+                    () => {
+                        const r = measure(
+                            [
+                                bin.path,
+                                "template",
+                                "gateway-proxy",
+                                path.join(ROOT, "charts", "gateway-proxy"),
+                                "-n",
+                                "gloo-system",
+                                "-f",
+                                valuesFile(n),
+                            ],
+                            helmEnv(),
+                        );
+                        add(m, `helm${bin.major} ${n}`, [r.ms], r.rssMB);
+                    },
+                ]),
             ];
             // Interleave: rotate the order every round.
             for (let i = 0; i < contenders.length; i++) contenders[(i + round) % contenders.length][1]();
@@ -86,31 +128,71 @@ function main(): void {
             const e = m.get(`${who} ${n}`);
             if (!e) continue;
             const ratio = (h?: Measure) => (h && !who.startsWith("helm") ? `${(median(h.ms) / median(e.ms)).toFixed(1)}× faster` : "");
-            const label = who === "library" ? "library render (all checks) + YAML" : who === "floor" ? "floor: JSON.stringify + YAML dump" : `helm template (Helm ${who.slice(4)})`;
-            lines.push(row([`${label}, ${n} prox${n === 1 ? "y" : "ies"} × 50 clusters`, fmt(median(e.ms)), ratio(helm3), ratio(helm4), fmt(max(e.rssMB))]));
+            const label =
+                who === "library"
+                    ? "library render (all checks) + YAML"
+                    : who === "floor"
+                      ? "floor: JSON.stringify + YAML dump"
+                      : `helm template (Helm ${who.slice(4)})`;
+            lines.push(
+                row([
+                    `${label}, ${n} prox${n === 1 ? "y" : "ies"} × 50 clusters`,
+                    fmt(median(e.ms)),
+                    ratio(helm3),
+                    ratio(helm4),
+                    fmt(max(e.rssMB)),
+                ]),
+            );
         }
     }
     const v = m.get("envoy-validation") as Measure;
     lines.push(row(["strict Envoy validation, per bootstrap (54 clusters)", fmt(median(v.ms)), "", "", fmt(max(v.rssMB))]));
-    lines.push(row(["Envoy proto load (descriptor set → registry), fresh process", fmt(median(v.extra.map((e) => e.protoLoadMs as number))), "", "", ""]));
+    lines.push(
+        row([
+            "Envoy proto load (descriptor set → registry), fresh process",
+            fmt(median(v.extra.map((e) => e.protoLoadMs as number))),
+            "",
+            "",
+            "",
+        ]),
+    );
 
     const p = m.get("policy") as Measure;
-    lines.push(row([`policy pack rules over ${p.extra[0]?.objects as number} rendered objects (target < 1000 ms)`, fmt(median(p.ms)), "", "", fmt(max(p.rssMB))]));
+    lines.push(
+        row([
+            `policy pack rules over ${p.extra[0]?.objects as number} rendered objects (target < 1000 ms)`,
+            fmt(median(p.ms)),
+            "",
+            "",
+            fmt(max(p.rssMB)),
+        ]),
+    );
     const mocks = m.get("pulumi-mocks") as Measure;
-    lines.push(row([`stack program under Pulumi's mock engine, 100 proxies × 50 clusters, ${mocks.extra[0]?.registrations as number} registrations (target < 5000 ms)`, fmt(median(mocks.ms)), "", "", fmt(max(mocks.rssMB))]));
+    lines.push(
+        row([
+            `stack program under Pulumi's mock engine, 100 proxies × 50 clusters, ${mocks.extra[0]?.registrations as number} registrations (target < 5000 ms)`,
+            fmt(median(mocks.ms)),
+            "",
+            "",
+            fmt(max(mocks.rssMB)),
+        ]),
+    );
 
     const table = lines.join("\n");
     console.log(table);
     const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, ${helms.map((b) => `Helm ${b.version}`).join(", ")}`;
-    writeFileSync(path.join(ROOT, "bench", "results.md"), [
-        "# Benchmark results",
-        "",
-        `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
-        `Each figure is the median of ${ROUNDS} rounds; contenders interleave within a round; every task runs in its own process.`,
-        "",
-        table,
-        "",
-    ].join("\n"));
+    writeFileSync(
+        path.join(ROOT, "bench", "results.md"),
+        [
+            "# Benchmark results",
+            "",
+            `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
+            `Each figure is the median of ${ROUNDS} rounds; contenders interleave within a round; every task runs in its own process.`,
+            "",
+            table,
+            "",
+        ].join("\n"),
+    );
 }
 
 main();

@@ -4,8 +4,8 @@
  */
 import { writeFileSync } from "fs";
 import * as yaml from "js-yaml";
-import { envoyRegistry, validateEnvoyBootstrap } from "../components/envoy-validation";
-import { renderValues } from "../components/render";
+import { envoyRegistry, validateEnvoyBootstrap } from "../components/checks/envoy/validate";
+import { renderValues } from "../components/render/render";
 import * as path from "path";
 import { benchValues } from "./workload";
 
@@ -30,14 +30,22 @@ const tasks: Record<string, () => Record<string, unknown>> = {
     "render-library": () => {
         dump(renderValues([benchValues(n, 50, -1)]).objects); // warm: protos, schemas, JIT
         // Every run renders other addresses: the library remembers checked bootstraps, a rerun of the same values would be free.
-        const samples = Array.from({ length: runs }, (_, run) => { const values = benchValues(n, 50, run); return time(() => dump(renderValues([values]).objects)); });
+        const samples = Array.from({ length: runs }, (_, run) => {
+            const values = benchValues(n, 50, run);
+            return time(() => dump(renderValues([values]).objects));
+        });
         return { samples };
     },
     /** The floor: only serialising the same objects (JSON.stringify + YAML dump). */
     "render-floor": () => {
         const objects = renderValues([benchValues(n)]).objects;
         dump(objects); // warm
-        const samples = Array.from({ length: runs }, () => time(() => { JSON.stringify(objects); dump(objects); }));
+        const samples = Array.from({ length: runs }, () =>
+            time(() => {
+                JSON.stringify(objects);
+                dump(objects);
+            }),
+        );
         return { samples };
     },
     /** Proto load (first call in a fresh process) and strict validation per bootstrap. */
@@ -45,11 +53,14 @@ const tasks: Record<string, () => Record<string, unknown>> = {
         const load = time(() => envoyRegistry());
         const bootstraps = renderValues([benchValues(n)]).proxies.map((p) => p.bootstrap);
         bootstraps.forEach((b) => validateEnvoyBootstrap(b, "")); // warm (validateEnvoyBootstrap itself keeps no cache)
-        const samples = Array.from({ length: runs }, () => time(() => bootstraps.forEach((b) => validateEnvoyBootstrap(b, ""))) / bootstraps.length);
+        const samples = Array.from(
+            { length: runs },
+            () => time(() => bootstraps.forEach((b) => validateEnvoyBootstrap(b, ""))) / bootstraps.length,
+        );
         return { samples, protoLoadMs: load };
     },
     /** The policy pack's rules (the same functions `pulumi preview --policy-pack` runs) over n rendered objects. */
-    "policy": () => {
+    policy: () => {
         // Loaded here so the other tasks' peak RSS does not carry the policy code.
         const { checkObjects } = require("../policy/check") as typeof import("../policy/check");
         const objects = renderValues([benchValues(Math.ceil((n - 10) / 6), 5)]).objects.slice(0, n);
@@ -64,7 +75,7 @@ const asyncTasks: Record<string, () => Promise<Record<string, unknown>>> = {
     "pulumi-mocks": async () => {
         const config = { "gloo-keepalive:values": JSON.stringify(benchValues(n)), "gloo-keepalive:namespace": "gloo-system" };
         // Loaded here so the other tasks' peak RSS does not carry the Pulumi SDK.
-        const { loadProgram, runProgram } = require("../test/pulumi-harness") as typeof import("../test/pulumi-harness");
+        const { loadProgram, runProgram } = require("../scripts/pulumi-mocks") as typeof import("../scripts/pulumi-mocks");
         const program = loadProgram(path.join(__dirname, "..", "index"));
         const t = performance.now();
         const run = await runProgram(program, { config });
@@ -75,7 +86,13 @@ const asyncTasks: Record<string, () => Promise<Record<string, unknown>>> = {
 };
 
 if (asyncTasks[task]) {
-    asyncTasks[task]().then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });
+    asyncTasks[task]().then(
+        (r) => console.log(JSON.stringify(r)),
+        (e) => {
+            console.error(e);
+            process.exit(1);
+        },
+    );
 } else {
     const run = tasks[task];
     if (!run) throw new Error(`unknown task ${task}; one of ${[...Object.keys(tasks), ...Object.keys(asyncTasks)].join(", ")}`);

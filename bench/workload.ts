@@ -1,12 +1,14 @@
 /** The benchmark's input: n proxies, each with `clusters` distinct static clusters and keepalive on every hop. */
-import type { GlooKeepaliveValues } from "../components/types";
+import type { GlooKeepaliveValues } from "../components/values/types";
 
 /** `variant` changes every address, so no cache can serve one run's work to the next. */
 export function benchValues(proxies: number, clusters = 50, variant = 0): GlooKeepaliveValues {
     const gatewayProxies: NonNullable<GlooKeepaliveValues["gatewayProxies"]> = {};
     for (let i = 0; i < proxies; i++) {
         gatewayProxies[`proxy${i}`] = {
-            tcpKeepaliveTimeSeconds: 60, tcpKeepaliveIntervalSeconds: 20, tcpKeepaliveProbes: 3,
+            tcpKeepaliveTimeSeconds: 60,
+            tcpKeepaliveIntervalSeconds: 20,
+            tcpKeepaliveProbes: 3,
             loadBalancerIdleTimeoutSeconds: 350,
             xdsHttp2Keepalive: { intervalSeconds: 30, timeoutSeconds: 10 },
             gatewaySettings: { tcpKeepalive: { timeSeconds: 60, intervalSeconds: 20, probes: 2 } },
@@ -17,7 +19,22 @@ export function benchValues(proxies: number, clusters = 50, variant = 0): GlooKe
                 type: "STRICT_DNS",
                 load_assignment: {
                     cluster_name: `svc_${j}`,
-                    endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: `svc-${j}.team-${i}-v${variant}.svc.cluster.local`, port_value: 8000 + j } } } }] }],
+                    endpoints: [
+                        {
+                            lb_endpoints: [
+                                {
+                                    endpoint: {
+                                        address: {
+                                            socket_address: {
+                                                address: `svc-${j}.team-${i}-v${variant}.svc.cluster.local`,
+                                                port_value: 8000 + j,
+                                            },
+                                        },
+                                    },
+                                },
+                            ],
+                        },
+                    ],
                 },
                 ...(j % 3 === 0 ? { upstream_connection_options: { tcp_keepalive: { keepalive_time: 30 } } } : {}),
             })),
@@ -25,6 +42,11 @@ export function benchValues(proxies: number, clusters = 50, variant = 0): GlooKe
     }
     return {
         gatewayProxies,
-        upstreams: Array.from({ length: 10 }, (_, k) => ({ name: `svc-${k}`, host: `svc-${k}.apps.svc.cluster.local`, port: 8080, tcpKeepalive: { timeSeconds: 60, intervalSeconds: 20, probes: 3 } })),
+        upstreams: Array.from({ length: 10 }, (_, k) => ({
+            name: `svc-${k}`,
+            host: `svc-${k}.apps.svc.cluster.local`,
+            port: 8080,
+            tcpKeepalive: { timeSeconds: 60, intervalSeconds: 20, probes: 3 },
+        })),
     };
 }

@@ -9,51 +9,112 @@
  */
 
 // Pulumi components.
-export { GatewayProxies, type GatewayProxiesArgs } from "./gateway-proxies";
+export { GatewayProxies, type GatewayProxiesArgs } from "./pulumi/gateway-proxies";
 export {
-    detectionSecondsByHop, GATEWAY_PROXY_INPUT_PATHS, GatewayProxy, gatewayProxyChartPath, gatewayProxyChartValues, maxDetectionSeconds,
-    type GatewayProxyArgs, type GatewayProxyEntryInputs, type GatewaySettingsInputs, type HopKeepalive, type Http2KeepaliveInputs, type UpstreamInputs,
-} from "./gateway-proxy";
-export { KEEPALIVE_UPSTREAM_INPUT_PATHS, KeepaliveUpstream, type KeepaliveUpstreamArgs } from "./keepalive-upstream";
-export { ComponentArgsError, type DeployWith, type TcpKeepaliveInputs } from "./component-args";
+    detectionSecondsByHop,
+    GATEWAY_PROXY_INPUT_PATHS,
+    GatewayProxy,
+    gatewayProxyChartPath,
+    gatewayProxyChartValues,
+    maxDetectionSeconds,
+    type GatewayProxyArgs,
+    type GatewayProxyEntryInputs,
+    type GatewaySettingsInputs,
+    type HopKeepalive,
+    type Http2KeepaliveInputs,
+    type UpstreamInputs,
+} from "./pulumi/gateway-proxy";
+export { KEEPALIVE_UPSTREAM_INPUT_PATHS, KeepaliveUpstream, type KeepaliveUpstreamArgs } from "./pulumi/keepalive-upstream";
+export { ComponentArgsError, type DeployWith, type TcpKeepaliveInputs } from "./pulumi/component-args";
 
 // The values (Gloo's chart shape) and their schema.
 export type {
-    EnvoyCluster, GatewayProxyValues, GatewaySettings, GlooKeepaliveValues, Http2Keepalive, PodTemplate, ProxyImage, ProxyKind, ProxyService,
+    EnvoyCluster,
+    GatewayProxyValues,
+    GatewaySettings,
+    GlooKeepaliveValues,
+    Http2Keepalive,
+    PodTemplate,
+    ProxyImage,
+    ProxyKind,
+    ProxyService,
     UpstreamValues,
-} from "./types";
+} from "./values/types";
 export {
-    checkValuesShape, effectiveValues, formatIssue, formatPath, isPlainObject, mergeValues, resolveProxies, ValuesError,
-    type ResolvedProxy, type ValueIssue,
-} from "./values";
+    checkValuesShape,
+    effectiveValues,
+    formatIssue,
+    formatPath,
+    isPlainObject,
+    mergeValues,
+    resolveProxies,
+    ValuesError,
+    type ResolvedProxy,
+    type ValueIssue,
+} from "./values/values";
 export {
-    chartDefaultValues, DEFAULT_PROXY, gatewayProxySchema, K8S_NAME_PATTERN, PROXY_NAME_PATTERN, valuesSchema, type JsonSchema,
-} from "./values-schema";
+    chartDefaultValues,
+    DEFAULT_PROXY,
+    gatewayProxySchema,
+    K8S_NAME_PATTERN,
+    PROXY_NAME_PATTERN,
+    valuesSchema,
+    type JsonSchema,
+} from "./values/schema";
 
 // Rendering.
 export {
-    DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues,
-    type HopKind, type KeepaliveHop, type ProxyRender, type RenderOptions, type RenderResult,
-} from "./render";
+    DEFAULT_NAMESPACE,
+    DEFAULT_RELEASE_NAME,
+    renderValues,
+    type HopKind,
+    type KeepaliveHop,
+    type ProxyRender,
+    type RenderOptions,
+    type RenderResult,
+} from "./render/render";
 export {
-    BOOTSTRAP_KEY, bootstrapChecksum, bootstrapText, configMapName, kebabCase, keepaliveUpstream, proxyLabels, releaseLabels,
+    BOOTSTRAP_KEY,
+    bootstrapChecksum,
+    bootstrapText,
+    configMapName,
+    kebabCase,
+    keepaliveUpstream,
+    proxyLabels,
+    releaseLabels,
     type KubernetesObject,
-} from "./manifests";
-export { renderBootstrap, staticClusterKeepalive, xdsClusterName, type BootstrapContext } from "./bootstrap";
-export { keepaliveTable } from "./report";
+} from "./render/manifests";
+export { renderBootstrap, staticClusterKeepalive, xdsClusterName, type BootstrapContext } from "./render/bootstrap";
+export { keepaliveTable } from "./render/report";
 
 // One TCP keepalive type and everything it renders to.
 export {
-    detectionSeconds, effectiveKeepalive, fromEnvoyTcpKeepalive, KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, keepaliveFieldProblem,
-    LINUX_KEEPALIVE_DEFAULTS, SOCKET_OPTION_NUMBERS, toEnvoyTcpKeepalive, toGlooTcpKeepalive, toPodSysctls, toSocketOptions,
-    type EffectiveTcpKeepalive, type EnvoyTcpKeepalive, type GlooUpstreamTcpKeepalive, type SocketOption, type SocketOptionsPlatform,
-    type Sysctl, type TcpKeepalive, type TcpKeepaliveField,
+    detectionSeconds,
+    effectiveKeepalive,
+    fromEnvoyTcpKeepalive,
+    KEEPALIVE_FIELD_NAMES,
+    KEEPALIVE_FIELDS,
+    keepaliveFieldProblem,
+    LINUX_KEEPALIVE_DEFAULTS,
+    SOCKET_OPTION_NUMBERS,
+    toEnvoyTcpKeepalive,
+    toGlooTcpKeepalive,
+    toPodSysctls,
+    toSocketOptions,
+    type EffectiveTcpKeepalive,
+    type EnvoyTcpKeepalive,
+    type GlooUpstreamTcpKeepalive,
+    type SocketOption,
+    type SocketOptionsPlatform,
+    type Sysctl,
+    type TcpKeepalive,
+    type TcpKeepaliveField,
 } from "./keepalive";
 
 // Checks the renderer runs, usable on their own.
-export { validateEnvoyBootstrap, validateEnvoyMessage, type EnvoyIssue } from "./envoy-validation";
-export { checkGlooObject } from "./gloo-crds";
+export { validateEnvoyBootstrap, validateEnvoyMessage, type EnvoyIssue } from "./checks/envoy/validate";
+export { checkGlooObject } from "./checks/gloo-crds";
 
 // Stack files (`Pulumi.<env>.yaml`, key `gloo-keepalive:values`) as the render command reads them.
-export { CONFIG_NAMESPACE, readStackConfig, type StackConfig } from "./stack-config";
+export { CONFIG_NAMESPACE, readStackConfig, type StackConfig } from "./values/read";
 export { packageRoot } from "./package-root";

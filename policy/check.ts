@@ -3,7 +3,7 @@
  * over the rendered objects, as `pulumi preview --policy-pack policy` would over the deployed
  * ones — no cluster, no Pulumi CLI.
  *
- *   npm run check -- [--stack <env> | --values <file> ...] [--release <name>] [--namespace <ns>] [--policy-config <file.json>]
+ *   gloo-keepalive check [--stack <env> | --values <file> ...] [--release <name>] [--namespace <ns>] [--policy-config <file.json>]
  *
  * `--policy-config` takes the file `pulumi preview --policy-pack-config` takes:
  * `{ "all": "<level>", "<policy>": "<level>" | { "enforcementLevel": "<level>", "<key>": <value> } }`.
@@ -13,12 +13,8 @@
  */
 import Ajv, { type ValidateFunction } from "ajv";
 import type { EnforcementLevel } from "@pulumi/policy";
-import { parseArgs } from "util";
-import { readRenderInput, RENDER_INPUT_OPTIONS } from "../components/cli";
-import { parseYamlFile } from "../components/stack-config";
-import { renderValues } from "../components/render";
-import { didYouMean } from "../components/suggest";
-import { formatPath, pointerSegments, ValuesError, type ValueIssue } from "../components/values";
+import { didYouMean } from "../components/values/suggest";
+import { formatPath, pointerSegments, ValuesError, type ValueIssue } from "../components/values/values";
 import { resolveConfig } from "./lib/config";
 import { objectRef, pulumiType, type KubeObject, type Violation } from "./lib/objects";
 import type { ResourceRule, StackRule, Target } from "./lib/rule";
@@ -30,7 +26,7 @@ const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate
 export type PackSettings = ReadonlyMap<string, { level: EnforcementLevel; config: unknown }>;
 
 type Rule = ResourceRule<unknown> | StackRule<unknown>;
-const RULES: readonly Rule[] = [...RESOURCE_RULES, ...STACK_RULES];
+export const RULES: readonly Rule[] = [...RESOURCE_RULES, ...STACK_RULES];
 
 const validators = new Map<string, ValidateFunction>();
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
@@ -56,21 +52,26 @@ function validatorFor(rule: Rule): ValidateFunction {
  */
 export function resolvePackSettings(raw: unknown = {}, source = "policy config"): PackSettings {
     const issues: ValueIssue[] = [];
-    const at = (key: string, ...segments: (string | number)[]) => `${source} ${key}${segments.length > 0 ? `.${formatPath(segments)}` : ""}`;
-    const given = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? raw as Record<string, unknown> : undefined;
+    const at = (key: string, ...segments: (string | number)[]) =>
+        `${source} ${key}${segments.length > 0 ? `.${formatPath(segments)}` : ""}`;
+    const given = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
     if (!given) throw new ValuesError([{ path: source, message: "must be a JSON object of policy names to levels or config" }]);
     const levelOf = (key: string, value: unknown): EnforcementLevel | undefined => {
         const level = typeof value === "object" && value !== null ? (value as { enforcementLevel?: unknown }).enforcementLevel : value;
         if (level === undefined) return undefined;
         if (!LEVELS.includes(level as EnforcementLevel)) {
-            issues.push({ path: at(key, ...(typeof value === "object" ? ["enforcementLevel"] : [])), message: `${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}` });
+            issues.push({
+                path: at(key, ...(typeof value === "object" ? ["enforcementLevel"] : [])),
+                message: `${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`,
+            });
             return undefined;
         }
         return level as EnforcementLevel;
     };
     const names = RULES.map((r) => r.name);
     for (const key of Object.keys(given)) {
-        if (key !== "all" && !names.includes(key)) issues.push({ path: at(key), message: `no such policy${didYouMean(key, [...names, "all"])}` });
+        if (key !== "all" && !names.includes(key))
+            issues.push({ path: at(key), message: `no such policy${didYouMean(key, [...names, "all"])}` });
     }
     const all = levelOf("all", given.all);
     const settings = new Map<string, { level: EnforcementLevel; config: unknown }>();
@@ -81,16 +82,25 @@ export function resolvePackSettings(raw: unknown = {}, source = "policy config")
             if (!validate(value)) {
                 for (const e of validate.errors ?? []) {
                     const segments = pointerSegments(e.instancePath, value);
-                    const extra = e.keyword === "additionalProperties" ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
-                    issues.push(extra !== undefined
-                        ? { path: at(rule.name, ...segments, extra), message: `unknown key${didYouMean(extra, Object.keys(rule.configSchema.properties))}` }
-                        : { path: at(rule.name, ...segments), message: `${e.message ?? e.keyword}, got ${JSON.stringify(e.data)}` });
+                    const extra =
+                        e.keyword === "additionalProperties" ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
+                    issues.push(
+                        extra !== undefined
+                            ? {
+                                  path: at(rule.name, ...segments, extra),
+                                  message: `unknown key${didYouMean(extra, Object.keys(rule.configSchema.properties))}`,
+                              }
+                            : { path: at(rule.name, ...segments), message: `${e.message ?? e.keyword}, got ${JSON.stringify(e.data)}` },
+                    );
                 }
                 continue;
             }
         }
         const level = levelOf(rule.name, value) ?? all ?? rule.enforcementLevel;
-        settings.set(rule.name, { level, config: resolveConfig(rule.configSchema, typeof value === "object" ? value as object : undefined) });
+        settings.set(rule.name, {
+            level,
+            config: resolveConfig(rule.configSchema, typeof value === "object" ? (value as object) : undefined),
+        });
     }
     if (issues.length > 0) throw new ValuesError(issues);
     return settings;
@@ -109,7 +119,8 @@ export interface CheckResult {
 
 /** Run every enabled policy over the objects (remediations first), as the policy pack does. */
 export function checkObjects(objects: readonly KubeObject[], settings: PackSettings = resolvePackSettings()): CheckResult {
-    const setting = (rule: Rule) => settings.get(rule.name) ?? { level: rule.enforcementLevel, config: resolveConfig(rule.configSchema, undefined) };
+    const setting = (rule: Rule) =>
+        settings.get(rule.name) ?? { level: rule.enforcementLevel, config: resolveConfig(rule.configSchema, undefined) };
     const remediations: CheckResult["remediations"] = [];
     const targets = objects.map((object): Target => {
         let target: Target = { type: pulumiType(object), object, ref: objectRef(object) };
@@ -144,30 +155,4 @@ export function checkObjects(objects: readonly KubeObject[], settings: PackSetti
 /** One finding as printed: `error [policy] Kind/ns/name path: message` and the fix on the next line. */
 export function formatFinding(f: Finding): string {
     return `${f.level === "mandatory" ? "error" : "warning"} [${f.policy}] ${f.object} ${f.path}: ${f.message}\n    fix: ${f.fix}`;
-}
-
-const CHECK_OPTIONS = { ...RENDER_INPUT_OPTIONS, "policy-config": { type: "string" } } as const;
-
-
-/** `cli.ts check`: render, run the policies, print every violation; 1 on any mandatory one. */
-export function runCheck(argv: string[]): number {
-    const { values: args } = parseArgs({ args: argv, options: CHECK_OPTIONS, strict: true, allowPositionals: false });
-    const configFile = args["policy-config"];
-    const settings = resolvePackSettings(configFile === undefined ? {} : parseYamlFile(configFile) /* JSON is YAML */, configFile);
-    const input = readRenderInput(args);
-    const rendered = renderValues(input.layers, { releaseName: input.releaseName, namespace: input.namespace });
-    const started = process.hrtime.bigint();
-    const result = checkObjects(rendered.objects, settings);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-
-    const what = input.stack !== undefined ? `stack ${input.stack}` : (args.values ?? []).join(", ");
-    console.log(`policy check of ${what}: ${rendered.objects.length} objects, ${rendered.proxies.length} proxy(ies); policies: ${RULES.map((r) => `${r.name} (${settings.get(r.name)?.level})`).join(", ")}`);
-    for (const r of result.remediations) console.log(`remediated [${r.policy}] ${r.object}: filled ${r.changes.join(", ")}`);
-    for (const f of result.findings) console.error(formatFinding(f));
-    const mandatory = result.findings.filter((f) => f.level === "mandatory").length;
-    const advisory = result.findings.length - mandatory;
-    console.log(mandatory > 0
-        ? `${mandatory} mandatory violation(s), ${advisory} advisory: the check fails (${ms.toFixed(1)} ms)`
-        : `no mandatory violations, ${advisory} advisory: the check passes (${ms.toFixed(1)} ms)`);
-    return mandatory > 0 ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
 new PolicyPack("gloo-keepalive", {
-    description: "TCP keepalive on every hop of Gloo gateway proxies (Envoy): bootstrap clusters, Gateways, Upstreams, load balancer idle timeouts and dead-peer detection.",
+    description:
+        "TCP keepalive on every hop of Gloo gateway proxies (Envoy): bootstrap clusters, Gateways, Upstreams, load balancer idle timeouts and dead-peer detection.",
     policies,
 });

@@ -4,7 +4,7 @@
  *
  *   components/generated/envoy-api.binpb
  *
- * which components/envoy-validation.ts loads at run time. Run with
+ * which components/checks/envoy/ loads at run time. Run with
  *
  *   npx ts-node --transpile-only scripts/build-envoy-descriptors.ts
  *
@@ -40,193 +40,198 @@ import { packageRoot } from "../components/package-root";
 
 /** Files whose absence would make the validator useless: the build fails if any is excluded. */
 const REQUIRED_FILES = [
-  "envoy/config/bootstrap/v3/bootstrap.proto",
-  "envoy/config/cluster/v3/cluster.proto",
-  "envoy/config/core/v3/protocol.proto",
-  "envoy/config/listener/v3/listener.proto",
-  "envoy/extensions/transport_sockets/tls/v3/tls.proto",
-  "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
-  "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto",
-  "xds/type/v3/typed_struct.proto",
-  "udpa/type/v1/typed_struct.proto",
-  "validate/validate.proto",
+    "envoy/config/bootstrap/v3/bootstrap.proto",
+    "envoy/config/cluster/v3/cluster.proto",
+    "envoy/config/core/v3/protocol.proto",
+    "envoy/config/listener/v3/listener.proto",
+    "envoy/extensions/transport_sockets/tls/v3/tls.proto",
+    "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
+    "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto",
+    "xds/type/v3/typed_struct.proto",
+    "udpa/type/v1/typed_struct.proto",
+    "validate/validate.proto",
 ];
 /** Message types that must be resolvable in the finished descriptor set. */
 const REQUIRED_TYPES = [
-  "envoy.config.bootstrap.v3.Bootstrap",
-  "envoy.config.cluster.v3.Cluster",
-  "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
-  "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-  "validate.FieldRules",
+    "envoy.config.bootstrap.v3.Bootstrap",
+    "envoy.config.cluster.v3.Cluster",
+    "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+    "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+    "validate.FieldRules",
 ];
 
 function fail(message: string): never {
-  console.error(`build-envoy-descriptors: ERROR: ${message}`);
-  process.exit(1);
+    console.error(`build-envoy-descriptors: ERROR: ${message}`);
+    process.exit(1);
 }
 
-
 function listProtos(root: string, sub: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    const abs = path.join(root, rel);
-    for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(r);
-      else if (entry.isFile() && entry.name.endsWith(".proto")) out.push(r);
-    }
-  };
-  if (fs.existsSync(path.join(root, sub))) walk(sub);
-  return out.sort();
+    const out: string[] = [];
+    const walk = (rel: string): void => {
+        const abs = path.join(root, rel);
+        for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
+            const r = rel ? `${rel}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) walk(r);
+            else if (entry.isFile() && entry.name.endsWith(".proto")) out.push(r);
+        }
+    };
+    if (fs.existsSync(path.join(root, sub))) walk(sub);
+    return out.sort();
 }
 
 const IMPORT_RE = /^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"\s*;/gm;
 
 function patchValidateProto(text: string): string {
-  if (/\bignore_empty\b/.test(text)) return text;
-  const addField = (t: string, message: string, field: string): string => {
-    const re = new RegExp(`(\\nmessage ${message} \\{[\\s\\S]*?)(\\n\\}\\n)`);
-    if (!re.test(t)) fail(`cannot patch validate.proto: message ${message} not found`);
-    return t.replace(re, `$1\n    ${field}$2`);
-  };
-  let t = text.replace(/\r\n/g, "\n"); // the vendored file has CRLF line endings
-  for (const m of [
-    "FloatRules", "DoubleRules", "Int32Rules", "Int64Rules", "UInt32Rules", "UInt64Rules",
-    "SInt32Rules", "SInt64Rules", "Fixed32Rules", "Fixed64Rules", "SFixed32Rules", "SFixed64Rules",
-  ]) {
-    t = addField(t, m, "optional bool ignore_empty = 8; // added by build-envoy-descriptors (upstream PGV)");
-  }
-  t = addField(t, "StringRules", "optional bool ignore_empty = 26; // added by build-envoy-descriptors (upstream PGV)");
-  t = addField(t, "BytesRules", "optional bool ignore_empty = 14; // added by build-envoy-descriptors (upstream PGV)");
-  t = addField(t, "RepeatedRules", "optional bool ignore_empty = 5; // added by build-envoy-descriptors (upstream PGV)");
-  t = addField(t, "MapRules", "optional bool ignore_empty = 6; // added by build-envoy-descriptors (upstream PGV)");
-  return t;
+    if (/\bignore_empty\b/.test(text)) return text;
+    const addField = (t: string, message: string, field: string): string => {
+        const re = new RegExp(`(\\nmessage ${message} \\{[\\s\\S]*?)(\\n\\}\\n)`);
+        if (!re.test(t)) fail(`cannot patch validate.proto: message ${message} not found`);
+        return t.replace(re, `$1\n    ${field}$2`);
+    };
+    let t = text.replace(/\r\n/g, "\n"); // the vendored file has CRLF line endings
+    for (const m of [
+        "FloatRules",
+        "DoubleRules",
+        "Int32Rules",
+        "Int64Rules",
+        "UInt32Rules",
+        "UInt64Rules",
+        "SInt32Rules",
+        "SInt64Rules",
+        "Fixed32Rules",
+        "Fixed64Rules",
+        "SFixed32Rules",
+        "SFixed64Rules",
+    ]) {
+        t = addField(t, m, "optional bool ignore_empty = 8; // added by build-envoy-descriptors (upstream PGV)");
+    }
+    t = addField(t, "StringRules", "optional bool ignore_empty = 26; // added by build-envoy-descriptors (upstream PGV)");
+    t = addField(t, "BytesRules", "optional bool ignore_empty = 14; // added by build-envoy-descriptors (upstream PGV)");
+    t = addField(t, "RepeatedRules", "optional bool ignore_empty = 5; // added by build-envoy-descriptors (upstream PGV)");
+    t = addField(t, "MapRules", "optional bool ignore_empty = 6; // added by build-envoy-descriptors (upstream PGV)");
+    return t;
 }
 
 function main(): void {
-  const started = Date.now();
-  const root = packageRoot();
-  const deps = path.join(root, "node_modules", "@grpc", "grpc-js-xds", "deps");
-  const includeDirs = ["envoy-api", "xds", "googleapis", "protoc-gen-validate"].map((d) => path.join(deps, d));
-  for (const d of includeDirs) {
-    if (!fs.existsSync(d)) fail(`proto include directory missing: ${d} (is @grpc/grpc-js-xds installed?)`);
-  }
-  // The platform package of the buf CLI: the registry these machines reach serves only the Linux
-  // ones, so the package depends on @bufbuild/buf-linux-x64 directly rather than @bufbuild/buf.
-  const platformPackage = `@bufbuild/buf-${process.platform === "win32" ? "win32" : process.platform}-${process.arch === "arm64" && process.platform === "linux" ? "aarch64" : process.arch}`;
-  let buf: string;
-  try {
-    buf = require.resolve(`${platformPackage}/bin/buf${process.platform === "win32" ? ".exe" : ""}`, { paths: [root] });
-  } catch {
-    fail(`buf CLI not found: install ${platformPackage} (npm install --no-save ${platformPackage}) to regenerate the descriptors`);
-  }
-
-  // Map every vendored proto (by import path) to its file.
-  const located = new Map<string, string>();
-  for (const dir of includeDirs) {
-    for (const sub of ["envoy", "xds", "udpa", "validate", "google"]) {
-      for (const rel of listProtos(dir, sub)) if (!located.has(rel)) located.set(rel, path.join(dir, rel));
+    const started = Date.now();
+    const root = packageRoot();
+    const deps = path.join(root, "node_modules", "@grpc", "grpc-js-xds", "deps");
+    const includeDirs = ["envoy-api", "xds", "googleapis", "protoc-gen-validate"].map((d) => path.join(deps, d));
+    for (const d of includeDirs) {
+        if (!fs.existsSync(d)) fail(`proto include directory missing: ${d} (is @grpc/grpc-js-xds installed?)`);
     }
-  }
-  const targets = [
-    ...listProtos(includeDirs[0], "envoy"),
-    ...listProtos(includeDirs[1], "xds"),
-    ...listProtos(includeDirs[1], "udpa"),
-  ];
-  if (targets.length < 400) fail(`expected hundreds of envoy/xds protos, found ${targets.length}`);
-
-  // Import closure; a file is unbuildable if it (transitively) imports a proto we do not have.
-  const importsOf = new Map<string, string[]>();
-  const imports = (rel: string): string[] => {
-    let list = importsOf.get(rel);
-    if (!list) {
-      const text = fs.readFileSync(located.get(rel)!, "utf8");
-      list = [...text.matchAll(IMPORT_RE)].map((m) => m[1]);
-      importsOf.set(rel, list);
-    }
-    return list;
-  };
-  const missingCause = new Map<string, string | null>();
-  const causeOf = (rel: string): string | null => {
-    if (rel.startsWith("google/protobuf/")) return null; // WKT: built into buf
-    if (!located.has(rel)) return rel;
-    if (missingCause.has(rel)) return missingCause.get(rel)!;
-    missingCause.set(rel, null); // cycle guard (proto imports cannot be cyclic anyway)
-    let cause: string | null = null;
-    for (const imp of imports(rel)) {
-      cause = causeOf(imp);
-      if (cause) break;
-    }
-    missingCause.set(rel, cause);
-    return cause;
-  };
-  const excluded = targets.filter((t) => causeOf(t) !== null);
-  const included = targets.filter((t) => causeOf(t) === null);
-  for (const req of REQUIRED_FILES) {
-    if (!located.has(req)) fail(`required proto ${req} is not vendored`);
-    const cause = causeOf(req);
-    if (cause) fail(`required proto ${req} cannot be built: it (transitively) imports missing ${cause}`);
-  }
-  const closure = new Set<string>();
-  const addClosure = (rel: string): void => {
-    if (closure.has(rel) || rel.startsWith("google/protobuf/")) return;
-    closure.add(rel);
-    for (const imp of imports(rel)) addClosure(imp);
-  };
-  included.forEach(addClosure);
-  addClosure("validate/validate.proto");
-
-  // Stage into a temp dir as one buf module (buf needs all files under one root).
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "envoy-descriptors-"));
-  try {
-    const src = path.join(tmp, "proto");
-    for (const rel of closure) {
-      const dest = path.join(src, rel);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
-      let text = fs.readFileSync(located.get(rel)!, "utf8");
-      if (rel === "validate/validate.proto") text = patchValidateProto(text);
-      fs.writeFileSync(dest, text);
-    }
-    fs.writeFileSync(path.join(src, "buf.yaml"), "version: v2\n");
-    const out = path.join(tmp, "envoy-api.binpb");
+    // The platform package of the buf CLI: the registry these machines reach serves only the Linux
+    // ones, so the package depends on @bufbuild/buf-linux-x64 directly rather than @bufbuild/buf.
+    const platformPackage = `@bufbuild/buf-${process.platform === "win32" ? "win32" : process.platform}-${process.arch === "arm64" && process.platform === "linux" ? "aarch64" : process.arch}`;
+    let buf: string;
     try {
-      execFileSync(buf, ["build", src, "-o", out, "--exclude-source-info"], {
-        stdio: ["ignore", "inherit", "pipe"],
-        encoding: "utf8",
-      });
-    } catch (e) {
-      const err = e as { stderr?: string; message: string };
-      fail(`buf build failed:\n${err.stderr || err.message}`);
+        buf = require.resolve(`${platformPackage}/bin/buf${process.platform === "win32" ? ".exe" : ""}`, { paths: [root] });
+    } catch {
+        fail(`buf CLI not found: install ${platformPackage} (npm install --no-save ${platformPackage}) to regenerate the descriptors`);
     }
 
-    // Sanity-check the result the same way the validator will load it.
-    const bytes = fs.readFileSync(out);
-    const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, bytes));
-    for (const t of REQUIRED_TYPES) {
-      if (!registry.getMessage(t)) fail(`built descriptor set lacks ${t}`);
+    // Map every vendored proto (by import path) to its file.
+    const located = new Map<string, string>();
+    for (const dir of includeDirs) {
+        for (const sub of ["envoy", "xds", "udpa", "validate", "google"]) {
+            for (const rel of listProtos(dir, sub)) if (!located.has(rel)) located.set(rel, path.join(dir, rel));
+        }
     }
-    if (!registry.getExtension("validate.rules")) fail("built descriptor set lacks the validate.rules extension");
+    const targets = [...listProtos(includeDirs[0], "envoy"), ...listProtos(includeDirs[1], "xds"), ...listProtos(includeDirs[1], "udpa")];
+    if (targets.length < 400) fail(`expected hundreds of envoy/xds protos, found ${targets.length}`);
 
-    const destDir = process.env.ENVOY_DESCRIPTORS_OUT_DIR ?? path.join(root, "components", "generated");
-    fs.mkdirSync(destDir, { recursive: true });
-    const dest = path.join(destDir, "envoy-api.binpb");
-    const staging = `${dest}.${process.pid}.tmp`;
-    fs.copyFileSync(out, staging);
-    fs.renameSync(staging, dest);
+    // Import closure; a file is unbuildable if it (transitively) imports a proto we do not have.
+    const importsOf = new Map<string, string[]>();
+    const imports = (rel: string): string[] => {
+        let list = importsOf.get(rel);
+        if (!list) {
+            const text = fs.readFileSync(located.get(rel)!, "utf8");
+            list = [...text.matchAll(IMPORT_RE)].map((m) => m[1]);
+            importsOf.set(rel, list);
+        }
+        return list;
+    };
+    const missingCause = new Map<string, string | null>();
+    const causeOf = (rel: string): string | null => {
+        if (rel.startsWith("google/protobuf/")) return null; // WKT: built into buf
+        if (!located.has(rel)) return rel;
+        if (missingCause.has(rel)) return missingCause.get(rel)!;
+        missingCause.set(rel, null); // cycle guard (proto imports cannot be cyclic anyway)
+        let cause: string | null = null;
+        for (const imp of imports(rel)) {
+            cause = causeOf(imp);
+            if (cause) break;
+        }
+        missingCause.set(rel, cause);
+        return cause;
+    };
+    const excluded = targets.filter((t) => causeOf(t) !== null);
+    const included = targets.filter((t) => causeOf(t) === null);
+    for (const req of REQUIRED_FILES) {
+        if (!located.has(req)) fail(`required proto ${req} is not vendored`);
+        const cause = causeOf(req);
+        if (cause) fail(`required proto ${req} cannot be built: it (transitively) imports missing ${cause}`);
+    }
+    const closure = new Set<string>();
+    const addClosure = (rel: string): void => {
+        if (closure.has(rel) || rel.startsWith("google/protobuf/")) return;
+        closure.add(rel);
+        for (const imp of imports(rel)) addClosure(imp);
+    };
+    included.forEach(addClosure);
+    addClosure("validate/validate.proto");
 
-    const files = [...registry.files].length;
-    const v3Excluded = excluded.filter((f) => !/\/v2(alpha\d*)?\//.test(f));
-    console.log(
-      `build-envoy-descriptors: wrote ${path.relative(root, dest)} (${bytes.length} bytes, ${files} files, ` +
-        `${included.length}/${targets.length} envoy/xds/udpa targets) in ${Date.now() - started} ms`,
-    );
-    console.log(
-      `build-envoy-descriptors: left out ${excluded.length} files importing unvendored protos` +
-        (v3Excluded.length ? `, incl. non-v2: ${v3Excluded.map((f) => `${f} (needs ${causeOf(f)})`).join(", ")}` : ""),
-    );
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+    // Stage into a temp dir as one buf module (buf needs all files under one root).
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "envoy-descriptors-"));
+    try {
+        const src = path.join(tmp, "proto");
+        for (const rel of closure) {
+            const dest = path.join(src, rel);
+            fs.mkdirSync(path.dirname(dest), { recursive: true });
+            let text = fs.readFileSync(located.get(rel)!, "utf8");
+            if (rel === "validate/validate.proto") text = patchValidateProto(text);
+            fs.writeFileSync(dest, text);
+        }
+        fs.writeFileSync(path.join(src, "buf.yaml"), "version: v2\n");
+        const out = path.join(tmp, "envoy-api.binpb");
+        try {
+            execFileSync(buf, ["build", src, "-o", out, "--exclude-source-info"], {
+                stdio: ["ignore", "inherit", "pipe"],
+                encoding: "utf8",
+            });
+        } catch (e) {
+            const err = e as { stderr?: string; message: string };
+            fail(`buf build failed:\n${err.stderr || err.message}`);
+        }
+
+        // Sanity-check the result the same way the validator will load it.
+        const bytes = fs.readFileSync(out);
+        const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, bytes));
+        for (const t of REQUIRED_TYPES) {
+            if (!registry.getMessage(t)) fail(`built descriptor set lacks ${t}`);
+        }
+        if (!registry.getExtension("validate.rules")) fail("built descriptor set lacks the validate.rules extension");
+
+        const destDir = process.env.ENVOY_DESCRIPTORS_OUT_DIR ?? path.join(root, "components", "generated");
+        fs.mkdirSync(destDir, { recursive: true });
+        const dest = path.join(destDir, "envoy-api.binpb");
+        const staging = `${dest}.${process.pid}.tmp`;
+        fs.copyFileSync(out, staging);
+        fs.renameSync(staging, dest);
+
+        const files = [...registry.files].length;
+        const v3Excluded = excluded.filter((f) => !/\/v2(alpha\d*)?\//.test(f));
+        console.log(
+            `build-envoy-descriptors: wrote ${path.relative(root, dest)} (${bytes.length} bytes, ${files} files, ` +
+                `${included.length}/${targets.length} envoy/xds/udpa targets) in ${Date.now() - started} ms`,
+        );
+        console.log(
+            `build-envoy-descriptors: left out ${excluded.length} files importing unvendored protos` +
+                (v3Excluded.length ? `, incl. non-v2: ${v3Excluded.map((f) => `${f} (needs ${causeOf(f)})`).join(", ")}` : ""),
+        );
+    } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+    }
 }
 
 if (require.main === module) main();

@@ -8,8 +8,8 @@ import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
-import type { KubernetesObject } from "../components/manifests";
-import { renderValues } from "../components/render";
+import type { KubernetesObject } from "../components/render/manifests";
+import { renderValues } from "../components/render/render";
 import { packageRoot } from "../components/package-root";
 import { runHelm, type HelmBinary } from "../scripts/helm";
 
@@ -23,13 +23,30 @@ export function writeValues(values: unknown): string {
     return file;
 }
 
-export interface HelmRun { status: number; stdout: string; stderr: string; objects: KubernetesObject[] }
+export interface HelmRun {
+    status: number;
+    stdout: string;
+    stderr: string;
+    objects: KubernetesObject[];
+}
 
-export function helmTemplate(bin: HelmBinary, values: unknown, opts: { release?: string; namespace?: string; chart?: string } = {}): HelmRun {
+export function helmTemplate(
+    bin: HelmBinary,
+    values: unknown,
+    opts: { release?: string; namespace?: string; chart?: string } = {},
+): HelmRun {
     const files = (Array.isArray(values) ? values : [values]).map(writeValues);
-    const args = ["template", opts.release ?? "gateway-proxy", opts.chart ?? CHART, "-n", opts.namespace ?? "gloo-system", ...files.flatMap((f) => ["-f", f])];
+    const args = [
+        "template",
+        opts.release ?? "gateway-proxy",
+        opts.chart ?? CHART,
+        "-n",
+        opts.namespace ?? "gloo-system",
+        ...files.flatMap((f) => ["-f", f]),
+    ];
     const run = runHelm(bin, args);
-    const objects = run.status === 0 ? (yaml.loadAll(run.stdout) as (KubernetesObject | null)[]).filter((o): o is KubernetesObject => o !== null) : [];
+    const objects =
+        run.status === 0 ? (yaml.loadAll(run.stdout) as (KubernetesObject | null)[]).filter((o): o is KubernetesObject => o !== null) : [];
     return { ...run, objects };
 }
 
@@ -59,8 +76,11 @@ export function objectDiffs(expected: readonly KubernetesObject[], actual: reado
 }
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-    ConfigMap: ConfigMap as never, Service: Service as never, ServiceAccount: ServiceAccount as never,
-    Deployment: Deployment as never, DaemonSet: DaemonSet as never,
+    ConfigMap: ConfigMap as never,
+    Service: Service as never,
+    ServiceAccount: ServiceAccount as never,
+    Deployment: Deployment as never,
+    DaemonSet: DaemonSet as never,
 };
 
 /** Validate core Kubernetes objects against the Kubernetes OpenAPI schemas; returns the problems. */

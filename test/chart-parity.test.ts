@@ -7,8 +7,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
-import { validateEnvoyBootstrap } from "../components/envoy-validation";
-import { readStackConfig, parseYamlFile } from "../components/stack-config";
+import { validateEnvoyBootstrap } from "../components/checks/envoy/validate";
+import { readStackConfig, parseYamlFile } from "../components/values/read";
 import { helmBinaries } from "../scripts/helm";
 import { CHART, helmTemplate, kubernetesSchemaProblems, libraryObjects, objectDiffs } from "./chart-harness";
 import { Gen, generateValues } from "./value-generator";
@@ -20,8 +20,11 @@ const PROXIES_PER_BATCH = 51;
 const named: [string, unknown, { release?: string; namespace?: string }][] = [
     ["dev stack", readStackConfig("dev").values, { namespace: readStackConfig("dev").namespace }],
     ["prod stack", readStackConfig("prod").values, { namespace: readStackConfig("prod").namespace }],
-    ...["downstream", "upstream", "static-cluster"].map((n): [string, unknown, object] =>
-        [`seed example ${n}`, parseYamlFile(path.join(__dirname, "fixtures", "seed", `${n}.yaml`)), {}]),
+    ...["downstream", "upstream", "static-cluster"].map((n): [string, unknown, object] => [
+        `seed example ${n}`,
+        parseYamlFile(path.join(__dirname, "fixtures", "seed", `${n}.yaml`)),
+        {},
+    ]),
     ["release name and namespace", readStackConfig("prod").values, { release: "edge-gw", namespace: "edge" }],
 ];
 
@@ -66,7 +69,15 @@ for (const bin of helmBinaries()) {
             }
             console.log(`      ${proxies} proxies, ${objects} objects compared`);
             expect(proxies).to.be.at.least(1000);
-            expect([...kinds].sort()).to.deep.equal(["ConfigMap", "DaemonSet", "Deployment", "Gateway", "Service", "ServiceAccount", "Upstream"]);
+            expect([...kinds].sort()).to.deep.equal([
+                "ConfigMap",
+                "DaemonSet",
+                "Deployment",
+                "Gateway",
+                "Service",
+                "ServiceAccount",
+                "Upstream",
+            ]);
         });
 
         it("fails when a template is broken (the parity check can fail)", () => {

@@ -5,17 +5,20 @@
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
-import type { KubernetesObject } from "../components/manifests";
-import { readStackConfig, parseYamlFile } from "../components/stack-config";
+import type { KubernetesObject } from "../components/render/manifests";
+import { readStackConfig, parseYamlFile } from "../components/values/read";
 import { helmBinaries, runHelm } from "../scripts/helm";
 import { CHART, helmTemplate, libraryObjects, objectDiffs, writeValues } from "./chart-harness";
 
 const invalidDir = path.join(__dirname, "fixtures", "invalid");
-const corpus = readdirSync(invalidDir).filter((f) => f.endsWith(".yaml")).sort().map((f) => {
-    const text = readFileSync(path.join(invalidDir, f), "utf8");
-    const first = /^# expect: (.*)$/m.exec(text)?.[1] ?? "";
-    return { file: f, libraryOnly: /^# library-only:/m.test(text), path: valuePathOf(first) };
-});
+const corpus = readdirSync(invalidDir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .map((f) => {
+        const text = readFileSync(path.join(invalidDir, f), "utf8");
+        const first = /^# expect: (.*)$/m.exec(text)?.[1] ?? "";
+        return { file: f, libraryOnly: /^# library-only:/m.test(text), path: valuePathOf(first) };
+    });
 
 /** The value path at the start of an error line (up to the first ": " outside quotes). */
 function valuePathOf(line: string): string {
@@ -32,10 +35,16 @@ function valuePathOf(line: string): string {
 function leafKey(valuePath: string): string {
     const quoted = /\["((?:[^"\\]|\\.)*)"\]$/.exec(valuePath);
     if (quoted) return quoted[1];
-    return valuePath.replace(/\[\d+\]$/, "").split(".").pop() as string;
+    return valuePath
+        .replace(/\[\d+\]$/, "")
+        .split(".")
+        .pop() as string;
 }
 
-const deployment = (objects: KubernetesObject[]) => objects.find((o) => o.kind === "Deployment") as KubernetesObject & { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+const deployment = (objects: KubernetesObject[]) =>
+    objects.find((o) => o.kind === "Deployment") as KubernetesObject & {
+        spec: { template: { metadata: { annotations: Record<string, string> } } };
+    };
 
 for (const bin of helmBinaries()) {
     describe(`chart on Helm ${bin.version}`, function () {
@@ -51,17 +60,36 @@ for (const bin of helmBinaries()) {
             it(`renders the ${stack} values with helm template`, () => {
                 const run = helmTemplate(bin, readStackConfig(stack).values);
                 expect(run.status, run.stderr).to.equal(0);
-                expect(run.objects.map((o) => o.kind)).to.include.members(["ConfigMap", "Deployment", "Service", "ServiceAccount", "Gateway", "Upstream"]);
+                expect(run.objects.map((o) => o.kind)).to.include.members([
+                    "ConfigMap",
+                    "Deployment",
+                    "Service",
+                    "ServiceAccount",
+                    "Gateway",
+                    "Upstream",
+                ]);
             });
         }
 
         // Helm 3's install --dry-run still needs a cluster; NOTES.txt renders client-side only on Helm 4.
-        if (bin.major === 4) it("prints each proxy's effective keepalive and worst-case detection in NOTES.txt", () => {
-            const run = runHelm(bin, ["install", "--dry-run=client", "gateway-proxy", CHART, "-n", "gloo-system", "-f", writeValues(readStackConfig("prod").values)]);
-            expect(run.status, run.stderr).to.equal(0);
-            expect(run.stdout).to.include("static clusters (xDS, REST xDS, wasm cache, yours): time 120, interval 20, probes 3; worst-case detection 180s");
-            expect(run.stdout).to.include("downstream: time 300, interval 15, probes 3; worst-case detection 345s");
-        });
+        if (bin.major === 4)
+            it("prints each proxy's effective keepalive and worst-case detection in NOTES.txt", () => {
+                const run = runHelm(bin, [
+                    "install",
+                    "--dry-run=client",
+                    "gateway-proxy",
+                    CHART,
+                    "-n",
+                    "gloo-system",
+                    "-f",
+                    writeValues(readStackConfig("prod").values),
+                ]);
+                expect(run.status, run.stderr).to.equal(0);
+                expect(run.stdout).to.include(
+                    "static clusters (xDS, REST xDS, wasm cache, yours): time 120, interval 20, probes 3; worst-case detection 180s",
+                );
+                expect(run.stdout).to.include("downstream: time 300, interval 15, probes 3; worst-case detection 345s");
+            });
 
         describe("refuses what the library refuses on its own", () => {
             for (const c of corpus.filter((x) => !x.libraryOnly)) {
@@ -70,7 +98,10 @@ for (const bin of helmBinaries()) {
                     expect(run.status, `helm accepted ${c.file}`).to.not.equal(0);
                     const leaf = leafKey(c.path);
                     const spellings = [leaf, JSON.parse(`"${leaf}"`) as string]; // Helm 3 prints a newline in a key as is, Helm 4 escapes it
-                    expect(spellings.some((s) => run.stderr.includes(s)), run.stderr).to.equal(true);
+                    expect(
+                        spellings.some((s) => run.stderr.includes(s)),
+                        run.stderr,
+                    ).to.equal(true);
                 });
             }
             it("covers most of the corpus (library-only cases need Envoy's protos or the Gloo CRDs)", () => {
@@ -79,7 +110,16 @@ for (const bin of helmBinaries()) {
         });
 
         describe("injection", () => {
-            const hostile = ["a\nkind: Secret", "x: y", "{{ .Release.Name }}", "\"quoted\" 'single'", "- item", "# comment", "&anchor *alias", "\\u0000"];
+            const hostile = [
+                "a\nkind: Secret",
+                "x: y",
+                "{{ .Release.Name }}",
+                "\"quoted\" 'single'",
+                "- item",
+                "# comment",
+                "&anchor *alias",
+                "\\u0000",
+            ];
 
             it("keeps hostile strings literal in annotations, args and static cluster names", () => {
                 const values = {
@@ -87,7 +127,12 @@ for (const bin of helmBinaries()) {
                         gatewayProxy: {
                             service: { extraAnnotations: Object.fromEntries(hostile.map((h, i) => [`example.com/k${i}`, h])) },
                             extraEnvoyArgs: hostile,
-                            envoyStaticClusters: hostile.map((h) => ({ name: h, connect_timeout: "1s", type: "STATIC", load_assignment: { cluster_name: h, endpoints: [] } })),
+                            envoyStaticClusters: hostile.map((h) => ({
+                                name: h,
+                                connect_timeout: "1s",
+                                type: "STATIC",
+                                load_assignment: { cluster_name: h, endpoints: [] },
+                            })),
                         },
                     },
                 };
@@ -104,8 +149,8 @@ for (const bin of helmBinaries()) {
                     { gatewayProxies: { "edge\nkind: Secret": {} } },
                     { gatewayProxies: { "edge: x": {} } },
                     { gatewayProxies: { "edge{{ .Values }}": {} } },
-                    { gatewayProxies: { gatewayProxy: { xdsServiceAddress: "gloo\"\n  evil: true" } } },
-                    { upstreams: [{ name: "a\"b", host: "h", port: 1, tcpKeepalive: {} }] },
+                    { gatewayProxies: { gatewayProxy: { xdsServiceAddress: 'gloo"\n  evil: true' } } },
+                    { upstreams: [{ name: 'a"b', host: "h", port: 1, tcpKeepalive: {} }] },
                 ]) {
                     expect(helmTemplate(bin, values).status, JSON.stringify(values)).to.not.equal(0);
                     expect(() => libraryObjects(values), JSON.stringify(values)).to.throw();
@@ -126,8 +171,9 @@ for (const bin of helmBinaries()) {
                 "ConfigMap/gloo-system/gateway-proxy-envoy-config.data.envoy.yaml",
                 "Deployment/gloo-system/gateway-proxy.spec.template.metadata.annotations.checksum/gateway-proxy-envoy-config",
             ]);
-            expect(deployment(after.objects).spec.template.metadata.annotations["checksum/gateway-proxy-envoy-config"])
-                .to.not.equal(deployment(before.objects).spec.template.metadata.annotations["checksum/gateway-proxy-envoy-config"]);
+            expect(deployment(after.objects).spec.template.metadata.annotations["checksum/gateway-proxy-envoy-config"]).to.not.equal(
+                deployment(before.objects).spec.template.metadata.annotations["checksum/gateway-proxy-envoy-config"],
+            );
         });
     });
 }

@@ -5,9 +5,9 @@ import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
 import { explainRender } from "../components/explain";
-import { renderValues } from "../components/render";
-import { readStackConfig } from "../components/stack-config";
-import { timelineSvg } from "../components/timeline-svg";
+import { renderValues } from "../components/render/render";
+import { readStackConfig } from "../components/values/read";
+import { timelineSvg } from "../components/explain/timeline-svg";
 import { runCli } from "./cli-harness";
 import { allElements, byClass, parseXml, type XmlElement } from "./xml-lite";
 
@@ -44,12 +44,18 @@ function parseExplainText(text: string): { header: string[]; hops: TextHop[] }[]
 
 /** x of a number of seconds, from the axis ticks of its segment (each segment is linear). */
 function xFromTicks(svg: XmlElement, seconds: number): number {
-    const ticks = byClass(svg, "tick").map((t) => ({ s: Number(t.attrs["data-seconds"]), seg: Number(t.attrs["data-segment"]), x: Number(t.attrs["data-x"]) }));
+    const ticks = byClass(svg, "tick").map((t) => ({
+        s: Number(t.attrs["data-seconds"]),
+        seg: Number(t.attrs["data-segment"]),
+        x: Number(t.attrs["data-x"]),
+    }));
     const line = (t: XmlElement) => t.children.find((c) => c.name === "line") as XmlElement;
-    for (const t of byClass(svg, "tick")) expect(Number(line(t).attrs.x1), "tick line at its data-x").to.be.closeTo(Number(t.attrs["data-x"]), 0.01);
+    for (const t of byClass(svg, "tick"))
+        expect(Number(line(t).attrs.x1), "tick line at its data-x").to.be.closeTo(Number(t.attrs["data-x"]), 0.01);
     const segments = [...new Set(ticks.map((t) => t.seg))].map((seg) => ticks.filter((t) => t.seg === seg));
-    const segment = segments.find((s) => seconds >= s[0].s && seconds <= s[s.length - 1].s)
-        ?? segments.reduce((best, s) => (Math.abs(seconds - s[s.length - 1].s) < Math.abs(seconds - best[best.length - 1].s) ? s : best));
+    const segment =
+        segments.find((s) => seconds >= s[0].s && seconds <= s[s.length - 1].s) ??
+        segments.reduce((best, s) => (Math.abs(seconds - s[s.length - 1].s) < Math.abs(seconds - best[best.length - 1].s) ? s : best));
     expect(segment.length, "at least two ticks per axis segment").to.be.at.least(2);
     const [a, b] = [segment[0], segment[segment.length - 1]];
     return a.x + ((seconds - a.s) / (b.s - a.s)) * (b.x - a.x);
@@ -66,7 +72,9 @@ function pngSize(file: string): { width: number; height: number; bytes: number }
 function rsvgConvert(svgFile: string, pngFile: string): void {
     const version = spawnSync("rsvg-convert", ["--version"], { encoding: "utf8", timeout: 10000 });
     if (version.error || version.status !== 0) {
-        throw new Error(`rsvg-convert is missing: install the Debian package librsvg2-bin (apt-get install librsvg2-bin) to turn the explain SVG into a PNG (${version.error?.message ?? version.stderr})`);
+        throw new Error(
+            `rsvg-convert is missing: install the Debian package librsvg2-bin (apt-get install librsvg2-bin) to turn the explain SVG into a PNG (${version.error?.message ?? version.stderr})`,
+        );
     }
     const run = spawnSync("rsvg-convert", ["--format", "png", "--output", pngFile, svgFile], { encoding: "utf8", timeout: 30000 });
     if (run.status !== 0) throw new Error(`rsvg-convert failed on ${svgFile}: ${run.stderr || run.error?.message}`);
@@ -105,31 +113,62 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
                 ["xds", "gloo.gloo-system.svc.cluster.local:9977", proxyLevel(120), 180],
                 ["built-in-cluster", "rest_xds_cluster", proxyLevel(120), 180],
                 ["built-in-cluster", "wasm-cache", proxyLevel(120), 180],
-                ["static-cluster", "otel_collector", {
-                    ...proxyLevel(90),
-                    time: { value: 90, source: "value", from: `${p}.envoyStaticClusters[0].upstream_connection_options.tcp_keepalive.keepalive_time (Pulumi.prod.yaml)` },
-                }, 150],
-                ["downstream", "gateway-proxy", {
-                    time: { value: 300, source: "value", from: `${p}.gatewaySettings.tcpKeepalive.timeSeconds (Pulumi.prod.yaml)` },
-                    interval: { value: 15, source: "value", from: `${p}.gatewaySettings.tcpKeepalive.intervalSeconds (Pulumi.prod.yaml)` },
-                    probes: { value: 3, source: "value", from: `${p}.gatewaySettings.tcpKeepalive.probes (Pulumi.prod.yaml)` },
-                }, 345],
-                ["upstream", "orders", {
-                    time: { value: 120, source: "value", from: "upstreams[0].tcpKeepalive.timeSeconds (Pulumi.prod.yaml)" },
-                    interval: { value: 20, source: "value", from: "upstreams[0].tcpKeepalive.intervalSeconds (Pulumi.prod.yaml)" },
-                    probes: { value: 3, source: "value", from: "upstreams[0].tcpKeepalive.probes (Pulumi.prod.yaml)" },
-                }, 180],
+                [
+                    "static-cluster",
+                    "otel_collector",
+                    {
+                        ...proxyLevel(90),
+                        time: {
+                            value: 90,
+                            source: "value",
+                            from: `${p}.envoyStaticClusters[0].upstream_connection_options.tcp_keepalive.keepalive_time (Pulumi.prod.yaml)`,
+                        },
+                    },
+                    150,
+                ],
+                [
+                    "downstream",
+                    "gateway-proxy",
+                    {
+                        time: { value: 300, source: "value", from: `${p}.gatewaySettings.tcpKeepalive.timeSeconds (Pulumi.prod.yaml)` },
+                        interval: {
+                            value: 15,
+                            source: "value",
+                            from: `${p}.gatewaySettings.tcpKeepalive.intervalSeconds (Pulumi.prod.yaml)`,
+                        },
+                        probes: { value: 3, source: "value", from: `${p}.gatewaySettings.tcpKeepalive.probes (Pulumi.prod.yaml)` },
+                    },
+                    345,
+                ],
+                [
+                    "upstream",
+                    "orders",
+                    {
+                        time: { value: 120, source: "value", from: "upstreams[0].tcpKeepalive.timeSeconds (Pulumi.prod.yaml)" },
+                        interval: { value: 20, source: "value", from: "upstreams[0].tcpKeepalive.intervalSeconds (Pulumi.prod.yaml)" },
+                        probes: { value: 3, source: "value", from: "upstreams[0].tcpKeepalive.probes (Pulumi.prod.yaml)" },
+                    },
+                    180,
+                ],
             ];
             expect(proxy.hops.map((h) => [h.kind, h.name])).to.deep.equal(expected.map(([k, n]) => [k, n]));
             proxy.hops.forEach((hop, i) => {
                 const [, name, fields, detection] = expected[i];
                 expect(hop.fields, name).to.deep.equal(fields);
                 const e = fields;
-                expect(hop.lines, name).to.include(`worst-case detection: ${detection} s (${e.time.value} + ${e.interval.value} × ${e.probes.value}); probes at ${
-                    Array.from({ length: e.probes.value }, (_, k) => e.time.value + k * e.interval.value).join(", ")} s, dropped at ${detection} s`);
-                expect(hop.lines, name).to.include(`survives the load balancer: first probe at ${e.time.value} s, before its 350 s idle timeout`);
+                expect(hop.lines, name).to.include(
+                    `worst-case detection: ${detection} s (${e.time.value} + ${e.interval.value} × ${e.probes.value}); probes at ${Array.from(
+                        { length: e.probes.value },
+                        (_, k) => e.time.value + k * e.interval.value,
+                    ).join(", ")} s, dropped at ${detection} s`,
+                );
+                expect(hop.lines, name).to.include(
+                    `survives the load balancer: first probe at ${e.time.value} s, before its 350 s idle timeout`,
+                );
             });
-            expect(proxy.hops[0].lines).to.include("also HTTP/2 PING every 30 s, 10 s timeout (xdsHttp2Keepalive): catches a stale gRPC stream TCP probes cannot");
+            expect(proxy.hops[0].lines).to.include(
+                "also HTTP/2 PING every 30 s, 10 s timeout (xdsHttp2Keepalive): catches a stale gRPC stream TCP probes cannot",
+            );
         });
 
         it("agrees with the renderer's hops", () => {
@@ -137,8 +176,11 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
             const [proxy] = parseExplainText(stdout);
             r.proxies[0].hops.forEach((hop, i) => {
                 expect(proxy.hops[i].name).to.equal(hop.name);
-                expect([proxy.hops[i].fields.time.value, proxy.hops[i].fields.interval.value, proxy.hops[i].fields.probes.value])
-                    .to.deep.equal([hop.effective?.timeSeconds, hop.effective?.intervalSeconds, hop.effective?.probes]);
+                expect([
+                    proxy.hops[i].fields.time.value,
+                    proxy.hops[i].fields.interval.value,
+                    proxy.hops[i].fields.probes.value,
+                ]).to.deep.equal([hop.effective?.timeSeconds, hop.effective?.intervalSeconds, hop.effective?.probes]);
             });
         });
 
@@ -154,9 +196,12 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
             expect(svg.attrs.xmlns).to.equal("http://www.w3.org/2000/svg");
             const rows = byClass(svg, "hop");
             expect(rows.map((g) => [g.attrs["data-kind"], g.attrs["data-name"], g.attrs["data-detection"]])).to.deep.equal([
-                ["xds", "gloo.gloo-system.svc.cluster.local:9977", "180"], ["built-in-cluster", "rest_xds_cluster", "180"],
-                ["built-in-cluster", "wasm-cache", "180"], ["static-cluster", "otel_collector", "150"],
-                ["downstream", "gateway-proxy", "345"], ["upstream", "orders", "180"],
+                ["xds", "gloo.gloo-system.svc.cluster.local:9977", "180"],
+                ["built-in-cluster", "rest_xds_cluster", "180"],
+                ["built-in-cluster", "wasm-cache", "180"],
+                ["static-cluster", "otel_collector", "150"],
+                ["downstream", "gateway-proxy", "345"],
+                ["upstream", "orders", "180"],
             ]);
             expect(rows.map((g) => g.attrs["data-exceeds-lb"])).to.deep.equal(Array(6).fill("false"));
             expect(byClass(svg, "axis-break"), "prod fits one linear axis").to.have.length(0);
@@ -167,17 +212,23 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
             expect(ticks[0]).to.equal("0");
             expect(Number(ticks[ticks.length - 1])).to.be.at.least(350);
             expect(allElements(svg).some((e) => e.name === "text" && e.text === "load balancer idle timeout 350 s")).to.equal(true);
-            expect(allElements(svg).filter((e) => e.name === "text" && /^\d+ s$/.test(e.text)).length, "seconds on the axis").to.equal(ticks.length);
+            expect(allElements(svg).filter((e) => e.name === "text" && /^\d+ s$/.test(e.text)).length, "seconds on the axis").to.equal(
+                ticks.length,
+            );
             for (const row of rows) {
                 const [idle] = byClass(row, "idle");
                 const [probing] = byClass(row, "probing");
                 const [drop] = byClass(row, "drop");
                 const time = Number(row.attrs["data-time"]);
-                expect(Number(idle.attrs.x) + Number(idle.attrs.width), `${row.attrs["data-name"]} idle ends at ${time} s`).to.be.closeTo(xFromTicks(svg, time), 0.05);
+                expect(Number(idle.attrs.x) + Number(idle.attrs.width), `${row.attrs["data-name"]} idle ends at ${time} s`).to.be.closeTo(
+                    xFromTicks(svg, time),
+                    0.05,
+                );
                 expect(Number(probing.attrs.x)).to.be.closeTo(xFromTicks(svg, time), 0.05);
                 expect(Number(drop.attrs.x) + 1.5, "drop mark").to.be.closeTo(xFromTicks(svg, Number(row.attrs["data-detection"])), 0.05);
                 expect(byClass(row, "probe").map((c) => Number(c.attrs["data-seconds"]))).to.deep.equal(
-                    Array.from({ length: Number(row.attrs["data-probes"]) }, (_, k) => time + k * Number(row.attrs["data-interval"])));
+                    Array.from({ length: Number(row.attrs["data-probes"]) }, (_, k) => time + k * Number(row.attrs["data-interval"])),
+                );
             }
         });
 
@@ -231,14 +282,30 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
             });
             const downstream = proxy.hops.find((h) => h.kind === "downstream") as TextHop;
             expect(downstream.fields).to.deep.equal({
-                time: { value: 600, source: "value", from: `${p}.gatewaySettings.tcpKeepalive.timeSeconds (${path.join(scratch, "override.yaml")})` },
-                interval: { value: 10, source: "pod sysctl", from: `net.ipv4.tcp_keepalive_intvl (${p}.podTemplate.tcpKeepaliveSysctls, from ${p}.tcpKeepaliveIntervalSeconds)` },
+                time: {
+                    value: 600,
+                    source: "value",
+                    from: `${p}.gatewaySettings.tcpKeepalive.timeSeconds (${path.join(scratch, "override.yaml")})`,
+                },
+                interval: {
+                    value: 10,
+                    source: "pod sysctl",
+                    from: `net.ipv4.tcp_keepalive_intvl (${p}.podTemplate.tcpKeepaliveSysctls, from ${p}.tcpKeepaliveIntervalSeconds)`,
+                },
                 probes: { value: 9, source: "OS default", from: "net.ipv4.tcp_keepalive_probes (Linux default)" },
             });
-            expect(downstream.lines).to.include("worst-case detection: 690 s (600 + 10 × 9); probes at 600, 610, 620, 630, 640, 650, 660, 670, 680 s, dropped at 690 s");
-            expect(downstream.lines).to.include("WARNING: idle 600 s is not below the load balancer idle timeout 240 s: the balancer drops the connection silently before the first probe");
+            expect(downstream.lines).to.include(
+                "worst-case detection: 690 s (600 + 10 × 9); probes at 600, 610, 620, 630, 640, 650, 660, 670, 680 s, dropped at 690 s",
+            );
+            expect(downstream.lines).to.include(
+                "WARNING: idle 600 s is not below the load balancer idle timeout 240 s: the balancer drops the connection silently before the first probe",
+            );
             const upstream = proxy.hops.find((h) => h.kind === "upstream") as TextHop;
-            expect(upstream.fields.time).to.deep.equal({ value: 60, source: "pod sysctl", from: `net.ipv4.tcp_keepalive_time (${p}.podTemplate.tcpKeepaliveSysctls, from ${p}.tcpKeepaliveTimeSeconds)` });
+            expect(upstream.fields.time).to.deep.equal({
+                value: 60,
+                source: "pod sysctl",
+                from: `net.ipv4.tcp_keepalive_time (${p}.podTemplate.tcpKeepaliveSysctls, from ${p}.tcpKeepaliveTimeSeconds)`,
+            });
             expect(upstream.fields.probes.source).to.equal("value");
         });
 
@@ -257,14 +324,20 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
         });
 
         it("breaks the axis over a long empty stretch (Linux's 7200 s next to minutes), each side linear", () => {
-            const r = renderValues([{ upstreams: [{ name: "slow", host: "slow.example", port: 80, tcpKeepalive: { probes: 3 } }], gatewayProxies: { gatewayProxy: { loadBalancerIdleTimeoutSeconds: 350 } } }]);
+            const r = renderValues([
+                {
+                    upstreams: [{ name: "slow", host: "slow.example", port: 80, tcpKeepalive: { probes: 3 } }],
+                    gatewayProxies: { gatewayProxy: { loadBalancerIdleTimeoutSeconds: 350 } },
+                },
+            ]);
             const svg = parseXml(timelineSvg(explainRender(r, [])[0]));
             expect(byClass(svg, "axis-break")).to.have.length(1);
             const slow = byClass(svg, "hop").find((h) => h.attrs["data-name"] === "slow") as XmlElement;
             expect(slow.attrs["data-detection"]).to.equal(String(7200 + 75 * 3));
             expect(Number(byClass(slow, "drop")[0].attrs.x) + 1.5).to.be.closeTo(xFromTicks(svg, 7425), 0.05);
             expect(Number(byClass(svg, "lb-line")[0].attrs.x1)).to.be.closeTo(xFromTicks(svg, 350), 0.05);
-            for (const c of byClass(slow, "probe")) expect(Number(c.attrs.cx)).to.be.closeTo(xFromTicks(svg, Number(c.attrs["data-seconds"])), 0.05);
+            for (const c of byClass(slow, "probe"))
+                expect(Number(c.attrs.cx)).to.be.closeTo(xFromTicks(svg, Number(c.attrs["data-seconds"])), 0.05);
         });
     });
 
@@ -274,13 +347,23 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
         const out = path.join(scratch, "bad-out");
         const run = runCli(["explain", "--values", bad, "--out", out]);
         expect(run.status).to.equal(1);
-        expect(run.stderr).to.include("gatewayProxies.gatewayProxy.gatewaySettings.tcpKeepalive.probes: 300 exceeds the kernel maximum 127");
+        expect(run.stderr).to.include(
+            "gatewayProxies.gatewayProxy.gatewaySettings.tcpKeepalive.probes: 300 exceeds the kernel maximum 127",
+        );
         expect(existsSync(out)).to.equal(false);
         expect(runCli(["explain", "--bogus"]).status, "unknown option").to.equal(2);
     });
 
     it("the xml checker refuses what is not well-formed (so the SVG check can fail)", () => {
-        for (const bad of ["<svg><g></svg>", "<svg a=1/>", "<svg a=\"1\" a=\"2\"/>", "<svg>&nbsp;</svg>", "<svg/><svg/>", "<svg>a & b</svg>", "<svg a=\"<\"/>"]) {
+        for (const bad of [
+            "<svg><g></svg>",
+            "<svg a=1/>",
+            '<svg a="1" a="2"/>',
+            "<svg>&nbsp;</svg>",
+            "<svg/><svg/>",
+            "<svg>a & b</svg>",
+            '<svg a="<"/>',
+        ]) {
             expect(() => parseXml(bad), bad).to.throw(/not well-formed|stray|unknown entity/);
         }
         expect(parseXml("<?xml version=\"1.0\"?><svg a='&lt;&#65;'><!-- c --><t>x</t></svg>").attrs.a).to.equal("<A");

@@ -10,16 +10,23 @@ import * as path from "path";
 import { runCli } from "./cli-harness";
 
 const dir = path.join(__dirname, "fixtures", "invalid");
-const fixtures = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+const fixtures = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
 
 function expectations(file: string): string[] {
-    return readFileSync(file, "utf8").split("\n").filter((l) => l.startsWith("# expect: ")).map((l) => l.slice("# expect: ".length));
+    return readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith("# expect: "))
+        .map((l) => l.slice("# expect: ".length));
 }
 
 function snapshot(out: string): Record<string, string> {
-    return Object.fromEntries(readdirSync(out, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) => [path.relative(out, path.join(e.parentPath, e.name)), readFileSync(path.join(e.parentPath, e.name), "utf8")]));
+    return Object.fromEntries(
+        readdirSync(out, { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => [path.relative(out, path.join(e.parentPath, e.name)), readFileSync(path.join(e.parentPath, e.name), "utf8")]),
+    );
 }
 
 describe("invalid values corpus", () => {
@@ -40,7 +47,10 @@ describe("invalid values corpus", () => {
             const lines = run.stderr.split("\n");
             const [first, ...rest] = expectations(file).map((e) => e.replace("<file>", file));
             const head = first.includes(": ") ? first : `${first}:`;
-            expect(lines.some((l) => l.startsWith(head)), `no line starts with ${JSON.stringify(head)} in:\n${run.stderr}`).to.equal(true);
+            expect(
+                lines.some((l) => l.startsWith(head)),
+                `no line starts with ${JSON.stringify(head)} in:\n${run.stderr}`,
+            ).to.equal(true);
             for (const fragment of rest) expect(run.stderr).to.include(fragment);
             expect(run.stdout).to.equal("");
             expect(snapshot(out)).to.deep.equal(before);

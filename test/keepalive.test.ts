@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import {
-    detectionSeconds, keepaliveFieldProblem, toEnvoyTcpKeepalive, toGlooTcpKeepalive, toPodSysctls, toSocketOptions,
+    detectionSeconds,
+    keepaliveFieldProblem,
+    toEnvoyTcpKeepalive,
+    toGlooTcpKeepalive,
+    toPodSysctls,
+    toSocketOptions,
 } from "../components/keepalive";
 
 describe("TcpKeepalive", () => {
@@ -15,8 +20,15 @@ describe("TcpKeepalive", () => {
         const k = { timeSeconds: 60, probes: 2 };
         expect(toEnvoyTcpKeepalive(k)).to.deep.equal({ keepalive_time: 60, keepalive_probes: 2 });
         expect(toGlooTcpKeepalive(k)).to.deep.equal({ keepaliveTime: "60s", keepaliveProbes: 2 });
-        expect(toSocketOptions(k).map((o) => [o.level, o.name, o.intValue])).to.deep.equal([[1, 9, 1], [6, 4, 60], [6, 6, 2]]);
-        expect(toPodSysctls(k)).to.deep.equal([{ name: "net.ipv4.tcp_keepalive_time", value: "60" }, { name: "net.ipv4.tcp_keepalive_probes", value: "2" }]);
+        expect(toSocketOptions(k).map((o) => [o.level, o.name, o.intValue])).to.deep.equal([
+            [1, 9, 1],
+            [6, 4, 60],
+            [6, 6, 2],
+        ]);
+        expect(toPodSysctls(k)).to.deep.equal([
+            { name: "net.ipv4.tcp_keepalive_time", value: "60" },
+            { name: "net.ipv4.tcp_keepalive_probes", value: "2" },
+        ]);
         expect(toSocketOptions({})).to.have.length(1);
     });
 

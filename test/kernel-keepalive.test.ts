@@ -4,7 +4,7 @@
  *
  * Each case gets two fresh network namespaces joined by a veth pair; a python3 harness
  * (test/kernel/keepalive_probe.py) is the server in one and the client in the other. The socket
- * options are the ones in the rendered Gateway objects (renderValues and `cli.ts render`'s
+ * options are the ones in the rendered Gateway objects (renderValues and `gloo-keepalive render`'s
  * manifests.yaml), applied with setsockopt as Envoy applies them; the pod sysctls are the
  * rendered Deployment's. After the last data the peer is black-holed with an nftables drop rule
  * in the peer's namespace, and the keepalive side waits for recv to fail with ETIMEDOUT.
@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
-import { renderValues, type RenderResult } from "../components/render";
+import { renderValues, type RenderResult } from "../components/render/render";
 import { runCli } from "./cli-harness";
 
 const HARNESS = path.join(__dirname, "kernel", "keepalive_probe.py");
@@ -34,7 +34,10 @@ const VETH_PREFIX = "gk";
 
 // ---------------------------------------------------------------- small process helpers
 
-interface Ran { stdout: string; stderr: string }
+interface Ran {
+    stdout: string;
+    stderr: string;
+}
 
 /** Run a command with a time limit; rejects with its stderr on a non-zero exit. */
 function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<Ran> {
@@ -76,7 +79,11 @@ class Harness {
     private stderr = "";
     private exited: string | undefined;
 
-    constructor(readonly label: string, ns: string, config: Record<string, unknown>) {
+    constructor(
+        readonly label: string,
+        ns: string,
+        config: Record<string, unknown>,
+    ) {
         this.child = spawn("ip", ["netns", "exec", ns, "python3", HARNESS, JSON.stringify(config)], { stdio: ["pipe", "pipe", "pipe"] });
         let buffer = "";
         this.child.stdout?.on("data", (d: Buffer) => {
@@ -210,9 +217,14 @@ async function cleanupLeftovers(): Promise<string[]> {
 
 /** Root, ip, nft and python3, and a namespace can really be created; otherwise a clear error. */
 async function preflight(): Promise<void> {
-    const need = "the kernel keepalive tests need root, iproute2 (ip), nftables (nft) and python3 (apt-get install iproute2 nftables python3)";
+    const need =
+        "the kernel keepalive tests need root, iproute2 (ip), nftables (nft) and python3 (apt-get install iproute2 nftables python3)";
     if (typeof process.getuid === "function" && process.getuid() !== 0) throw new Error(`${need}; running as uid ${process.getuid()}`);
-    for (const [cmd, args] of [["ip", ["-V"]], ["nft", ["--version"]], ["python3", ["--version"]]] as [string, string[]][]) {
+    for (const [cmd, args] of [
+        ["ip", ["-V"]],
+        ["nft", ["--version"]],
+        ["python3", ["--version"]],
+    ] as [string, string[]][]) {
         await run(cmd, args).catch((e: Error) => {
             throw new Error(`${need}; ${cmd} is not usable: ${e.message}`);
         });
@@ -230,7 +242,11 @@ async function preflight(): Promise<void> {
 
 // ---------------------------------------------------------------- one case
 
-interface RawOption { level: number; name: number; value: number }
+interface RawOption {
+    level: number;
+    name: number;
+    value: number;
+}
 
 interface CaseSpec {
     /** Letter used in names; unique per case. */
@@ -308,16 +324,24 @@ async function runCase(spec: CaseSpec, index: number): Promise<CaseResult> {
         const peer = observer === "server" ? "client" : "server";
         const common = { address: addr.server, port: PORT };
         const server = new Harness(`${spec.title} server`, ns.server, {
-            ...common, role: "server", options: spec.serverOptions, sysctls: spec.serverSysctls,
-            send: observer !== "server", waitSeconds: observer === "server" ? spec.waitSeconds : spec.waitSeconds + 5,
+            ...common,
+            role: "server",
+            options: spec.serverOptions,
+            sysctls: spec.serverSysctls,
+            send: observer !== "server",
+            waitSeconds: observer === "server" ? spec.waitSeconds : spec.waitSeconds + 5,
         });
         harnesses.push(server);
         const listening = await server.next("listening", 10000);
-        const sysctls = spec.serverSysctls.length > 0 ? (await server.next("sysctls", 1000)).values as Record<string, number> : undefined;
+        const sysctls = spec.serverSysctls.length > 0 ? ((await server.next("sysctls", 1000)).values as Record<string, number>) : undefined;
         void listening;
         const client = new Harness(`${spec.title} client`, ns.client, {
-            ...common, role: "client", options: spec.clientOptions, sysctls: [],
-            send: observer !== "client", waitSeconds: observer === "client" ? spec.waitSeconds : spec.waitSeconds + 5,
+            ...common,
+            role: "client",
+            options: spec.clientOptions,
+            sysctls: [],
+            send: observer !== "client",
+            waitSeconds: observer === "client" ? spec.waitSeconds : spec.waitSeconds + 5,
         });
         harnesses.push(client);
         const sides = { server, client };
@@ -328,7 +352,9 @@ async function runCase(spec: CaseSpec, index: number): Promise<CaseResult> {
         await run("ip", ["netns", "exec", ns[peer], "nft", "-f", "-"], { input: nftScript(table, addr[observer]) });
         const blackholedAfter = monotonicSeconds() - (idle.t0 as number);
         if (blackholedAfter >= spec.blackholeBeforeSeconds) {
-            throw new Error(`${spec.title}: the black-hole rule took effect ${blackholedAfter.toFixed(3)} s after the last data, not before the first probe at ${spec.blackholeBeforeSeconds} s`);
+            throw new Error(
+                `${spec.title}: the black-hole rule took effect ${blackholedAfter.toFixed(3)} s after the last data, not before the first probe at ${spec.blackholeBeforeSeconds} s`,
+            );
         }
 
         const result = await sides[observer].next("result", (spec.waitSeconds + 5) * 1000);
@@ -371,7 +397,8 @@ function gatewayOptions(objects: readonly Obj[]): GatewaySocketOption[] {
     return all[0];
 }
 
-const raw = (options: readonly GatewaySocketOption[]): RawOption[] => options.map((o) => ({ level: o.level, name: o.name, value: o.intValue }));
+const raw = (options: readonly GatewaySocketOption[]): RawOption[] =>
+    options.map((o) => ({ level: o.level, name: o.name, value: o.intValue }));
 
 function podSysctls(result: RenderResult): { name: string; value: string }[] {
     const deployment = result.objects.find((o) => o.kind === "Deployment") as Obj;
@@ -392,13 +419,27 @@ function sysctlDetection(sysctls: { name: string; value: string }[]): number {
 const DOWNSTREAM = { timeSeconds: 2, intervalSeconds: 1, probes: 2 };
 const downstreamValues = { gatewayProxies: { gatewayProxy: { gatewaySettings: { tcpKeepalive: DOWNSTREAM } } } };
 /** Pod sysctls only: a socket with SO_KEEPALIVE and nothing else uses them. */
-const sysctlValues = { gatewayProxies: { gatewayProxy: { tcpKeepaliveTimeSeconds: 2, tcpKeepaliveIntervalSeconds: 1, tcpKeepaliveProbes: 3, podTemplate: { tcpKeepaliveSysctls: true } } } };
+const sysctlValues = {
+    gatewayProxies: {
+        gatewayProxy: {
+            tcpKeepaliveTimeSeconds: 2,
+            tcpKeepaliveIntervalSeconds: 1,
+            tcpKeepaliveProbes: 3,
+            podTemplate: { tcpKeepaliveSysctls: true },
+        },
+    },
+};
 /** A listener with only TCP_KEEPIDLE: its idle time wins, interval and probes come from the pod sysctls. */
 const mixedValues = {
-    gatewayProxies: { gatewayProxy: {
-        tcpKeepaliveTimeSeconds: 30, tcpKeepaliveIntervalSeconds: 1, tcpKeepaliveProbes: 3,
-        podTemplate: { tcpKeepaliveSysctls: true }, gatewaySettings: { tcpKeepalive: { timeSeconds: 2 } },
-    } },
+    gatewayProxies: {
+        gatewayProxy: {
+            tcpKeepaliveTimeSeconds: 30,
+            tcpKeepaliveIntervalSeconds: 1,
+            tcpKeepaliveProbes: 3,
+            podTemplate: { tcpKeepaliveSysctls: true },
+            gatewaySettings: { tcpKeepalive: { timeSeconds: 2 } },
+        },
+    },
 };
 
 const within = (measured: number, expected: number) => Math.abs(measured - expected) <= Math.min(0.1 * expected, 0.5);
@@ -441,31 +482,76 @@ describe("kernel: rendered keepalive on real sockets in network namespaces", fun
         const keepaliveOnly = raw(rendered.downstreamOptions.filter((o) => o.level !== IPPROTO_TCP));
 
         const specs: [string, CaseSpec, number | undefined][] = [
-            ["listener", {
-                letter: "a", title: "Gateway options on the listening socket", keepaliveSide: "server",
-                serverOptions: raw(rendered.downstreamOptions), clientOptions: [], serverSysctls: [],
-                waitSeconds: downstreamExpected + 3, blackholeBeforeSeconds: DOWNSTREAM.timeSeconds,
-            }, downstreamExpected],
-            ["client", {
-                letter: "b", title: "manifests.yaml options on the connecting socket", keepaliveSide: "client",
-                serverOptions: [], clientOptions: raw(rendered.manifestOptions), serverSysctls: [],
-                waitSeconds: downstreamExpected + 3, blackholeBeforeSeconds: DOWNSTREAM.timeSeconds,
-            }, downstreamExpected],
-            ["sysctl", {
-                letter: "c", title: "SO_KEEPALIVE only, pod sysctls in the namespace", keepaliveSide: "server",
-                serverOptions: keepaliveOnly, clientOptions: [], serverSysctls: podSysctls(rendered.sysctl),
-                waitSeconds: sysctlExpected + 3, blackholeBeforeSeconds: 2,
-            }, sysctlExpected],
-            ["mixed", {
-                letter: "d", title: "TCP_KEEPIDLE only on the listener, pod sysctls for the rest", keepaliveSide: "server",
-                serverOptions: raw(gatewayOptions(rendered.mixed.objects as Obj[])), clientOptions: [], serverSysctls: podSysctls(rendered.mixed),
-                waitSeconds: mixedExpected + 3, blackholeBeforeSeconds: 2,
-            }, mixedExpected],
-            ["control", {
-                letter: "e", title: "control: no keepalive", keepaliveSide: "none",
-                serverOptions: [], clientOptions: [], serverSysctls: [],
-                waitSeconds: longest + 1, blackholeBeforeSeconds: longest,
-            }, undefined],
+            [
+                "listener",
+                {
+                    letter: "a",
+                    title: "Gateway options on the listening socket",
+                    keepaliveSide: "server",
+                    serverOptions: raw(rendered.downstreamOptions),
+                    clientOptions: [],
+                    serverSysctls: [],
+                    waitSeconds: downstreamExpected + 3,
+                    blackholeBeforeSeconds: DOWNSTREAM.timeSeconds,
+                },
+                downstreamExpected,
+            ],
+            [
+                "client",
+                {
+                    letter: "b",
+                    title: "manifests.yaml options on the connecting socket",
+                    keepaliveSide: "client",
+                    serverOptions: [],
+                    clientOptions: raw(rendered.manifestOptions),
+                    serverSysctls: [],
+                    waitSeconds: downstreamExpected + 3,
+                    blackholeBeforeSeconds: DOWNSTREAM.timeSeconds,
+                },
+                downstreamExpected,
+            ],
+            [
+                "sysctl",
+                {
+                    letter: "c",
+                    title: "SO_KEEPALIVE only, pod sysctls in the namespace",
+                    keepaliveSide: "server",
+                    serverOptions: keepaliveOnly,
+                    clientOptions: [],
+                    serverSysctls: podSysctls(rendered.sysctl),
+                    waitSeconds: sysctlExpected + 3,
+                    blackholeBeforeSeconds: 2,
+                },
+                sysctlExpected,
+            ],
+            [
+                "mixed",
+                {
+                    letter: "d",
+                    title: "TCP_KEEPIDLE only on the listener, pod sysctls for the rest",
+                    keepaliveSide: "server",
+                    serverOptions: raw(gatewayOptions(rendered.mixed.objects as Obj[])),
+                    clientOptions: [],
+                    serverSysctls: podSysctls(rendered.mixed),
+                    waitSeconds: mixedExpected + 3,
+                    blackholeBeforeSeconds: 2,
+                },
+                mixedExpected,
+            ],
+            [
+                "control",
+                {
+                    letter: "e",
+                    title: "control: no keepalive",
+                    keepaliveSide: "none",
+                    serverOptions: [],
+                    clientOptions: [],
+                    serverSysctls: [],
+                    waitSeconds: longest + 1,
+                    blackholeBeforeSeconds: longest,
+                },
+                undefined,
+            ],
         ];
         for (const [key, spec, expected] of specs) cases[key] = { spec, expected };
 
@@ -495,21 +581,31 @@ describe("kernel: rendered keepalive on real sockets in network namespaces", fun
         const c = cases[key];
         if (!c?.promise) throw new Error(`case ${key} did not start`);
         const r = await c.promise;
-        console.log(`      ${c.spec.title}: ${r.outcome}${r.error ? ` ${r.error}` : ""} after ${r.elapsed.toFixed(3)} s`
-            + `${c.expected !== undefined ? ` (expected ${c.expected} s)` : ""}; probes dropped ${r.probesDropped}, resets ${r.resetsDropped};`
-            + ` kernel keepalive ${JSON.stringify(r.effective)}${r.sysctls ? `; namespace sysctls ${JSON.stringify(r.sysctls)}` : ""};`
-            + ` peer ${r.peerOutcome} (${r.peerTcpState}); black-holed ${r.blackholedAfter.toFixed(3)} s after the last data`);
+        console.log(
+            `      ${c.spec.title}: ${r.outcome}${r.error ? ` ${r.error}` : ""} after ${r.elapsed.toFixed(3)} s` +
+                `${c.expected !== undefined ? ` (expected ${c.expected} s)` : ""}; probes dropped ${r.probesDropped}, resets ${r.resetsDropped};` +
+                ` kernel keepalive ${JSON.stringify(r.effective)}${r.sysctls ? `; namespace sysctls ${JSON.stringify(r.sysctls)}` : ""};` +
+                ` peer ${r.peerOutcome} (${r.peerTcpState}); black-holed ${r.blackholedAfter.toFixed(3)} s after the last data`,
+        );
         return r;
     }
 
     it("runs as root with ip, nft and python3, and can create network namespaces", () => {
         if (setupError) throw setupError;
-        expect(Object.values(cases).every((c) => c.promise !== undefined), "every case started").to.equal(true);
+        expect(
+            Object.values(cases).every((c) => c.promise !== undefined),
+            "every case started",
+        ).to.equal(true);
     });
 
-    it("renders the same Gateway socket options through renderValues and `cli.ts render`'s manifests.yaml", () => {
+    it("renders the same Gateway socket options through renderValues and `gloo-keepalive render`'s manifests.yaml", () => {
         expect(rendered.manifestOptions).to.deep.equal(rendered.downstreamOptions);
-        expect(rendered.downstreamOptions.map((o) => o.intValue)).to.deep.equal([1, DOWNSTREAM.timeSeconds, DOWNSTREAM.intervalSeconds, DOWNSTREAM.probes]);
+        expect(rendered.downstreamOptions.map((o) => o.intValue)).to.deep.equal([
+            1,
+            DOWNSTREAM.timeSeconds,
+            DOWNSTREAM.intervalSeconds,
+            DOWNSTREAM.probes,
+        ]);
     });
 
     it("listener options (inherited by the accepted socket) find a black-holed client in time + interval × probes", async () => {
@@ -518,10 +614,15 @@ describe("kernel: rendered keepalive on real sockets in network namespaces", fun
         expect(r.outcome).to.equal("error");
         expect(r.errno, "recv fails with ETIMEDOUT").to.equal(ETIMEDOUT);
         expect(within(r.elapsed, expected), `detected after ${r.elapsed.toFixed(3)} s, expected ${expected} s`).to.equal(true);
-        expect(r.probesDropped, "unanswered probes (time + interval × probes cannot tell interval from probes; the count can)").to.equal(DOWNSTREAM.probes);
+        expect(r.probesDropped, "unanswered probes (time + interval × probes cannot tell interval from probes; the count can)").to.equal(
+            DOWNSTREAM.probes,
+        );
         expect(r.resetsDropped, "then one reset").to.equal(1);
         expect(r.effective, "keepalive the kernel reports for the accepted socket").to.deep.equal({
-            SO_KEEPALIVE: 1, TCP_KEEPIDLE: DOWNSTREAM.timeSeconds, TCP_KEEPINTVL: DOWNSTREAM.intervalSeconds, TCP_KEEPCNT: DOWNSTREAM.probes,
+            SO_KEEPALIVE: 1,
+            TCP_KEEPIDLE: DOWNSTREAM.timeSeconds,
+            TCP_KEEPINTVL: DOWNSTREAM.intervalSeconds,
+            TCP_KEEPCNT: DOWNSTREAM.probes,
         });
         expect(r.peerOutcome, "the client, without keepalive, never learns").to.equal("connected");
     });
@@ -535,7 +636,10 @@ describe("kernel: rendered keepalive on real sockets in network namespaces", fun
         expect(r.probesDropped, "unanswered probes").to.equal(DOWNSTREAM.probes);
         expect(r.resetsDropped).to.equal(1);
         expect(r.effective).to.deep.equal({
-            SO_KEEPALIVE: 1, TCP_KEEPIDLE: DOWNSTREAM.timeSeconds, TCP_KEEPINTVL: DOWNSTREAM.intervalSeconds, TCP_KEEPCNT: DOWNSTREAM.probes,
+            SO_KEEPALIVE: 1,
+            TCP_KEEPIDLE: DOWNSTREAM.timeSeconds,
+            TCP_KEEPINTVL: DOWNSTREAM.intervalSeconds,
+            TCP_KEEPCNT: DOWNSTREAM.probes,
         });
         expect(r.peerOutcome).to.equal("connected");
     });
@@ -549,14 +653,23 @@ describe("kernel: rendered keepalive on real sockets in network namespaces", fun
         ]);
         expect(cases.sysctl.spec.serverOptions, "only SO_KEEPALIVE").to.have.length(1);
         const r = await result("sysctl");
-        expect(r.sysctls).to.deep.equal({ "net.ipv4.tcp_keepalive_time": 2, "net.ipv4.tcp_keepalive_intvl": 1, "net.ipv4.tcp_keepalive_probes": 3 });
+        expect(r.sysctls).to.deep.equal({
+            "net.ipv4.tcp_keepalive_time": 2,
+            "net.ipv4.tcp_keepalive_intvl": 1,
+            "net.ipv4.tcp_keepalive_probes": 3,
+        });
         const expected = cases.sysctl.expected as number;
         const os = rendered.sysctl.proxies[0].osDefaults;
         expect(expected, "the renderer's detection with the pod's OS defaults").to.equal(os.timeSeconds + os.intervalSeconds * os.probes);
         expect(r.errno, `outcome ${r.outcome} after ${r.elapsed.toFixed(3)} s`).to.equal(ETIMEDOUT);
         expect(within(r.elapsed, expected), `detected after ${r.elapsed.toFixed(3)} s, expected ${expected} s`).to.equal(true);
         expect(r.probesDropped).to.equal(3);
-        expect(r.effective, "a socket without TCP_KEEP* options reports the namespace's sysctls").to.deep.equal({ SO_KEEPALIVE: 1, TCP_KEEPIDLE: 2, TCP_KEEPINTVL: 1, TCP_KEEPCNT: 3 });
+        expect(r.effective, "a socket without TCP_KEEP* options reports the namespace's sysctls").to.deep.equal({
+            SO_KEEPALIVE: 1,
+            TCP_KEEPIDLE: 2,
+            TCP_KEEPINTVL: 1,
+            TCP_KEEPCNT: 3,
+        });
     });
 
     it("a listener with only TCP_KEEPIDLE takes interval and probes from the pod sysctls, as the report's detection time says", async () => {
@@ -564,7 +677,10 @@ describe("kernel: rendered keepalive on real sockets in network namespaces", fun
         expect(hop?.effective).to.deep.equal({ timeSeconds: 2, intervalSeconds: 1, probes: 3 });
         const r = await result("mixed");
         expect(r.errno, `outcome ${r.outcome} after ${r.elapsed.toFixed(3)} s`).to.equal(ETIMEDOUT);
-        expect(within(r.elapsed, hop?.detectionSeconds as number), `detected after ${r.elapsed.toFixed(3)} s, expected ${hop?.detectionSeconds} s`).to.equal(true);
+        expect(
+            within(r.elapsed, hop?.detectionSeconds as number),
+            `detected after ${r.elapsed.toFixed(3)} s, expected ${hop?.detectionSeconds} s`,
+        ).to.equal(true);
         expect(r.probesDropped).to.equal(3);
         expect(r.effective).to.deep.equal({ SO_KEEPALIVE: 1, TCP_KEEPIDLE: 2, TCP_KEEPINTVL: 1, TCP_KEEPCNT: 3 });
     });

@@ -1,10 +1,17 @@
 import { expect } from "chai";
-import { checkGlooObject } from "../components/gloo-crds";
-import { renderValues } from "../components/render";
+import { checkGlooObject } from "../components/checks/gloo-crds";
+import { renderValues } from "../components/render/render";
 import { gatewaySocketOptionsKeepalive } from "../policy/policies";
 import { gatewayKeepaliveRule } from "../policy/policies/gateway-socket-options-keepalive";
 import {
-    gateway, HELM_CHART_URN, remediate, resourceArgs, stackObjects, validate, type GatewayObject, type SocketOptionValue,
+    gateway,
+    HELM_CHART_URN,
+    remediate,
+    resourceArgs,
+    stackObjects,
+    validate,
+    type GatewayObject,
+    type SocketOptionValue,
 } from "./policy-harness";
 
 const run = (object: Record<string, unknown>, options = {}) => validate(gatewaySocketOptionsKeepalive, resourceArgs(object, options));
@@ -21,7 +28,10 @@ describe("policy gateway-socket-options-keepalive", () => {
     it("passes every Gateway of dev and prod as the library renders them", async () => {
         for (const stack of ["dev", "prod"] as const) {
             const gateways = stackObjects(stack).filter((o) => o.kind === "Gateway");
-            expect(gateways.map((g) => (g.metadata as { name: string }).name), stack).to.deep.equal(["gateway-proxy", "gateway-proxy-ssl"]);
+            expect(
+                gateways.map((g) => (g.metadata as { name: string }).name),
+                stack,
+            ).to.deep.equal(["gateway-proxy", "gateway-proxy-ssl"]);
             for (const g of gateways) expect(await run(g), stack).to.deep.equal([]);
         }
     });
@@ -30,8 +40,8 @@ describe("policy gateway-socket-options-keepalive", () => {
         const messages = await run(gateway((g) => void delete g.spec.options));
         expect(messages).to.deep.equal([
             "spec.options.socketOptions: missing SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT: without SO_KEEPALIVE=1 downstream connections have no keepalive at all. " +
-            "Fix: append {level: 1, name: 9, intValue: 1, state: STATE_PREBIND}, {level: 6, name: 4, intValue: 60, state: STATE_PREBIND}, {level: 6, name: 5, intValue: 20, state: STATE_PREBIND}, {level: 6, name: 6, intValue: 3, state: STATE_PREBIND} " +
-            "(gatewaySettings.tcpKeepalive in the gloo-keepalive values renders all four; or set this policy to \"remediate\")",
+                "Fix: append {level: 1, name: 9, intValue: 1, state: STATE_PREBIND}, {level: 6, name: 4, intValue: 60, state: STATE_PREBIND}, {level: 6, name: 5, intValue: 20, state: STATE_PREBIND}, {level: 6, name: 6, intValue: 3, state: STATE_PREBIND} " +
+                '(gatewaySettings.tcpKeepalive in the gloo-keepalive values renders all four; or set this policy to "remediate")',
         ]);
     });
 
@@ -50,16 +60,31 @@ describe("policy gateway-socket-options-keepalive", () => {
     });
 
     it("reports Darwin numbers on a Linux cluster (the library's socketOptionsPlatform: darwin)", async () => {
-        const darwin = renderValues([{ gatewayProxies: { gatewayProxy: { gatewaySettings: { socketOptionsPlatform: "darwin", tcpKeepalive: { timeSeconds: 60, intervalSeconds: 20, probes: 3 } } } } }])
-            .objects.find((o) => o.kind === "Gateway")!;
+        const darwin = renderValues([
+            {
+                gatewayProxies: {
+                    gatewayProxy: {
+                        gatewaySettings: {
+                            socketOptionsPlatform: "darwin",
+                            tcpKeepalive: { timeSeconds: 60, intervalSeconds: 20, probes: 3 },
+                        },
+                    },
+                },
+            },
+        ]).objects.find((o) => o.kind === "Gateway")!;
         const messages = await run(darwin);
         expect(messages[0]).to.match(/missing SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT/);
-        expect(messages.slice(1)).to.deep.equal([
-            "spec.options.socketOptions[0]: level 65535 name 8 is the Darwin (macOS) number of SO_KEEPALIVE; Kubernetes nodes run Linux, where it is SO_KEEPALIVE (level 1 name 9)",
-            "spec.options.socketOptions[1]: level 6 name 16 is the Darwin (macOS) number of TCP_KEEPIDLE; Kubernetes nodes run Linux, where it is TCP_KEEPIDLE (level 6 name 4)",
-            "spec.options.socketOptions[2]: level 6 name 257 is the Darwin (macOS) number of TCP_KEEPINTVL; Kubernetes nodes run Linux, where it is TCP_KEEPINTVL (level 6 name 5)",
-            "spec.options.socketOptions[3]: level 6 name 258 is the Darwin (macOS) number of TCP_KEEPCNT; Kubernetes nodes run Linux, where it is TCP_KEEPCNT (level 6 name 6)",
-        ].map((m) => `${m}. Fix: use the Linux numbers: SO_KEEPALIVE level 1 name 9, TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT level 6 names 4/5/6 (or gatewaySettings.tcpKeepalive in the gloo-keepalive values, which renders them)`));
+        expect(messages.slice(1)).to.deep.equal(
+            [
+                "spec.options.socketOptions[0]: level 65535 name 8 is the Darwin (macOS) number of SO_KEEPALIVE; Kubernetes nodes run Linux, where it is SO_KEEPALIVE (level 1 name 9)",
+                "spec.options.socketOptions[1]: level 6 name 16 is the Darwin (macOS) number of TCP_KEEPIDLE; Kubernetes nodes run Linux, where it is TCP_KEEPIDLE (level 6 name 4)",
+                "spec.options.socketOptions[2]: level 6 name 257 is the Darwin (macOS) number of TCP_KEEPINTVL; Kubernetes nodes run Linux, where it is TCP_KEEPINTVL (level 6 name 5)",
+                "spec.options.socketOptions[3]: level 6 name 258 is the Darwin (macOS) number of TCP_KEEPCNT; Kubernetes nodes run Linux, where it is TCP_KEEPCNT (level 6 name 6)",
+            ].map(
+                (m) =>
+                    `${m}. Fix: use the Linux numbers: SO_KEEPALIVE level 1 name 9, TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT level 6 names 4/5/6 (or gatewaySettings.tcpKeepalive in the gloo-keepalive values, which renders them)`,
+            ),
+        );
     });
 
     it("reports a keepalive option at STATE_BOUND (by name or number), and accepts an absent state (proto3's default, STATE_PREBIND)", async () => {
@@ -73,32 +98,59 @@ describe("policy gateway-socket-options-keepalive", () => {
     });
 
     it("reports SO_KEEPALIVE intValue 0 and keepalive values out of the kernel's bounds", async () => {
-        expect(await run(withOption(0, { intValue: 0 }))).to.deep.equal(["spec.options.socketOptions[0].intValue: SO_KEEPALIVE intValue 0 turns keepalive off. Fix: set intValue: 1"]);
-        expect(await run(withOption(1, { intValue: 0 }))).to.deep.equal(["spec.options.socketOptions[1].intValue: TCP_KEEPIDLE 0 is below the kernel minimum 1. Fix: set intValue to a whole number 1..32767"]);
-        expect(await run(withOption(3, { intValue: 128 }))).to.deep.equal(["spec.options.socketOptions[3].intValue: TCP_KEEPCNT 128 exceeds the kernel maximum 127. Fix: set intValue to a whole number 1..127"]);
+        expect(await run(withOption(0, { intValue: 0 }))).to.deep.equal([
+            "spec.options.socketOptions[0].intValue: SO_KEEPALIVE intValue 0 turns keepalive off. Fix: set intValue: 1",
+        ]);
+        expect(await run(withOption(1, { intValue: 0 }))).to.deep.equal([
+            "spec.options.socketOptions[1].intValue: TCP_KEEPIDLE 0 is below the kernel minimum 1. Fix: set intValue to a whole number 1..32767",
+        ]);
+        expect(await run(withOption(3, { intValue: 128 }))).to.deep.equal([
+            "spec.options.socketOptions[3].intValue: TCP_KEEPCNT 128 exceeds the kernel maximum 127. Fix: set intValue to a whole number 1..127",
+        ]);
         expect(await run(withOption(2, { intValue: 40000 }))).to.have.length(1);
         expect((await run(withOption(2, { intValue: "20s" })))[0]).to.include('TCP_KEEPINTVL "20s" is not a whole number of seconds');
-        const noValue = await run(gateway((g) => {
-            delete options(g)[1].intValue;
-            options(g)[1].bufValue = "PAAAAA==";
-        }));
-        expect(noValue).to.deep.equal(["spec.options.socketOptions[1].intValue: TCP_KEEPIDLE (level 6 name 4) has no intValue (bufValue is not read for it). Fix: set intValue to a whole number 1..32767"]);
+        const noValue = await run(
+            gateway((g) => {
+                delete options(g)[1].intValue;
+                options(g)[1].bufValue = "PAAAAA==";
+            }),
+        );
+        expect(noValue).to.deep.equal([
+            "spec.options.socketOptions[1].intValue: TCP_KEEPIDLE (level 6 name 4) has no intValue (bufValue is not read for it). Fix: set intValue to a whole number 1..32767",
+        ]);
     });
 
     it("accepts int64 numbers written as strings, as proto3 JSON and the CRD (int-or-string) allow", async () => {
-        expect(await run(gateway((g) => options(g).forEach((o) => Object.assign(o, { level: String(o.level), name: String(o.name), intValue: String(o.intValue) }))))).to.deep.equal([]);
+        expect(
+            await run(
+                gateway((g) =>
+                    options(g).forEach((o) =>
+                        Object.assign(o, { level: String(o.level), name: String(o.name), intValue: String(o.intValue) }),
+                    ),
+                ),
+            ),
+        ).to.deep.equal([]);
     });
 
     it("reports an option set twice (the last one wins in Envoy)", async () => {
         const messages = await run(gateway((g) => void options(g).push({ ...options(g)[1], intValue: 7200 })));
-        expect(messages).to.deep.equal(["spec.options.socketOptions[4]: TCP_KEEPIDLE is set 2 times (socketOptions [1], [4]); Envoy applies them in order, so the last one wins. Fix: keep one TCP_KEEPIDLE"]);
+        expect(messages).to.deep.equal([
+            "spec.options.socketOptions[4]: TCP_KEEPIDLE is set 2 times (socketOptions [1], [4]); Envoy applies them in order, so the last one wins. Fix: keep one TCP_KEEPIDLE",
+        ]);
     });
 
     it("ignores unrelated socket options (SO_REUSEPORT, TCP_NODELAY)", async () => {
-        expect(await run(gateway((g) => void options(g).push(
-            { description: "reuse port", level: 1, name: 15, intValue: 1, state: "STATE_PREBIND" },
-            { description: "nodelay", level: 6, name: 1, intValue: 1, state: "STATE_PREBIND" },
-        )))).to.deep.equal([]);
+        expect(
+            await run(
+                gateway(
+                    (g) =>
+                        void options(g).push(
+                            { description: "reuse port", level: 1, name: 15, intValue: 1, state: "STATE_PREBIND" },
+                            { description: "nodelay", level: 6, name: 1, intValue: 1, state: "STATE_PREBIND" },
+                        ),
+                ),
+            ),
+        ).to.deep.equal([]);
     });
 
     it("reports socketOptions that is not a list", async () => {
@@ -109,7 +161,9 @@ describe("policy gateway-socket-options-keepalive", () => {
 
     it("checks a helm chart's child exactly like a direct Gateway", async () => {
         const broken = withOption(1, { state: "STATE_BOUND" });
-        expect(await run(broken, { parent: HELM_CHART_URN })).to.deep.equal(await run(broken)).and.to.have.length(1);
+        expect(await run(broken, { parent: HELM_CHART_URN }))
+            .to.deep.equal(await run(broken))
+            .and.to.have.length(1);
     });
 
     it("leaves other kinds alone", async () => {
@@ -123,9 +177,14 @@ describe("policy gateway-socket-options-keepalive", () => {
     describe("remediation", () => {
         it("appends all four options to a Gateway without any; the result passes the rule and the Gloo CRD", async () => {
             const bare = gateway((g) => void delete g.spec.options);
-            const fixed = (await remediate(gatewaySocketOptionsKeepalive, bare, { config: { defaultKeepalive: { timeSeconds: 45, intervalSeconds: 10, probes: 4 } } }))!;
+            const fixed = (await remediate(gatewaySocketOptionsKeepalive, bare, {
+                config: { defaultKeepalive: { timeSeconds: 45, intervalSeconds: 10, probes: 4 } },
+            }))!;
             expect(options(fixed as GatewayObject).map((o) => [o.level, o.name, o.intValue, o.state])).to.deep.equal([
-                [1, 9, 1, "STATE_PREBIND"], [6, 4, 45, "STATE_PREBIND"], [6, 5, 10, "STATE_PREBIND"], [6, 6, 4, "STATE_PREBIND"],
+                [1, 9, 1, "STATE_PREBIND"],
+                [6, 4, 45, "STATE_PREBIND"],
+                [6, 5, 10, "STATE_PREBIND"],
+                [6, 6, 4, "STATE_PREBIND"],
             ]);
             expect(await run(fixed)).to.deep.equal([]);
             expect(crd(fixed)).to.deep.equal([]);
@@ -138,7 +197,13 @@ describe("policy gateway-socket-options-keepalive", () => {
                 (g.spec.options as Record<string, unknown>).perConnectionBufferLimitBytes = 1024;
             });
             const fixed = (await remediate(gatewaySocketOptionsKeepalive, partial)) as GatewayObject;
-            expect(options(fixed).map((o) => [o.level, o.name, o.intValue])).to.deep.equal([[1, 15, 1], [1, 9, 1], [6, 4, 60], [6, 5, 20], [6, 6, 3]]);
+            expect(options(fixed).map((o) => [o.level, o.name, o.intValue])).to.deep.equal([
+                [1, 15, 1],
+                [1, 9, 1],
+                [6, 4, 60],
+                [6, 5, 20],
+                [6, 6, 3],
+            ]);
             expect((fixed.spec.options as Record<string, unknown>).perConnectionBufferLimitBytes).to.equal(1024);
             expect(await run(fixed)).to.deep.equal([]);
             expect(crd(fixed)).to.deep.equal([]);

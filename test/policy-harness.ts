@@ -7,13 +7,17 @@
  * one change to make to a copy.
  */
 import type {
-    PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { readRenderInput } from "../components/cli";
-import { BOOTSTRAP_KEY, bootstrapText, type KubernetesObject } from "../components/manifests";
-import { renderValues } from "../components/render";
+import { readRenderInput } from "../components/cli/input";
+import { BOOTSTRAP_KEY, bootstrapText, type KubernetesObject } from "../components/render/manifests";
+import { renderValues } from "../components/render/render";
 import { plainCopy, pulumiType, type KubeObject } from "../policy/lib/objects";
 
 /**
@@ -22,9 +26,13 @@ import { plainCopy, pulumiType, type KubeObject } from "../policy/lib/objects";
  * unknown values during preview. Internal to @pulumi/policy (no type declarations), so required.
  */
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy: <T>(props: T) => T };
-const { deserializeProperties } = require("@pulumi/policy/deserialize") as { deserializeProperties: (struct: unknown, keepSecrets: boolean) => Record<string, unknown> };
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
+    deserializeProperties: (struct: unknown, keepSecrets: boolean) => Record<string, unknown>;
+};
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] })) as { Struct: { fromJavaScript(value: unknown): unknown } };
+const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] })) as {
+    Struct: { fromJavaScript(value: unknown): unknown };
+};
 
 function serverProps(object: KubeObject, keepSecrets = false): Record<string, unknown> {
     return unknownCheckingProxy(deserializeProperties(Struct.fromJavaScript(object), keepSecrets));
@@ -50,7 +58,9 @@ export function stackObjects(stack: "dev" | "prod"): KubeObject[] {
 
 /** A copy of one rendered object of the dev stack (the first of its kind, or the one named). */
 export function devObject(kind: string, name?: string): KubeObject {
-    const found = stackObjects("dev").find((o) => o.kind === kind && (name === undefined || (o.metadata as { name: string }).name === name));
+    const found = stackObjects("dev").find(
+        (o) => o.kind === kind && (name === undefined || (o.metadata as { name: string }).name === name),
+    );
     if (!found) throw new Error(`dev renders no ${kind}${name ? ` ${name}` : ""}`);
     return found;
 }
@@ -75,7 +85,14 @@ export function bootstrapConfigMap(change: (bootstrap: Bootstrap) => void = () =
     return withBootstrap(devObject("ConfigMap"), change);
 }
 
-export type SocketOptionValue = { description?: string; level: number | string; name: number | string; intValue?: unknown; state?: unknown; bufValue?: string };
+export type SocketOptionValue = {
+    description?: string;
+    level: number | string;
+    name: number | string;
+    intValue?: unknown;
+    state?: unknown;
+    bufValue?: string;
+};
 export type GatewayObject = KubeObject & { spec: { proxyNames?: string[]; options?: { socketOptions?: SocketOptionValue[] } } };
 
 /** The dev http Gateway, with one change. */
@@ -85,7 +102,9 @@ export function gateway(change: (gateway: GatewayObject) => void = () => undefin
     return copy;
 }
 
-export type UpstreamObject = KubeObject & { spec: { connectionConfig?: { tcpKeepalive?: Record<string, unknown> } & Record<string, unknown> } };
+export type UpstreamObject = KubeObject & {
+    spec: { connectionConfig?: { tcpKeepalive?: Record<string, unknown> } & Record<string, unknown> };
+};
 
 /** The dev Upstream, with one change. */
 export function upstream(change: (upstream: UpstreamObject) => void = () => undefined): KubeObject {
@@ -115,7 +134,13 @@ export function urnOf(object: KubeObject, options: ArgsOptions = {}): string {
     return `${STACK_URN_PREFIX}${parentType}${pulumiType(object)}::${resourceName(object, options)}`;
 }
 
-const OPTS = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+const OPTS = {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+};
 
 /** ResourceValidationArgs for an object, as server.js builds them (props behind the unknown-checking proxy). */
 export function resourceArgs(object: KubeObject, options: ArgsOptions = {}): ResourceValidationArgs {
@@ -145,7 +170,11 @@ export async function validate(policy: ResourceValidationPolicy, args: ResourceV
 }
 
 /** Run a resource policy's remediateResource over an object, as the server does; the props it returns, or undefined. */
-export async function remediate(policy: ResourceValidationPolicy, object: KubeObject, options: ArgsOptions = {}): Promise<KubeObject | undefined> {
+export async function remediate(
+    policy: ResourceValidationPolicy,
+    object: KubeObject,
+    options: ArgsOptions = {},
+): Promise<KubeObject | undefined> {
     if (!policy.remediateResource) throw new Error(`${policy.name} has no remediateResource`);
     const result = await policy.remediateResource(resourceArgs(object, { ...options, forRemediation: true }));
     return result ? (result as KubeObject) : undefined;
@@ -159,15 +188,30 @@ export interface StackEntry {
 /** StackValidationArgs over objects (each optionally a chart's child), as server.js builds them. */
 export function stackArgs(entries: readonly (KubeObject | StackEntry)[], config: Record<string, unknown> = {}): StackValidationArgs {
     const chart: PolicyResource = {
-        type: HELM_CHART_TYPE, props: unknownCheckingProxy({}), urn: HELM_CHART_URN, name: "gateway-proxy", opts: { ...OPTS },
-        dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined,
+        type: HELM_CHART_TYPE,
+        props: unknownCheckingProxy({}),
+        urn: HELM_CHART_URN,
+        name: "gateway-proxy",
+        opts: { ...OPTS },
+        dependencies: [],
+        propertyDependencies: {},
+        isType: () => false,
+        asType: () => undefined,
     };
     const resources: PolicyResource[] = entries.map((entry) => {
-        const { object, parent } = "object" in entry && !("apiVersion" in entry) ? entry as StackEntry : { object: entry as KubeObject, parent: undefined };
+        const { object, parent } =
+            "object" in entry && !("apiVersion" in entry) ? (entry as StackEntry) : { object: entry as KubeObject, parent: undefined };
         return {
-            type: pulumiType(object), props: serverProps(object), urn: urnOf(object, { parent }), name: resourceName(object, {}),
-            opts: { ...OPTS, ...(parent ? { parent } : {}) }, ...(parent ? { parent: chart } : {}),
-            dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined,
+            type: pulumiType(object),
+            props: serverProps(object),
+            urn: urnOf(object, { parent }),
+            name: resourceName(object, {}),
+            opts: { ...OPTS, ...(parent ? { parent } : {}) },
+            ...(parent ? { parent: chart } : {}),
+            dependencies: [],
+            propertyDependencies: {},
+            isType: () => false,
+            asType: () => undefined,
         };
     });
     return {
@@ -181,7 +225,10 @@ export function stackArgs(entries: readonly (KubeObject | StackEntry)[], config:
 }
 
 /** Run a stack policy; what it reports, with the URN each report names. */
-export async function validateStack(policy: StackValidationPolicy, args: StackValidationArgs): Promise<{ message: string; urn?: string }[]> {
+export async function validateStack(
+    policy: StackValidationPolicy,
+    args: StackValidationArgs,
+): Promise<{ message: string; urn?: string }[]> {
     const reports: { message: string; urn?: string }[] = [];
     await policy.validateStack(args, (message, urn) => void reports.push({ message, urn }));
     return reports;

@@ -4,11 +4,18 @@ import { mkdtempSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
-import { LB_IDLE_TIMEOUT_ANNOTATION } from "../components/manifests";
-import { renderValues } from "../components/render";
+import { LB_IDLE_TIMEOUT_ANNOTATION } from "../components/render/manifests";
+import { renderValues } from "../components/render/render";
 import { runCli } from "./cli-harness";
 
-const proxy = (idle: number, time: number) => ({ gatewayProxies: { gatewayProxy: { loadBalancerIdleTimeoutSeconds: idle, gatewaySettings: { tcpKeepalive: { timeSeconds: time, intervalSeconds: 10, probes: 3 } } } } });
+const proxy = (idle: number, time: number) => ({
+    gatewayProxies: {
+        gatewayProxy: {
+            loadBalancerIdleTimeoutSeconds: idle,
+            gatewaySettings: { tcpKeepalive: { timeSeconds: time, intervalSeconds: 10, probes: 3 } },
+        },
+    },
+});
 function check(values: unknown) {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "gk-idle-")), "values.yaml");
     writeFileSync(file, yaml.dump(values));

@@ -16,7 +16,12 @@ type Message = { [method: string]: (...args: unknown[]) => unknown };
 type Ctor = new () => Message;
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as { credentials: { createInsecure(): unknown } };
-const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as { AnalyzerClient: new (address: string, credentials: unknown) => Record<string, (req: unknown, cb: (err: Error | null, res: Message) => void) => void> & { close(): void } };
+const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb") as {
+    AnalyzerClient: new (
+        address: string,
+        credentials: unknown,
+    ) => Record<string, (req: unknown, cb: (err: Error | null, res: Message) => void) => void> & { close(): void };
+};
 const analyzer = require("@pulumi/pulumi/proto/analyzer_pb") as Record<string, Ctor> & { EnforcementLevel: Record<string, number> };
 const protobufDir = path.dirname(require.resolve("google-protobuf/package.json", { paths: [pulumiDir] }));
 const { Struct } = require(path.join(protobufDir, "google/protobuf/struct_pb")) as { Struct: { fromJavaScript(value: unknown): unknown } };
@@ -34,11 +39,15 @@ describe("policy pack over the analyzer protocol (policy/index.ts in its own pro
     this.timeout(60000);
     let pack: ChildProcess | undefined;
     let client: InstanceType<typeof analyzerRpc.AnalyzerClient>;
-    const call = (method: string, request: unknown) => new Promise<Message>((resolve, reject) => client[method](request, (err, res) => (err ? reject(err) : resolve(res))));
+    const call = (method: string, request: unknown) =>
+        new Promise<Message>((resolve, reject) => client[method](request, (err, res) => (err ? reject(err) : resolve(res))));
 
     before(async () => {
         const policyDir = path.join(__dirname, "..", "policy");
-        pack = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], { cwd: policyDir, stdio: ["ignore", "pipe", "pipe"] });
+        pack = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], {
+            cwd: policyDir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         const port = await new Promise<number>((resolve, reject) => {
             let out = "";
             let err = "";
@@ -60,13 +69,17 @@ describe("policy pack over the analyzer protocol (policy/index.ts in its own pro
 
     const analyze = async (object: KubeObject, parent?: string) => {
         const req = new analyzer.AnalyzeRequest();
-        req.setType(`kubernetes:${String(object.apiVersion).includes("/") ? object.apiVersion : `core/${object.apiVersion}`}:${object.kind}`);
+        req.setType(
+            `kubernetes:${String(object.apiVersion).includes("/") ? object.apiVersion : `core/${object.apiVersion}`}:${object.kind}`,
+        );
         req.setProperties(Struct.fromJavaScript(object));
         req.setUrn(urnOf(object, { parent }));
         req.setName(String((object.metadata as { name: string }).name));
         req.setOptions(options(parent));
         return ((await call("analyze", req)).getDiagnosticsList() as Message[]).map((d) => ({
-            policy: d.getPolicyname() as string, message: d.getMessage() as string, level: LEVEL_NAMES[d.getEnforcementlevel() as number],
+            policy: d.getPolicyname() as string,
+            message: d.getMessage() as string,
+            level: LEVEL_NAMES[d.getEnforcementlevel() as number],
         }));
     };
 
@@ -89,7 +102,9 @@ describe("policy pack over the analyzer protocol (policy/index.ts in its own pro
         const served = (info.getPoliciesList() as Message[]).map((p) => [p.getName(), LEVEL_NAMES[p.getEnforcementlevel() as number]]);
         expect(served).to.deep.equal(policies.map((p) => [p.name, p.enforcementLevel]));
         const idle = (info.getPoliciesList() as Message[]).find((p) => p.getName() === "keepalive-below-idle-timeout")!;
-        const schema = ((idle.getConfigschema() as Message).getProperties() as { toJavaScript(): Record<string, { default: unknown }> }).toJavaScript();
+        const schema = (
+            (idle.getConfigschema() as Message).getProperties() as { toJavaScript(): Record<string, { default: unknown }> }
+        ).toJavaScript();
         expect(schema.loadBalancerIdleTimeoutSeconds.default).to.equal(350);
     });
 
@@ -99,7 +114,9 @@ describe("policy pack over the analyzer protocol (policy/index.ts in its own pro
         expect(diagnostics.map((d) => d.policy)).to.deep.equal(["keepalive-below-idle-timeout"]);
         expect(diagnostics[0].level).to.equal("mandatory");
         // the server puts the policy's description on the line before each message
-        expect(diagnostics.map((d) => d.message)).to.deep.equal((await validate(keepaliveBelowIdleTimeout, resourceArgs(broken))).map((m) => `${keepaliveBelowIdleTimeout.description}\n${m}`));
+        expect(diagnostics.map((d) => d.message)).to.deep.equal(
+            (await validate(keepaliveBelowIdleTimeout, resourceArgs(broken))).map((m) => `${keepaliveBelowIdleTimeout.description}\n${m}`),
+        );
         expect(await analyze(stackObjects("dev").find((o) => o.kind === "ConfigMap")!)).to.deep.equal([]);
     });
 
@@ -109,7 +126,9 @@ describe("policy pack over the analyzer protocol (policy/index.ts in its own pro
         expect(await analyze(late)).to.deep.equal([]);
 
         const bare = gateway((g: GatewayObject) => void delete g.spec.options);
-        await configure({ "gateway-socket-options-keepalive": { level: "remediate", properties: { defaultKeepalive: { timeSeconds: 45 } } } });
+        await configure({
+            "gateway-socket-options-keepalive": { level: "remediate", properties: { defaultKeepalive: { timeSeconds: 45 } } },
+        });
         const req = new analyzer.AnalyzeRequest();
         req.setType("kubernetes:gateway.solo.io/v1:Gateway");
         req.setProperties(Struct.fromJavaScript(bare));
@@ -119,7 +138,12 @@ describe("policy pack over the analyzer protocol (policy/index.ts in its own pro
         const remediations = (await call("remediate", req)).getRemediationsList() as Message[];
         expect(remediations.map((r) => r.getPolicyname())).to.deep.equal(["gateway-socket-options-keepalive"]);
         const fixed = (remediations[0].getProperties() as { toJavaScript(): GatewayObject }).toJavaScript();
-        expect(fixed.spec.options!.socketOptions!.map((o) => [o.level, o.name, o.intValue])).to.deep.equal([[1, 9, 1], [6, 4, 45], [6, 5, 20], [6, 6, 3]]);
+        expect(fixed.spec.options!.socketOptions!.map((o) => [o.level, o.name, o.intValue])).to.deep.equal([
+            [1, 9, 1],
+            [6, 4, 45],
+            [6, 5, 20],
+            [6, 6, 3],
+        ]);
         expect(await validate(gatewaySocketOptionsKeepalive, resourceArgs(fixed))).to.deep.equal([]);
         await configure({});
     });
@@ -129,18 +153,24 @@ describe("policy pack over the analyzer protocol (policy/index.ts in its own pro
         const upstream = objects.find((o) => o.kind === "Upstream")!;
         delete (upstream.spec as Record<string, unknown>).connectionConfig;
         const req = new analyzer.AnalyzeStackRequest();
-        req.setResourcesList(objects.map((object) => {
-            const r = new analyzer.AnalyzerResource();
-            r.setType(`kubernetes:${String(object.apiVersion).includes("/") ? object.apiVersion : `core/${object.apiVersion}`}:${object.kind}`);
-            r.setProperties(Struct.fromJavaScript(object));
-            r.setUrn(urnOf(object, { parent: HELM_CHART_URN }));
-            r.setName(String((object.metadata as { name: string }).name));
-            r.setOptions(options(HELM_CHART_URN));
-            r.setParent(HELM_CHART_URN);
-            return r;
-        }));
+        req.setResourcesList(
+            objects.map((object) => {
+                const r = new analyzer.AnalyzerResource();
+                r.setType(
+                    `kubernetes:${String(object.apiVersion).includes("/") ? object.apiVersion : `core/${object.apiVersion}`}:${object.kind}`,
+                );
+                r.setProperties(Struct.fromJavaScript(object));
+                r.setUrn(urnOf(object, { parent: HELM_CHART_URN }));
+                r.setName(String((object.metadata as { name: string }).name));
+                r.setOptions(options(HELM_CHART_URN));
+                r.setParent(HELM_CHART_URN);
+                return r;
+            }),
+        );
         const diagnostics = (await call("analyzeStack", req)).getDiagnosticsList() as Message[];
-        expect(diagnostics.map((d) => [d.getPolicyname(), d.getUrn()])).to.deep.equal([["proxy-hops-keepalive", urnOf(upstream, { parent: HELM_CHART_URN })]]);
+        expect(diagnostics.map((d) => [d.getPolicyname(), d.getUrn()])).to.deep.equal([
+            ["proxy-hops-keepalive", urnOf(upstream, { parent: HELM_CHART_URN })],
+        ]);
         expect(diagnostics[0].getMessage()).to.include('gateway proxy "gateway-proxy": upstream "petstore" has no keepalive');
     });
 });

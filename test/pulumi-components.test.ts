@@ -7,21 +7,29 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { existsSync } from "fs";
 import * as path from "path";
-import { ComponentArgsError } from "../components/component-args";
-import { GatewayProxies } from "../components/gateway-proxies";
-import { GatewayProxy, gatewayProxyChartPath, gatewayProxyChartValues, type GatewayProxyArgs } from "../components/gateway-proxy";
-import { KeepaliveUpstream } from "../components/keepalive-upstream";
-import { keepaliveUpstream } from "../components/manifests";
-import { renderValues } from "../components/render";
-import type { GatewayProxyValues } from "../components/types";
+import { ComponentArgsError } from "../components/pulumi/component-args";
+import { GatewayProxies } from "../components/pulumi/gateway-proxies";
+import { GatewayProxy, gatewayProxyChartPath, gatewayProxyChartValues, type GatewayProxyArgs } from "../components/pulumi/gateway-proxy";
+import { KeepaliveUpstream } from "../components/pulumi/keepalive-upstream";
+import { keepaliveUpstream } from "../components/render/manifests";
+import { renderValues } from "../components/render/render";
+import type { GatewayProxyValues } from "../components/values/types";
 import { byKey, registeredObjects, REPO_ROOT, runProgram, type ProgramRun } from "./pulumi-harness";
 
 const ENTRY: GatewayProxyValues = {
-    tcpKeepaliveTimeSeconds: 60, tcpKeepaliveIntervalSeconds: 20, tcpKeepaliveProbes: 3, loadBalancerIdleTimeoutSeconds: 350,
+    tcpKeepaliveTimeSeconds: 60,
+    tcpKeepaliveIntervalSeconds: 20,
+    tcpKeepaliveProbes: 3,
+    loadBalancerIdleTimeoutSeconds: 350,
     gatewaySettings: { tcpKeepalive: { timeSeconds: 60, intervalSeconds: 20, probes: 2 } },
     service: { type: "ClusterIP" },
 };
-const UPSTREAM = { name: "petstore", host: "petstore.default.svc.cluster.local", port: 8080, tcpKeepalive: { timeSeconds: 60, intervalSeconds: 20, probes: 2 } };
+const UPSTREAM = {
+    name: "petstore",
+    host: "petstore.default.svc.cluster.local",
+    port: 8080,
+    tcpKeepalive: { timeSeconds: 60, intervalSeconds: 20, probes: 2 },
+};
 
 /** What the library renders for one proxy's args. */
 const libraryObjects = (key: string, entry: GatewayProxyValues, upstreams = [UPSTREAM], namespace = "gloo-system") =>
@@ -45,7 +53,15 @@ describe("GatewayProxy", () => {
         let proxy!: GatewayProxy;
         const run = await runProgram(() => {
             proxy = new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY, upstreams: [UPSTREAM] });
-            return { bootstrap: proxy.bootstrap, checksum: proxy.bootstrapChecksum, keepalive: proxy.keepalive, detection: proxy.detectionSeconds, max: proxy.maxDetectionSeconds, service: proxy.serviceName, warnings: proxy.warnings };
+            return {
+                bootstrap: proxy.bootstrap,
+                checksum: proxy.bootstrapChecksum,
+                keepalive: proxy.keepalive,
+                detection: proxy.detectionSeconds,
+                max: proxy.maxDetectionSeconds,
+                service: proxy.serviceName,
+                warnings: proxy.warnings,
+            };
         });
         expect(run.errors).to.deep.equal([]);
         const expected = libraryObjects("gatewayProxy", ENTRY);
@@ -56,11 +72,15 @@ describe("GatewayProxy", () => {
         expect(out.checksum).to.equal(p.checksum);
         expect(out.service).to.equal("gateway-proxy");
         expect(out.keepalive.map((h: any) => [h.kind, h.name, h.effective, h.detectionSeconds])).to.deep.equal(
-            p.hops.map((h) => [h.kind, h.name, h.effective ?? null, h.detectionSeconds ?? null]));
+            p.hops.map((h) => [h.kind, h.name, h.effective ?? null, h.detectionSeconds ?? null]),
+        );
         expect(out.keepalive[0].source).to.equal("tcpKeepaliveTimeSeconds");
         expect(out.detection).to.deep.equal({
-            "xds/gloo.gloo-system.svc.cluster.local:9977": 120, "built-in-cluster/rest_xds_cluster": 120, "built-in-cluster/wasm-cache": 120,
-            "downstream/gateway-proxy": 100, "upstream/petstore": 100,
+            "xds/gloo.gloo-system.svc.cluster.local:9977": 120,
+            "built-in-cluster/rest_xds_cluster": 120,
+            "built-in-cluster/wasm-cache": 120,
+            "downstream/gateway-proxy": 100,
+            "upstream/petstore": 100,
         });
         expect(out.max).to.equal(120);
         expect(out.warnings).to.deep.equal([]);
@@ -89,33 +109,59 @@ describe("GatewayProxy", () => {
         const run = await runProgram(() => void new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY }));
         const urnOf = (type: string) => run.registrations.find((r) => r.type === type)?.urn;
         const deployment = run.registrations.find((r) => r.type === "kubernetes:apps/v1:Deployment");
-        expect(deployment?.dependencies).to.include.members([urnOf("kubernetes:core/v1:ConfigMap"), urnOf("kubernetes:core/v1:ServiceAccount")]);
+        expect(deployment?.dependencies).to.include.members([
+            urnOf("kubernetes:core/v1:ConfigMap"),
+            urnOf("kubernetes:core/v1:ServiceAccount"),
+        ]);
     });
 
     it("deploys a DaemonSet when kind.daemonSet is set", async () => {
-        const run = await runProgram(() => void new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY, kind: { daemonSet: { hostPort: true } } }));
-        expect(run.registrations.map((r) => r.type)).to.include("kubernetes:apps/v1:DaemonSet").and.not.include("kubernetes:apps/v1:Deployment");
-        expect(byKey(registeredObjects(run))).to.deep.equal(byKey(libraryObjects("gatewayProxy", { ...ENTRY, kind: { daemonSet: { hostPort: true } } }, []).objects));
+        const run = await runProgram(
+            () => void new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY, kind: { daemonSet: { hostPort: true } } }),
+        );
+        expect(run.registrations.map((r) => r.type))
+            .to.include("kubernetes:apps/v1:DaemonSet")
+            .and.not.include("kubernetes:apps/v1:Deployment");
+        expect(byKey(registeredObjects(run))).to.deep.equal(
+            byKey(libraryObjects("gatewayProxy", { ...ENTRY, kind: { daemonSet: { hostPort: true } } }, []).objects),
+        );
     });
 
     describe("bad plain args", () => {
         const cases: [string, Partial<GatewayProxyArgs>, string[]][] = [
-            ["kernel bounds, at the arg paths", { tcpKeepaliveProbes: 300, gatewaySettings: { tcpKeepalive: { timeSeconds: 0 } } }, [
-                "tcpKeepaliveProbes: 300 exceeds the kernel maximum 127",
-                "gatewaySettings.tcpKeepalive.timeSeconds: 0 is below the kernel minimum 1",
-            ]],
-            ["a fraction and a sub-second string", { tcpKeepaliveIntervalSeconds: 2.5, upstreams: [{ ...UPSTREAM, tcpKeepalive: { intervalSeconds: "500ms" as unknown as number } }] }, [
-                "tcpKeepaliveIntervalSeconds: 2.5 is not a whole number (never rounded)",
-                "upstreams[0].tcpKeepalive.intervalSeconds: \"500ms\" is not a whole number",
-            ]],
-            ["a proxy name Gloo would not accept", { name: "public_gw" }, ["name: \"public_gw\" is not a valid proxy name"]],
-            ["an unknown deployWith", { deployWith: "kubectl" as "helm" }, ["deployWith: \"kubectl\" is not one of resources, helm"]],
+            [
+                "kernel bounds, at the arg paths",
+                { tcpKeepaliveProbes: 300, gatewaySettings: { tcpKeepalive: { timeSeconds: 0 } } },
+                [
+                    "tcpKeepaliveProbes: 300 exceeds the kernel maximum 127",
+                    "gatewaySettings.tcpKeepalive.timeSeconds: 0 is below the kernel minimum 1",
+                ],
+            ],
+            [
+                "a fraction and a sub-second string",
+                {
+                    tcpKeepaliveIntervalSeconds: 2.5,
+                    upstreams: [{ ...UPSTREAM, tcpKeepalive: { intervalSeconds: "500ms" as unknown as number } }],
+                },
+                [
+                    "tcpKeepaliveIntervalSeconds: 2.5 is not a whole number (never rounded)",
+                    'upstreams[0].tcpKeepalive.intervalSeconds: "500ms" is not a whole number',
+                ],
+            ],
+            ["a proxy name Gloo would not accept", { name: "public_gw" }, ['name: "public_gw" is not a valid proxy name']],
+            ["an unknown deployWith", { deployWith: "kubectl" as "helm" }, ['deployWith: "kubectl" is not one of resources, helm']],
             ["a disabled proxy", { disabled: true }, ["disabled: true would deploy nothing"]],
-            ["an Output where the object set is decided", { kind: pulumi.output({ daemonSet: {} }) as unknown as GatewayProxyArgs["kind"] }, ["kind: may not be an Output or a promise"]],
+            [
+                "an Output where the object set is decided",
+                { kind: pulumi.output({ daemonSet: {} }) as unknown as GatewayProxyArgs["kind"] },
+                ["kind: may not be an Output or a promise"],
+            ],
         ];
         for (const [what, args, messages] of cases) {
             it(`${what}: throws a ComponentArgsError naming the arg path before anything is registered`, async () => {
-                const { run, error } = await thrown(() => new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY, ...args } as GatewayProxyArgs));
+                const { run, error } = await thrown(
+                    () => new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY, ...args } as GatewayProxyArgs),
+                );
                 expect(error).to.be.instanceOf(ComponentArgsError);
                 expect(error?.message.split("\n")[0]).to.match(/^gloo-keepalive:index:GatewayProxy "edge": \d+ invalid arg\(s\):$/);
                 for (const m of messages) expect(error?.message).to.include(m);
@@ -127,12 +173,26 @@ describe("GatewayProxy", () => {
 
     describe("args that are Outputs", () => {
         it("deploys the same objects as plain args once Outputs and promises resolve", async () => {
-            const run = await runProgram(() => void new GatewayProxy("edge", {
-                name: "gatewayProxy", ...ENTRY,
-                tcpKeepaliveTimeSeconds: pulumi.output(60), tcpKeepaliveProbes: Promise.resolve(3), loadBalancerIdleTimeoutSeconds: pulumi.secret(350),
-                gatewaySettings: { tcpKeepalive: { timeSeconds: pulumi.output(60), intervalSeconds: 20, probes: pulumi.output(2) } },
-                upstreams: [{ ...UPSTREAM, host: pulumi.output(UPSTREAM.host), tcpKeepalive: { timeSeconds: pulumi.output(60), intervalSeconds: 20, probes: 2 } }],
-            }));
+            const run = await runProgram(
+                () =>
+                    void new GatewayProxy("edge", {
+                        name: "gatewayProxy",
+                        ...ENTRY,
+                        tcpKeepaliveTimeSeconds: pulumi.output(60),
+                        tcpKeepaliveProbes: Promise.resolve(3),
+                        loadBalancerIdleTimeoutSeconds: pulumi.secret(350),
+                        gatewaySettings: {
+                            tcpKeepalive: { timeSeconds: pulumi.output(60), intervalSeconds: 20, probes: pulumi.output(2) },
+                        },
+                        upstreams: [
+                            {
+                                ...UPSTREAM,
+                                host: pulumi.output(UPSTREAM.host),
+                                tcpKeepalive: { timeSeconds: pulumi.output(60), intervalSeconds: 20, probes: 2 },
+                            },
+                        ],
+                    }),
+            );
             expect(run.errors).to.deep.equal([]);
             expect(byKey(registeredObjects(run))).to.deep.equal(byKey(libraryObjects("gatewayProxy", ENTRY).objects));
             // A secret input keeps what it renders into secret.
@@ -149,12 +209,16 @@ describe("GatewayProxy", () => {
             const gloo = run.registrations.find((r) => r.name === "gloo")?.urn;
             const configMap = run.registrations.find((r) => r.type === "kubernetes:core/v1:ConfigMap");
             expect(configMap?.dependencies).to.include(gloo);
-            expect(byKey(registeredObjects(run).filter((o) => o.metadata.name !== "gloo"))).to.deep.equal(byKey(libraryObjects("gatewayProxy", ENTRY, []).objects));
+            expect(byKey(registeredObjects(run).filter((o) => o.metadata.name !== "gloo"))).to.deep.equal(
+                byKey(libraryObjects("gatewayProxy", ENTRY, []).objects),
+            );
         });
 
         it("an invalid Output fails the apply with the same message, and no child is registered", async () => {
             const sync = await thrown(() => new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY, tcpKeepaliveProbes: 300 }));
-            const run = await runProgram(() => void new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY, tcpKeepaliveProbes: pulumi.output(300) }));
+            const run = await runProgram(
+                () => void new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY, tcpKeepaliveProbes: pulumi.output(300) }),
+            );
             expect(run.registrations.map((r) => r.type)).to.deep.equal(["gloo-keepalive:index:GatewayProxy"]);
             expect(run.errors.length).to.be.greaterThan(0);
             for (const e of run.errors) expect(e.message).to.include(sync.error?.message);
@@ -163,8 +227,14 @@ describe("GatewayProxy", () => {
 
     it("keeps child URNs when renamed, and passes aliases through so the component's own URN can be kept", async () => {
         const before = await runProgram(() => void new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY }));
-        const after = await runProgram(() => void new GatewayProxy("edge-v2", { name: "gatewayProxy", ...ENTRY }, { aliases: [{ name: "edge" }] }));
-        const childUrns = (run: ProgramRun) => run.registrations.slice(1).map((r) => r.urn).sort();
+        const after = await runProgram(
+            () => void new GatewayProxy("edge-v2", { name: "gatewayProxy", ...ENTRY }, { aliases: [{ name: "edge" }] }),
+        );
+        const childUrns = (run: ProgramRun) =>
+            run.registrations
+                .slice(1)
+                .map((r) => r.urn)
+                .sort();
         expect(childUrns(after)).to.have.length(6);
         expect(childUrns(after)).to.deep.equal(childUrns(before));
         expect(after.registrations[0].aliases.map((a) => a.name)).to.deep.equal(["edge"]);
@@ -174,7 +244,14 @@ describe("GatewayProxy", () => {
     it("deployWith helm: one k8s.helm.v4.Chart of the bundled chart with the one-proxy values, no typed children", async () => {
         let proxy!: GatewayProxy;
         const run = await runProgram(() => {
-            proxy = new GatewayProxy("edge", { name: "publicGw", ...ENTRY, upstreams: [UPSTREAM], deployWith: "helm", namespace: "edge-ns", releaseName: "edge" });
+            proxy = new GatewayProxy("edge", {
+                name: "publicGw",
+                ...ENTRY,
+                upstreams: [UPSTREAM],
+                deployWith: "helm",
+                namespace: "edge-ns",
+                releaseName: "edge",
+            });
             return { service: proxy.serviceName, checksum: proxy.bootstrapChecksum };
         });
         expect(run.errors).to.deep.equal([]);
@@ -194,7 +271,12 @@ describe("GatewayProxy", () => {
 describe("GatewayProxies", () => {
     const values = {
         gatewayProxies: {
-            gatewayProxy: { tcpKeepaliveTimeSeconds: 90, tcpKeepaliveProbes: 3, service: { type: "ClusterIP" as const }, extraEnvoyArgs: ["--log-level", "info"] },
+            gatewayProxy: {
+                tcpKeepaliveTimeSeconds: 90,
+                tcpKeepaliveProbes: 3,
+                service: { type: "ClusterIP" as const },
+                extraEnvoyArgs: ["--log-level", "info"],
+            },
             publicGw: { kind: { daemonSet: {} }, extraEnvoyArgs: ["--concurrency", "2"] },
             oldGw: { disabled: true },
         },
@@ -210,8 +292,12 @@ describe("GatewayProxies", () => {
         expect(run.errors).to.deep.equal([]);
         const expected = renderValues([values]);
         const parent = run.registrations[0];
-        expect(run.registrations.filter((r) => r.type === "gloo-keepalive:index:GatewayProxy").map((r) => [r.name, r.parent])).to.deep.equal([
-            ["gloo-system/gateway-proxy", parent.urn], ["gloo-system/internal-gw", parent.urn], ["gloo-system/public-gw", parent.urn],
+        expect(
+            run.registrations.filter((r) => r.type === "gloo-keepalive:index:GatewayProxy").map((r) => [r.name, r.parent]),
+        ).to.deep.equal([
+            ["gloo-system/gateway-proxy", parent.urn],
+            ["gloo-system/internal-gw", parent.urn],
+            ["gloo-system/public-gw", parent.urn],
         ]);
         expect(byKey(registeredObjects(run))).to.deep.equal(byKey(expected.objects));
         expect(Object.keys(proxies.proxies)).to.deep.equal(["gatewayProxy", "internalGw", "publicGw"]);
@@ -224,7 +310,9 @@ describe("GatewayProxies", () => {
         bad.gatewayProxies.publicGw.tcpKeepaliveProbes = 0;
         const { run, error } = await thrown(() => new GatewayProxies("all", bad));
         expect(error).to.be.instanceOf(ComponentArgsError);
-        expect(error?.message).to.include("gloo.gatewayProxies.internalGw.tcpKeepaliveIntervalSeconds: 40000 exceeds the kernel maximum 32767");
+        expect(error?.message).to.include(
+            "gloo.gatewayProxies.internalGw.tcpKeepaliveIntervalSeconds: 40000 exceeds the kernel maximum 32767",
+        );
         expect(error?.message).to.include("gatewayProxies.publicGw.tcpKeepaliveProbes: 0 is below the kernel minimum 1");
         expect(run.registrations).to.deep.equal([]);
     });
@@ -234,29 +322,56 @@ describe("KeepaliveUpstream", () => {
     it("deploys the Upstream keepaliveUpstream() renders, and outputs its keepalive and detection time", async () => {
         let upstream!: KeepaliveUpstream;
         const run = await runProgram(() => {
-            upstream = new KeepaliveUpstream("orders", { name: "orders", namespace: "shop", host: "orders.shop.svc.cluster.local", port: pulumi.output(8080), tcpKeepalive: { timeSeconds: 120, intervalSeconds: pulumi.output(20) } });
+            upstream = new KeepaliveUpstream("orders", {
+                name: "orders",
+                namespace: "shop",
+                host: "orders.shop.svc.cluster.local",
+                port: pulumi.output(8080),
+                tcpKeepalive: { timeSeconds: 120, intervalSeconds: pulumi.output(20) },
+            });
             return { effective: upstream.effectiveKeepalive, detection: upstream.detectionSeconds };
         });
         expect(run.errors).to.deep.equal([]);
         expect(run.registrations.map((r) => `${r.type} ${r.name}`)).to.deep.equal([
-            "gloo-keepalive:index:KeepaliveUpstream orders", "kubernetes:gloo.solo.io/v1:Upstream shop/orders",
+            "gloo-keepalive:index:KeepaliveUpstream orders",
+            "kubernetes:gloo.solo.io/v1:Upstream shop/orders",
         ]);
-        expect(registeredObjects(run)).to.deep.equal([keepaliveUpstream({
-            name: "orders", namespace: "shop", host: "orders.shop.svc.cluster.local", port: 8080, tcpKeepalive: { timeSeconds: 120, intervalSeconds: 20 },
-        }, "shop", "gateway-proxy")]);
+        expect(registeredObjects(run)).to.deep.equal([
+            keepaliveUpstream(
+                {
+                    name: "orders",
+                    namespace: "shop",
+                    host: "orders.shop.svc.cluster.local",
+                    port: 8080,
+                    tcpKeepalive: { timeSeconds: 120, intervalSeconds: 20 },
+                },
+                "shop",
+                "gateway-proxy",
+            ),
+        ]);
         expect(run.outputs).to.deep.equal({ effective: { timeSeconds: 120, intervalSeconds: 20, probes: 9 }, detection: 300 });
         expect(upstream.ref).to.deep.equal({ name: "orders", namespace: "shop" });
     });
 
     it("bad args throw before anything is registered, naming the arg path; a bad Output fails its apply the same way", async () => {
-        const { run, error } = await thrown(() => new KeepaliveUpstream("orders", { name: "Orders", host: "orders", port: 70000, tcpKeepalive: { probes: 300 } }));
+        const { run, error } = await thrown(
+            () => new KeepaliveUpstream("orders", { name: "Orders", host: "orders", port: 70000, tcpKeepalive: { probes: 300 } }),
+        );
         expect(error).to.be.instanceOf(ComponentArgsError);
-        expect(error?.message).to.include("name: \"Orders\" does not match");
+        expect(error?.message).to.include('name: "Orders" does not match');
         expect(error?.message).to.include("port: 70000 exceeds the maximum 65535");
         expect(error?.message).to.include("tcpKeepalive.probes: 300 exceeds the kernel maximum 127");
         expect(run.registrations).to.deep.equal([]);
 
-        const late = await runProgram(() => void new KeepaliveUpstream("orders", { name: "orders", host: "orders", port: 8080, tcpKeepalive: { timeSeconds: pulumi.output(0) } }));
+        const late = await runProgram(
+            () =>
+                void new KeepaliveUpstream("orders", {
+                    name: "orders",
+                    host: "orders",
+                    port: 8080,
+                    tcpKeepalive: { timeSeconds: pulumi.output(0) },
+                }),
+        );
         expect(late.registrations.map((r) => r.type)).to.deep.equal(["gloo-keepalive:index:KeepaliveUpstream"]);
         expect(late.errors.map((e) => e.message).join("\n")).to.include("tcpKeepalive.timeSeconds: 0 is below the kernel minimum 1");
     });

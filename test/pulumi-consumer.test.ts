@@ -7,11 +7,11 @@ import { expect } from "chai";
 import { spawn } from "child_process";
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from "fs";
 import * as path from "path";
-import { gatewayProxyChartValues } from "../components/gateway-proxy";
-import { keepaliveUpstream } from "../components/manifests";
-import { renderValues } from "../components/render";
+import { gatewayProxyChartValues } from "../components/pulumi/gateway-proxy";
+import { keepaliveUpstream } from "../components/render/manifests";
+import { renderValues } from "../components/render/render";
 import { byKey, REPO_ROOT } from "./pulumi-harness";
-import type { KubernetesObject } from "../components/manifests";
+import type { KubernetesObject } from "../components/render/manifests";
 
 const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 const DIST = path.join(REPO_ROOT, "dist", "components");
@@ -33,7 +33,8 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
 function newestSource(): number {
     const files = [
         ...readdirSync(path.join(REPO_ROOT, "components"), { recursive: true, encoding: "utf8" })
-            .filter((f) => f.endsWith(".ts")).map((f) => path.join(REPO_ROOT, "components", f)),
+            .filter((f) => f.endsWith(".ts"))
+            .map((f) => path.join(REPO_ROOT, "components", f)),
         ...["tsconfig.json", "tsconfig.build.json", "package.json"].map((f) => path.join(REPO_ROOT, f)),
     ];
     return Math.max(...files.map((f) => statSync(f).mtimeMs));
@@ -65,10 +66,12 @@ interface ConsumerReport {
  * Build, then run the consumer and type-check it side by side: all in child processes, started when
  * mocha loads this file, so they overlap the in-process tests that run before this suite.
  */
-const prepared = ensureBuilt().then(() => Promise.all([
-    run([path.join(REPO_ROOT, "test", "consumer", "run-with-mocks.js")]),
-    run([TSC, "-p", path.join("test", "consumer", "tsconfig.json")]),
-]));
+const prepared = ensureBuilt().then(() =>
+    Promise.all([
+        run([path.join(REPO_ROOT, "test", "consumer", "run-with-mocks.js")]),
+        run([TSC, "-p", path.join("test", "consumer", "tsconfig.json")]),
+    ]),
+);
 prepared.catch(() => undefined); // reported by the before hook below, not as an unhandled rejection
 
 describe("the built package, imported by another stack (test/consumer)", function () {
@@ -83,11 +86,13 @@ describe("the built package, imported by another stack (test/consumer)", functio
         typecheck = check;
     });
 
-    it("resolves \"gloo-keepalive\" to dist/components/index.js and runs without ts-node or any components/*.ts", () => {
+    it('resolves "gloo-keepalive" to dist/components/index.js and runs without ts-node or any components/*.ts', () => {
         expect(report.resolved).to.equal(path.join(DIST, "index.js"));
         expect(report.tsNode).to.equal(false);
-        expect(report.loaded.filter((f) => !f.startsWith(path.join("dist", "components")) && !f.startsWith(path.join("test", "consumer")))).to.deep.equal([]);
-        expect(report.loaded).to.include(path.join("dist", "components", "gateway-proxy.js"));
+        expect(
+            report.loaded.filter((f) => !f.startsWith(path.join("dist", "components")) && !f.startsWith(path.join("test", "consumer"))),
+        ).to.deep.equal([]);
+        expect(report.loaded).to.include(path.join("dist", "components", "pulumi", "gateway-proxy.js"));
     });
 
     it("importing the package registers no resource and reads no config", () => {
@@ -97,16 +102,28 @@ describe("the built package, imported by another stack (test/consumer)", functio
     it("deploys one GatewayProxy and one KeepaliveUpstream: exactly the library's objects", () => {
         expect(report.errors).to.deep.equal([]);
         expect(report.registrations.filter((r) => !r.custom).map((r) => `${r.type} ${r.name}`)).to.deep.equal([
-            "gloo-keepalive:index:KeepaliveUpstream orders", "gloo-keepalive:index:GatewayProxy edge",
+            "gloo-keepalive:index:KeepaliveUpstream orders",
+            "gloo-keepalive:index:GatewayProxy edge",
         ]);
         const entry = {
-            tcpKeepaliveTimeSeconds: 120, tcpKeepaliveIntervalSeconds: 20, tcpKeepaliveProbes: 3, loadBalancerIdleTimeoutSeconds: 350,
+            tcpKeepaliveTimeSeconds: 120,
+            tcpKeepaliveIntervalSeconds: 20,
+            tcpKeepaliveProbes: 3,
+            loadBalancerIdleTimeoutSeconds: 350,
             gatewaySettings: { tcpKeepalive: { timeSeconds: 300, intervalSeconds: 15, probes: 3 } },
         };
         const proxy = renderValues([gatewayProxyChartValues("edgeGw", entry)], { namespace: "edge" });
-        const upstream = keepaliveUpstream({
-            name: "orders", namespace: "shop", host: "orders.shop.svc.cluster.local", port: 8080, tcpKeepalive: { timeSeconds: 120, intervalSeconds: 20, probes: 3 },
-        }, "shop", "gateway-proxy");
+        const upstream = keepaliveUpstream(
+            {
+                name: "orders",
+                namespace: "shop",
+                host: "orders.shop.svc.cluster.local",
+                port: 8080,
+                tcpKeepalive: { timeSeconds: 120, intervalSeconds: 20, probes: 3 },
+            },
+            "shop",
+            "gateway-proxy",
+        );
         const registered = report.registrations.filter((r) => r.custom).map((r) => r.inputs);
         expect(byKey(registered)).to.deep.equal(byKey([...proxy.objects, upstream]));
         expect(report.outputs).to.deep.equal({

@@ -8,12 +8,21 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
-import { GatewayProxy, gatewayProxyChartValues } from "../components/gateway-proxy";
-import type { KubernetesObject } from "../components/manifests";
-import { renderValues } from "../components/render";
-import { readStackConfig } from "../components/stack-config";
+import { GatewayProxy, gatewayProxyChartValues } from "../components/pulumi/gateway-proxy";
+import type { KubernetesObject } from "../components/render/manifests";
+import { renderValues } from "../components/render/render";
+import { readStackConfig } from "../components/values/read";
 import { helmBinary, runHelm, type HelmBinary } from "../scripts/helm";
-import { byKey, loadProgram, registeredObjects, REPO_ROOT, runProgram, stackConfig, type ProgramRun, type Registration } from "./pulumi-harness";
+import {
+    byKey,
+    loadProgram,
+    registeredObjects,
+    REPO_ROOT,
+    runProgram,
+    stackConfig,
+    type ProgramRun,
+    type Registration,
+} from "./pulumi-harness";
 
 const program = loadProgram(path.join(REPO_ROOT, "index.ts"));
 let scratch: string;
@@ -59,14 +68,38 @@ describe("deployWith helm, rendered by real helm", () => {
 
     describe("GatewayProxy deployWith helm, real helm", () => {
         it("a proxy that is not the chart's default entry, with upstreams: helm renders exactly it (and them), as the library does", async () => {
-            const entry = { tcpKeepaliveTimeSeconds: 45, tcpKeepaliveProbes: 4, kind: { daemonSet: { hostPort: true } }, gatewaySettings: { tcpKeepalive: { timeSeconds: 30 } } };
-            const upstreams = [{ name: "orders", namespace: "shop", host: "orders.shop", port: 8080, tcpKeepalive: { timeSeconds: 120, probes: 3 } }];
-            const run = await runProgram(() => void new GatewayProxy("edge", { name: "edgeV2", ...entry, upstreams, deployWith: "helm", namespace: "edge", releaseName: "edge-release" }));
+            const entry = {
+                tcpKeepaliveTimeSeconds: 45,
+                tcpKeepaliveProbes: 4,
+                kind: { daemonSet: { hostPort: true } },
+                gatewaySettings: { tcpKeepalive: { timeSeconds: 30 } },
+            };
+            const upstreams = [
+                { name: "orders", namespace: "shop", host: "orders.shop", port: 8080, tcpKeepalive: { timeSeconds: 120, probes: 3 } },
+            ];
+            const run = await runProgram(
+                () =>
+                    void new GatewayProxy("edge", {
+                        name: "edgeV2",
+                        ...entry,
+                        upstreams,
+                        deployWith: "helm",
+                        namespace: "edge",
+                        releaseName: "edge-release",
+                    }),
+            );
             expect(run.errors).to.deep.equal([]);
             const [chart] = charts(run);
-            const expected = renderValues([gatewayProxyChartValues("edgeV2", entry, upstreams)], { namespace: "edge", releaseName: "edge-release" });
-            expect(expected.objects.map((o) => `${o.kind} ${o.metadata.name}`)).to.include.members(["DaemonSet edge-v2", "Upstream orders"]);
-            for (const helm of helms) expect(byKey(helmTemplate(helm, chart)), `helm ${helm.version}`).to.deep.equal(byKey(expected.objects));
+            const expected = renderValues([gatewayProxyChartValues("edgeV2", entry, upstreams)], {
+                namespace: "edge",
+                releaseName: "edge-release",
+            });
+            expect(expected.objects.map((o) => `${o.kind} ${o.metadata.name}`)).to.include.members([
+                "DaemonSet edge-v2",
+                "Upstream orders",
+            ]);
+            for (const helm of helms)
+                expect(byKey(helmTemplate(helm, chart)), `helm ${helm.version}`).to.deep.equal(byKey(expected.objects));
         });
     });
 });

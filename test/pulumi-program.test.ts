@@ -4,10 +4,18 @@
  */
 import { expect } from "chai";
 import * as path from "path";
-import { renderValues, type RenderResult } from "../components/render";
-import { readStackConfig } from "../components/stack-config";
+import { renderValues, type RenderResult } from "../components/render/render";
+import { readStackConfig } from "../components/values/read";
 import {
-    byKey, diffPaths, loadProgram, registeredObjects, REPO_ROOT, runProgram, stackConfig, type ProgramRun, type Registration,
+    byKey,
+    diffPaths,
+    loadProgram,
+    registeredObjects,
+    REPO_ROOT,
+    runProgram,
+    stackConfig,
+    type ProgramRun,
+    type Registration,
 } from "./pulumi-harness";
 
 const program = loadProgram(path.join(REPO_ROOT, "index.ts"));
@@ -55,9 +63,13 @@ for (const env of ["dev", "prod"]) {
             const types = new Set(run.registrations.filter((r) => r.custom).map((r) => r.type));
             for (const t of types) {
                 expect(t).to.be.oneOf([
-                    "kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Service",
-                    "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:DaemonSet",
-                    "kubernetes:gateway.solo.io/v1:Gateway", "kubernetes:gloo.solo.io/v1:Upstream",
+                    "kubernetes:core/v1:ServiceAccount",
+                    "kubernetes:core/v1:ConfigMap",
+                    "kubernetes:core/v1:Service",
+                    "kubernetes:apps/v1:Deployment",
+                    "kubernetes:apps/v1:DaemonSet",
+                    "kubernetes:gateway.solo.io/v1:Gateway",
+                    "kubernetes:gloo.solo.io/v1:Upstream",
                 ]);
             }
             const [proxies] = ofType(run, "gloo-keepalive:index:GatewayProxies");
@@ -78,7 +90,9 @@ for (const env of ["dev", "prod"]) {
             expect(outputs.bootstrapChecksums).to.deep.equal(Object.fromEntries(expected.proxies.map((p) => [p.key, p.checksum])));
             for (const proxy of expected.proxies) {
                 const hops = proxy.hops.filter((h) => h.kind !== "upstream");
-                expect(outputs.detectionSeconds[proxy.key]).to.deep.equal(Object.fromEntries(hops.map((h) => [`${h.kind}/${h.name}`, h.detectionSeconds ?? null])));
+                expect(outputs.detectionSeconds[proxy.key]).to.deep.equal(
+                    Object.fromEntries(hops.map((h) => [`${h.kind}/${h.name}`, h.detectionSeconds ?? null])),
+                );
                 const all = hops.map((h) => h.detectionSeconds);
                 expect(outputs.maxDetectionSeconds[proxy.key]).to.equal(all.includes(undefined) ? null : Math.max(...(all as number[])));
                 expect(outputs.serviceNames[proxy.key]).to.equal(proxy.name);
@@ -96,9 +110,12 @@ for (const env of ["dev", "prod"]) {
 }
 
 describe("pulumi program: a keepalive change", () => {
-    const changeStatic = (v: Record<string, any>) => Object.assign(v.gatewayProxies.gatewayProxy, {
-        tcpKeepaliveTimeSeconds: 45, tcpKeepaliveIntervalSeconds: 10, tcpKeepaliveProbes: 4,
-    });
+    const changeStatic = (v: Record<string, any>) =>
+        Object.assign(v.gatewayProxies.gatewayProxy, {
+            tcpKeepaliveTimeSeconds: 45,
+            tcpKeepaliveIntervalSeconds: 10,
+            tcpKeepaliveProbes: 4,
+        });
     const urns = (run: ProgramRun) => run.registrations.map((r) => r.urn).sort();
     const inputsByUrn = (run: ProgramRun) => Object.fromEntries(run.registrations.map((r: Registration) => [r.urn, r.inputs] as const));
 
@@ -117,8 +134,12 @@ describe("pulumi program: a keepalive change", () => {
         // The Deployment's identity: kind, name, namespace and its (immutable) selector.
         const deployment = after.registrations.find((r) => r.type === "kubernetes:apps/v1:Deployment") as Registration;
         expect(deployment.name).to.equal("gloo-system/gateway-proxy");
-        expect((deployment.inputs as any).spec.selector).to.deep.equal({ matchLabels: { gloo: "gateway-proxy", "gateway-proxy-id": "gateway-proxy" } });
-        expect((after.outputs as any).bootstrapChecksums.gatewayProxy).to.not.equal((before.outputs as any).bootstrapChecksums.gatewayProxy);
+        expect((deployment.inputs as any).spec.selector).to.deep.equal({
+            matchLabels: { gloo: "gateway-proxy", "gateway-proxy-id": "gateway-proxy" },
+        });
+        expect((after.outputs as any).bootstrapChecksums.gatewayProxy).to.not.equal(
+            (before.outputs as any).bootstrapChecksums.gatewayProxy,
+        );
     });
 
     it("prod (tcpKeepaliveSysctls on): the pod's keepalive sysctls change too, and nothing else", async () => {
@@ -140,16 +161,36 @@ describe("pulumi program: a keepalive change", () => {
 
 describe("pulumi program: invalid config", () => {
     const cases: [string, (v: Record<string, any>) => void, Record<string, string>, string][] = [
-        ["a probe count over the kernel maximum", (v) => void (v.gatewayProxies.gatewayProxy.tcpKeepaliveProbes = 300), {},
-            "gloo-keepalive:values.gatewayProxies.gatewayProxy.tcpKeepaliveProbes: 300 exceeds the kernel maximum 127"],
-        ["a sub-second upstream keepalive", (v) => void (v.upstreams[0].tcpKeepalive.intervalSeconds = "500ms"), {},
-            "gloo-keepalive:values.upstreams[0].tcpKeepalive.intervalSeconds: \"500ms\" is not a whole number"],
-        ["an unknown key", (v) => void (v.gatewayProxies.gatewayProxy.tcpKeepaliveProbe = 3), {},
-            "gloo-keepalive:values.gatewayProxies.gatewayProxy.tcpKeepaliveProbe: unknown key (did you mean \"tcpKeepaliveProbes\"?)"],
-        ["a bad namespace", () => undefined, { "gloo-keepalive:namespace": "Gloo_System" },
-            "gloo-keepalive:namespace: \"Gloo_System\" is not a Kubernetes name"],
-        ["a bad deployWith", () => undefined, { "gloo-keepalive:deployWith": "kubectl" },
-            "gloo-keepalive:deployWith: \"kubectl\" is not one of resources, helm"],
+        [
+            "a probe count over the kernel maximum",
+            (v) => void (v.gatewayProxies.gatewayProxy.tcpKeepaliveProbes = 300),
+            {},
+            "gloo-keepalive:values.gatewayProxies.gatewayProxy.tcpKeepaliveProbes: 300 exceeds the kernel maximum 127",
+        ],
+        [
+            "a sub-second upstream keepalive",
+            (v) => void (v.upstreams[0].tcpKeepalive.intervalSeconds = "500ms"),
+            {},
+            'gloo-keepalive:values.upstreams[0].tcpKeepalive.intervalSeconds: "500ms" is not a whole number',
+        ],
+        [
+            "an unknown key",
+            (v) => void (v.gatewayProxies.gatewayProxy.tcpKeepaliveProbe = 3),
+            {},
+            'gloo-keepalive:values.gatewayProxies.gatewayProxy.tcpKeepaliveProbe: unknown key (did you mean "tcpKeepaliveProbes"?)',
+        ],
+        [
+            "a bad namespace",
+            () => undefined,
+            { "gloo-keepalive:namespace": "Gloo_System" },
+            'gloo-keepalive:namespace: "Gloo_System" is not a Kubernetes name',
+        ],
+        [
+            "a bad deployWith",
+            () => undefined,
+            { "gloo-keepalive:deployWith": "kubectl" },
+            'gloo-keepalive:deployWith: "kubectl" is not one of resources, helm',
+        ],
     ];
     for (const [what, edit, extra, message] of cases) {
         it(`${what}: fails before any resource is registered, naming the path`, async () => {

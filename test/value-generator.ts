@@ -4,7 +4,7 @@
  * their own keepalive, keepalive fields set or unset, downstream and upstream keepalive, raw
  * listener options, sysctls, DaemonSets, service settings and label-worthy strings.
  */
-import type { EnvoyCluster, GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "../components/types";
+import type { EnvoyCluster, GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "../components/values/types";
 
 /** mulberry32: small, fast, seeded. */
 export function random(seed: number): () => number {
@@ -68,19 +68,43 @@ function staticCluster(g: Gen, name: string): EnvoyCluster {
         type: g.pick(["STRICT_DNS", "LOGICAL_DNS", "STATIC"]),
         load_assignment: {
             cluster_name: name,
-            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: g.chance(0.5) ? `${g.word()}.${g.word()}.svc.cluster.local` : `10.0.${g.int(0, 255)}.${g.int(1, 254)}`, port_value: g.int(1, 65535) } } } }] }],
+            endpoints: [
+                {
+                    lb_endpoints: [
+                        {
+                            endpoint: {
+                                address: {
+                                    socket_address: {
+                                        address: g.chance(0.5)
+                                            ? `${g.word()}.${g.word()}.svc.cluster.local`
+                                            : `10.0.${g.int(0, 255)}.${g.int(1, 254)}`,
+                                        port_value: g.int(1, 65535),
+                                    },
+                                },
+                            },
+                        },
+                    ],
+                },
+            ],
         },
     };
     if (cluster.type === "STATIC") {
-        (cluster.load_assignment as { endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { address: string } } } }[] }[] })
-            .endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address = `10.1.${g.int(0, 255)}.${g.int(1, 254)}`;
+        (
+            cluster.load_assignment as {
+                endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { address: string } } } }[] }[];
+            }
+        ).endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address = `10.1.${g.int(0, 255)}.${g.int(1, 254)}`;
     }
     if (g.chance(0.3)) cluster.lb_policy = g.pick(["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM"]);
     if (g.chance(0.3)) {
         cluster.typed_extension_protocol_options = {
             "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
                 "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-                explicit_http_config: { http2_protocol_options: g.chance(0.5) ? {} : { connection_keepalive: { interval: `${g.int(1, 60)}s`, timeout: `${g.int(1, 30)}s` } } },
+                explicit_http_config: {
+                    http2_protocol_options: g.chance(0.5)
+                        ? {}
+                        : { connection_keepalive: { interval: `${g.int(1, 60)}s`, timeout: `${g.int(1, 30)}s` } },
+                },
             },
         };
     }
@@ -107,7 +131,12 @@ export function proxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
         const used = new Set<string>();
         p.envoyStaticClusters = [];
         for (let i = g.int(0, 3); i > 0; i--) {
-            let name = g.pick([g.word(), `${g.word()}_${g.word()}`, `${g.word()}-${g.word()}`, `outbound|${g.int(1, 9999)}||${g.word()}.svc`]);
+            let name = g.pick([
+                g.word(),
+                `${g.word()}_${g.word()}`,
+                `${g.word()}-${g.word()}`,
+                `outbound|${g.int(1, 9999)}||${g.word()}.svc`,
+            ]);
             while (used.has(name)) name += "x";
             used.add(name);
             p.envoyStaticClusters.push(staticCluster(g, name));
@@ -130,7 +159,8 @@ export function proxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
         if (g.chance(0.3)) {
             const options: Record<string, unknown> = {};
             if (g.chance(0.5)) options.perConnectionBufferLimitBytes = g.int(1024, 1 << 20);
-            if (g.chance(0.5)) options.socketOptions = [{ description: "reuse port", level: 1, name: 15, intValue: 1, state: "STATE_PREBIND" }];
+            if (g.chance(0.5))
+                options.socketOptions = [{ description: "reuse port", level: 1, name: 15, intValue: 1, state: "STATE_PREBIND" }];
             p.gatewaySettings.options = options;
         }
     }
@@ -139,18 +169,30 @@ export function proxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
         if (g.chance(0.3)) p.podTemplate.httpPort = g.pick([80, 8080, 18080, g.int(1, 65535)]);
         if (g.chance(0.3)) p.podTemplate.httpsPort = g.pick([443, 8443, 18443, g.int(1, 65535)]);
         if (g.chance(0.5)) p.podTemplate.tcpKeepaliveSysctls = g.chance(0.7);
-        if (g.chance(0.2)) p.podTemplate.image = { tag: `1.${g.int(10, 20)}.${g.int(0, 9)}`, ...(g.chance(0.5) ? { pullPolicy: g.pick(["Always", "IfNotPresent", "Never"] as const) } : {}) };
+        if (g.chance(0.2))
+            p.podTemplate.image = {
+                tag: `1.${g.int(10, 20)}.${g.int(0, 9)}`,
+                ...(g.chance(0.5) ? { pullPolicy: g.pick(["Always", "IfNotPresent", "Never"] as const) } : {}),
+            };
         if (g.chance(0.2)) p.podTemplate.resources = { limits: { cpu: `${g.int(1, 4)}`, memory: `${g.int(128, 1024)}Mi` } };
     }
-    if (maybe(0.4)) p.kind = g.chance(0.5) ? { daemonSet: g.chance(0.5) ? {} : { hostPort: g.chance(0.5) } } : { deployment: { replicas: g.int(0, 10) } };
+    if (maybe(0.4))
+        p.kind = g.chance(0.5)
+            ? { daemonSet: g.chance(0.5) ? {} : { hostPort: g.chance(0.5) } }
+            : { deployment: { replicas: g.int(0, 10) } };
     if (maybe(0.4)) {
         p.service = {};
         if (g.chance(0.5)) p.service.type = g.pick(["LoadBalancer", "NodePort", "ClusterIP"] as const);
         if (g.chance(0.3)) p.service.httpPort = g.int(1, 65535);
         if (g.chance(0.3)) p.service.httpsPort = g.int(1, 65535);
-        if (g.chance(0.4)) p.service.extraAnnotations = { "service.beta.kubernetes.io/aws-load-balancer-type": g.pick(["nlb", "external"]), [`example.com/${g.word()}`]: g.pick(["a: b", "{{ x }}", "\"quoted\"", "line\nbreak", "true", "123"]) };
+        if (g.chance(0.4))
+            p.service.extraAnnotations = {
+                "service.beta.kubernetes.io/aws-load-balancer-type": g.pick(["nlb", "external"]),
+                [`example.com/${g.word()}`]: g.pick(["a: b", "{{ x }}", '"quoted"', "line\nbreak", "true", "123"]),
+            };
     }
-    if (maybe(0.3)) p.extraEnvoyArgs = [g.pick(["--log-level", "--component-log-level"]), g.pick(["debug", "info", "upstream:debug", "{{ .Values }}"])];
+    if (maybe(0.3))
+        p.extraEnvoyArgs = [g.pick(["--log-level", "--component-log-level"]), g.pick(["debug", "info", "upstream:debug", "{{ .Values }}"])];
     return p;
 }
 

@@ -14,7 +14,7 @@ export interface XmlElement {
 }
 
 const NAME = /^[A-Za-z_:][-A-Za-z0-9_.:]*/;
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'" };
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
 function decode(raw: string, where: number): string {
     return raw.replace(/&([^;&<]*);|&/g, (match, body: string | undefined) => {
@@ -42,7 +42,7 @@ export function parseXml(xml: string): XmlElement {
         const lt = xml.indexOf("<", i);
         const textEnd = lt < 0 ? xml.length : lt;
         const text = xml.slice(i, textEnd);
-        if (text.includes("]]>")) fail("\"]]>\" in text");
+        if (text.includes("]]>")) fail('"]]>" in text');
         if (stack.length === 0) {
             if (text.trim() !== "") fail("text outside the root element");
         } else {
@@ -53,7 +53,7 @@ export function parseXml(xml: string): XmlElement {
         if (xml.startsWith("<!--", i)) {
             const end = xml.indexOf("-->", i + 4);
             if (end < 0) fail("unterminated comment");
-            if (xml.slice(i + 4, end).includes("--")) fail("\"--\" inside a comment");
+            if (xml.slice(i + 4, end).includes("--")) fail('"--" inside a comment');
             i = end + 3;
             continue;
         }
@@ -89,7 +89,7 @@ export function parseXml(xml: string): XmlElement {
             i++;
             while (/\s/.test(xml[i] ?? "")) i++;
             const quote = xml[i];
-            if (quote !== "\"" && quote !== "'") fail(`unquoted value of ${attr}`);
+            if (quote !== '"' && quote !== "'") fail(`unquoted value of ${attr}`);
             const close = xml.indexOf(quote, i + 1);
             if (close < 0) fail(`unterminated value of ${attr}`);
             const raw = xml.slice(i + 1, close);

@@ -21,14 +21,19 @@ const FIELD_DESCRIPTIONS: Record<keyof EffectiveTcpKeepalive, string> = {
 /** `defaultKeepalive`: each field within the kernel's bounds (KEEPALIVE_FIELDS). */
 export const defaultKeepaliveSchema: PolicyConfigJSONSchema = {
     type: "object",
-    description: "The keepalive remediation fills in where a hop has none (enforcementLevel \"remediate\").",
-    properties: Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((field) => [field, {
-        type: "integer",
-        minimum: KEEPALIVE_FIELDS[field].min,
-        maximum: KEEPALIVE_FIELDS[field].max,
-        default: DEFAULT_KEEPALIVE[field],
-        description: FIELD_DESCRIPTIONS[field],
-    }])),
+    description: 'The keepalive remediation fills in where a hop has none (enforcementLevel "remediate").',
+    properties: Object.fromEntries(
+        KEEPALIVE_FIELD_NAMES.map((field) => [
+            field,
+            {
+                type: "integer",
+                minimum: KEEPALIVE_FIELDS[field].min,
+                maximum: KEEPALIVE_FIELDS[field].max,
+                default: DEFAULT_KEEPALIVE[field],
+                description: FIELD_DESCRIPTIONS[field],
+            },
+        ]),
+    ),
     additionalProperties: false,
     default: { ...DEFAULT_KEEPALIVE },
 };
@@ -47,11 +52,17 @@ export interface IdleTimeoutConfig {
 export const idleTimeoutConfigSchema: PolicyConfigSchema = {
     properties: {
         loadBalancerIdleTimeoutSeconds: {
-            type: "integer", minimum: 1, maximum: 86400, default: 350,
+            type: "integer",
+            minimum: 1,
+            maximum: 86400,
+            default: 350,
             description: "Idle timeout of the load balancer or NAT in front of the proxies (AWS NLB 350, Azure LB 240, GCP 600).",
         },
         marginSeconds: {
-            type: "integer", minimum: 0, maximum: 86400, default: 30,
+            type: "integer",
+            minimum: 0,
+            maximum: 86400,
+            default: 30,
             description: "Keepalive time must be at least this many seconds below the idle timeout.",
         },
     },
@@ -64,7 +75,9 @@ export interface DetectionConfig {
 export const detectionConfigSchema: PolicyConfigSchema = {
     properties: {
         maxDetectionSeconds: {
-            type: "integer", minimum: 1, default: 900,
+            type: "integer",
+            minimum: 1,
+            default: 900,
             description: "Most seconds a dead peer may go undetected: time + interval × probes (OS defaults 7200/75/9 for unset fields).",
         },
     },

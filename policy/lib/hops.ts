@@ -16,12 +16,15 @@
  */
 import * as yaml from "js-yaml";
 import {
-    KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, keepaliveFieldProblem, SOCKET_OPTION_NUMBERS, type TcpKeepalive, type TcpKeepaliveField,
+    KEEPALIVE_FIELD_NAMES,
+    KEEPALIVE_FIELDS,
+    keepaliveFieldProblem,
+    SOCKET_OPTION_NUMBERS,
+    type TcpKeepalive,
+    type TcpKeepaliveField,
 } from "../../components/keepalive";
-import { BOOTSTRAP_KEY, configMapName } from "../../components/manifests";
-import {
-    CONFIG_MAP, formatPath, GATEWAY, int64, isPlainObject, metadataOf, pulumiType, UPSTREAM, type KubeObject,
-} from "./objects";
+import { BOOTSTRAP_KEY, configMapName } from "../../components/render/manifests";
+import { CONFIG_MAP, formatPath, GATEWAY, int64, isPlainObject, metadataOf, pulumiType, UPSTREAM, type KubeObject } from "./objects";
 
 /** A problem at a value path of an object. */
 export interface Problem {
@@ -101,7 +104,10 @@ function grpcClusterNames(node: unknown, out = new Set<string>()): Set<string> {
 }
 
 function envoyFieldPaths(base: readonly (string | number)[]): Record<TcpKeepaliveField, string> {
-    return Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((f) => [f, formatPath([...base, KEEPALIVE_FIELDS[f].envoy])])) as Record<TcpKeepaliveField, string>;
+    return Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((f) => [f, formatPath([...base, KEEPALIVE_FIELDS[f].envoy])])) as Record<
+        TcpKeepaliveField,
+        string
+    >;
 }
 
 const parsed = new Map<string, unknown>();
@@ -136,9 +142,18 @@ export function readBootstrapConfigMap(object: KubeObject): BootstrapRead | unde
     const data = isPlainObject(object.data) ? object.data : {};
     const text = data[BOOTSTRAP_KEY];
     const proxy = proxyOfConfigMap(object);
-    const unreadable = (message: string): BootstrapRead | undefined => labelled
-        ? { proxy, clusters: [], unreadable: { path: formatPath(BOOTSTRAP_PATH), message, fix: `store the proxy's Envoy bootstrap (YAML or JSON) under data["${BOOTSTRAP_KEY}"], as the gloo-keepalive library or chart renders it` } }
-        : undefined;
+    const unreadable = (message: string): BootstrapRead | undefined =>
+        labelled
+            ? {
+                  proxy,
+                  clusters: [],
+                  unreadable: {
+                      path: formatPath(BOOTSTRAP_PATH),
+                      message,
+                      fix: `store the proxy's Envoy bootstrap (YAML or JSON) under data["${BOOTSTRAP_KEY}"], as the gloo-keepalive library or chart renders it`,
+                  },
+              }
+            : undefined;
     if (typeof text !== "string") return unreadable(`a ConfigMap labelled gloo: gateway-proxy has no ${BOOTSTRAP_KEY} text`);
     let bootstrap: unknown;
     try {
@@ -156,7 +171,9 @@ export function readBootstrapConfigMap(object: KubeObject): BootstrapRead | unde
 
     const xds = grpcClusterNames(bootstrap.dynamic_resources);
     return {
-        proxy, bootstrap, clusters: clusters.map((cluster: unknown, index: number): BootstrapCluster => {
+        proxy,
+        bootstrap,
+        clusters: clusters.map((cluster: unknown, index: number): BootstrapCluster => {
             const c = isPlainObject(cluster) ? cluster : {};
             const name = typeof c.name === "string" ? c.name : `#${index}`;
             const clusterPath = [...BOOTSTRAP_PATH, "static_resources", "clusters", index];
@@ -171,7 +188,8 @@ export function readBootstrapConfigMap(object: KubeObject): BootstrapRead | unde
                 const problem = keepaliveFieldProblem(field, value);
                 if (problem) {
                     problems.push({
-                        path: formatPath([...keepalivePath, KEEPALIVE_FIELDS[field].envoy]), message: problem,
+                        path: formatPath([...keepalivePath, KEEPALIVE_FIELDS[field].envoy]),
+                        message: problem,
                         fix: `set ${KEEPALIVE_FIELDS[field].envoy} to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}${field === "probes" ? "" : " (seconds)"}`,
                     });
                 } else {
@@ -179,12 +197,23 @@ export function readBootstrapConfigMap(object: KubeObject): BootstrapRead | unde
                 }
             }
             return {
-                index, name, missing: !tcp, problems,
+                index,
+                name,
+                missing: !tcp,
+                problems,
                 hop: {
-                    kind: xds.has(name) ? "xds-cluster" : "static-cluster", name, enabled: !!tcp, keepalive, malformed: problems.length > 0,
+                    kind: xds.has(name) ? "xds-cluster" : "static-cluster",
+                    name,
+                    enabled: !!tcp,
+                    keepalive,
+                    malformed: problems.length > 0,
                     // value paths only when a rule reports one: a bootstrap has many clusters, read by four rules
-                    get path() { return formatPath(keepalivePath); },
-                    get fieldPaths() { return envoyFieldPaths(keepalivePath); },
+                    get path() {
+                        return formatPath(keepalivePath);
+                    },
+                    get fieldPaths() {
+                        return envoyFieldPaths(keepalivePath);
+                    },
                 },
             };
         }),
@@ -215,11 +244,14 @@ const describeOption = (o: KeepaliveOption) => `${o} (level ${KEEPALIVE_OPTION_N
 /** Socket options that look like a keepalive option but are not one on Linux. */
 function mistypedOption(level: number, name: number): string | undefined {
     const darwin: [number, number, KeepaliveOption][] = [
-        [DARWIN.SOL_SOCKET, DARWIN.SO_KEEPALIVE, "SO_KEEPALIVE"], [DARWIN.IPPROTO_TCP, DARWIN.TCP_KEEPIDLE, "TCP_KEEPIDLE"],
-        [DARWIN.IPPROTO_TCP, DARWIN.TCP_KEEPINTVL, "TCP_KEEPINTVL"], [DARWIN.IPPROTO_TCP, DARWIN.TCP_KEEPCNT, "TCP_KEEPCNT"],
+        [DARWIN.SOL_SOCKET, DARWIN.SO_KEEPALIVE, "SO_KEEPALIVE"],
+        [DARWIN.IPPROTO_TCP, DARWIN.TCP_KEEPIDLE, "TCP_KEEPIDLE"],
+        [DARWIN.IPPROTO_TCP, DARWIN.TCP_KEEPINTVL, "TCP_KEEPINTVL"],
+        [DARWIN.IPPROTO_TCP, DARWIN.TCP_KEEPCNT, "TCP_KEEPCNT"],
     ];
     const mac = darwin.find(([l, n]) => l === level && n === name);
-    if (mac) return `level ${level} name ${name} is the Darwin (macOS) number of ${mac[2]}; Kubernetes nodes run Linux, where it is ${describeOption(mac[2])}`;
+    if (mac)
+        return `level ${level} name ${name} is the Darwin (macOS) number of ${mac[2]}; Kubernetes nodes run Linux, where it is ${describeOption(mac[2])}`;
     if (level === DARWIN.SOL_SOCKET) return `level ${level} is Darwin's SOL_SOCKET; on Linux SOL_SOCKET is ${LINUX.SOL_SOCKET}`;
     for (const option of KEEPALIVE_OPTIONS) {
         const n = KEEPALIVE_OPTION_NUMBERS[option];
@@ -230,7 +262,14 @@ function mistypedOption(level: number, name: number): string | undefined {
     return undefined;
 }
 
-const STATES: Record<string, string> = { STATE_PREBIND: "STATE_PREBIND", STATE_BOUND: "STATE_BOUND", STATE_LISTENING: "STATE_LISTENING", 0: "STATE_PREBIND", 1: "STATE_BOUND", 2: "STATE_LISTENING" };
+const STATES: Record<string, string> = {
+    STATE_PREBIND: "STATE_PREBIND",
+    STATE_BOUND: "STATE_BOUND",
+    STATE_LISTENING: "STATE_LISTENING",
+    0: "STATE_PREBIND",
+    1: "STATE_BOUND",
+    2: "STATE_LISTENING",
+};
 
 export interface GatewayRead {
     /** The proxies the Gateway serves: `spec.proxyNames`, or Gloo's default `gateway-proxy`. */
@@ -265,11 +304,17 @@ export function readGateway(object: KubeObject): GatewayRead {
         const level = int64(o.level);
         const name = int64(o.name);
         if (level === undefined || name === undefined) return;
-        const option = KEEPALIVE_OPTIONS.find((k) => KEEPALIVE_OPTION_NUMBERS[k].level === level && KEEPALIVE_OPTION_NUMBERS[k].name === name);
+        const option = KEEPALIVE_OPTIONS.find(
+            (k) => KEEPALIVE_OPTION_NUMBERS[k].level === level && KEEPALIVE_OPTION_NUMBERS[k].name === name,
+        );
         if (!option) {
             const mistyped = mistypedOption(level, name);
             if (mistyped) {
-                problems.push({ path: at(), message: mistyped, fix: "use the Linux numbers: SO_KEEPALIVE level 1 name 9, TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT level 6 names 4/5/6 (or gatewaySettings.tcpKeepalive in the gloo-keepalive values, which renders them)" });
+                problems.push({
+                    path: at(),
+                    message: mistyped,
+                    fix: "use the Linux numbers: SO_KEEPALIVE level 1 name 9, TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT level 6 names 4/5/6 (or gatewaySettings.tcpKeepalive in the gloo-keepalive values, which renders them)",
+                });
             }
             return;
         }
@@ -277,25 +322,41 @@ export function readGateway(object: KubeObject): GatewayRead {
         const state = o.state === undefined || o.state === null ? "STATE_PREBIND" : STATES[String(o.state)];
         if (state !== "STATE_PREBIND") {
             problems.push({
-                path: at("state"), message: `${describeOption(option)} at ${state ?? JSON.stringify(o.state)}: keepalive options belong on the listening socket before bind, so accepted connections inherit them`,
+                path: at("state"),
+                message: `${describeOption(option)} at ${state ?? JSON.stringify(o.state)}: keepalive options belong on the listening socket before bind, so accepted connections inherit them`,
                 fix: "set state: STATE_PREBIND",
             });
         }
-        const value = o.intValue === undefined || o.intValue === null ? undefined : int64(o.intValue) ?? o.intValue;
+        const value = o.intValue === undefined || o.intValue === null ? undefined : (int64(o.intValue) ?? o.intValue);
         const field = KEEPALIVE_OPTION_NUMBERS[option].field;
         if (value === undefined) {
-            problems.push({ path: at("intValue"), message: `${describeOption(option)} has no intValue${o.bufValue !== undefined ? " (bufValue is not read for it)" : ""}`, fix: field ? `set intValue to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}` : "set intValue: 1" });
+            problems.push({
+                path: at("intValue"),
+                message: `${describeOption(option)} has no intValue${o.bufValue !== undefined ? " (bufValue is not read for it)" : ""}`,
+                fix: field
+                    ? `set intValue to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}`
+                    : "set intValue: 1",
+            });
             return;
         }
         if (!field) {
-            if (value !== 1) problems.push({ path: at("intValue"), message: `SO_KEEPALIVE intValue ${JSON.stringify(value)} ${value === 0 ? "turns keepalive off" : "is not 1"}`, fix: "set intValue: 1" });
+            if (value !== 1)
+                problems.push({
+                    path: at("intValue"),
+                    message: `SO_KEEPALIVE intValue ${JSON.stringify(value)} ${value === 0 ? "turns keepalive off" : "is not 1"}`,
+                    fix: "set intValue: 1",
+                });
             else enabled = true;
             return;
         }
         fieldPaths[field] = at("intValue");
         const problem = keepaliveFieldProblem(field, value);
         if (problem) {
-            problems.push({ path: at("intValue"), message: `${option} ${problem}`, fix: `set intValue to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}` });
+            problems.push({
+                path: at("intValue"),
+                message: `${option} ${problem}`,
+                fix: `set intValue to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}`,
+            });
             delete keepalive[field];
         } else {
             keepalive[field] = value as number; // Envoy applies options in order: the last one wins
@@ -314,8 +375,18 @@ export function readGateway(object: KubeObject): GatewayRead {
     const missing = KEEPALIVE_OPTIONS.filter((o) => !seen.has(o));
     return {
         proxies: proxyNames.length > 0 ? proxyNames : [GLOO_DEFAULT_PROXY],
-        missing, notAList: raw !== undefined && !Array.isArray(raw), problems,
-        hop: { kind: "downstream", name: metadataOf(object).name, enabled, keepalive, malformed: problems.length > 0, path: formatPath(listPath), fieldPaths },
+        missing,
+        notAList: raw !== undefined && !Array.isArray(raw),
+        problems,
+        hop: {
+            kind: "downstream",
+            name: metadataOf(object).name,
+            enabled,
+            keepalive,
+            malformed: problems.length > 0,
+            path: formatPath(listPath),
+            fieldPaths,
+        },
     };
 }
 
@@ -325,11 +396,13 @@ export function readGateway(object: KubeObject): GatewayRead {
 
 /** Seconds of a Gloo Duration string of whole seconds ("60s", "60.000s"), or why it is not one. */
 export function durationSeconds(value: unknown): { seconds: number } | { problem: string } {
-    if (typeof value === "number") return { problem: `${value} is a number; Gloo's Duration is a string such as "${value}s" (the CRD refuses a number)` };
+    if (typeof value === "number")
+        return { problem: `${value} is a number; Gloo's Duration is a string such as "${value}s" (the CRD refuses a number)` };
     if (typeof value !== "string") return { problem: `${JSON.stringify(value)} is not a Duration string such as "60s"` };
     const m = /^(\d+)(?:\.(\d{1,9}))?s$/.exec(value);
     if (!m) return { problem: `${JSON.stringify(value)} is not a Duration in whole seconds such as "60s"` };
-    if (m[2] && /[1-9]/.test(m[2])) return { problem: `${JSON.stringify(value)} is not a whole number of seconds (Gloo would round it up; never rounded here)` };
+    if (m[2] && /[1-9]/.test(m[2]))
+        return { problem: `${JSON.stringify(value)} is not a whole number of seconds (Gloo would round it up; never rounded here)` };
     return { seconds: Number(m[1]) };
 }
 
@@ -347,7 +420,10 @@ export function readUpstream(object: KubeObject): UpstreamRead {
     const base = ["spec", "connectionConfig", "tcpKeepalive"];
     const problems: Problem[] = [];
     const keepalive: TcpKeepalive = {};
-    const fieldPaths = Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((f) => [f, formatPath([...base, KEEPALIVE_FIELDS[f].gloo])])) as Record<TcpKeepaliveField, string>;
+    const fieldPaths = Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((f) => [f, formatPath([...base, KEEPALIVE_FIELDS[f].gloo])])) as Record<
+        TcpKeepaliveField,
+        string
+    >;
     for (const field of KEEPALIVE_FIELD_NAMES) {
         const key = KEEPALIVE_FIELDS[field].gloo;
         const raw = tcp?.[key];
@@ -365,12 +441,22 @@ export function readUpstream(object: KubeObject): UpstreamRead {
             value = parsed.seconds;
         }
         const problem = keepaliveFieldProblem(field, value);
-        if (problem) problems.push({ path: fieldPaths[field], message: field === "probes" ? problem : `${JSON.stringify(raw)}: ${problem}`, fix });
+        if (problem)
+            problems.push({ path: fieldPaths[field], message: field === "probes" ? problem : `${JSON.stringify(raw)}: ${problem}`, fix });
         else keepalive[field] = value as number;
     }
     return {
-        missing: !tcp, problems,
-        hop: { kind: "upstream", name: metadataOf(object).name, enabled: !!tcp, keepalive, malformed: problems.length > 0, path: formatPath(base), fieldPaths },
+        missing: !tcp,
+        problems,
+        hop: {
+            kind: "upstream",
+            name: metadataOf(object).name,
+            enabled: !!tcp,
+            keepalive,
+            malformed: problems.length > 0,
+            path: formatPath(base),
+            fieldPaths,
+        },
     };
 }
 
@@ -404,7 +490,11 @@ export function objectHops(object: KubeObject, type: string = pulumiType(object)
 // Wording of fixes, per hop kind
 // ---------------------------------------------------------------------------------------------
 
-const OPTION_OF_FIELD: Record<TcpKeepaliveField, KeepaliveOption> = { timeSeconds: "TCP_KEEPIDLE", intervalSeconds: "TCP_KEEPINTVL", probes: "TCP_KEEPCNT" };
+const OPTION_OF_FIELD: Record<TcpKeepaliveField, KeepaliveOption> = {
+    timeSeconds: "TCP_KEEPIDLE",
+    intervalSeconds: "TCP_KEEPINTVL",
+    probes: "TCP_KEEPCNT",
+};
 
 /** How a field is written in the object of a hop kind, with a value: `keepalive_time: 60`, `keepaliveTime: "60s"`, ... */
 export function fieldSetting(kind: HopKind, field: TcpKeepaliveField, value: number): string {
@@ -419,7 +509,11 @@ export function fieldSetting(kind: HopKind, field: TcpKeepaliveField, value: num
     }
 }
 
-const VALUES_FIELD: Record<TcpKeepaliveField, string> = { timeSeconds: "tcpKeepaliveTimeSeconds", intervalSeconds: "tcpKeepaliveIntervalSeconds", probes: "tcpKeepaliveProbes" };
+const VALUES_FIELD: Record<TcpKeepaliveField, string> = {
+    timeSeconds: "tcpKeepaliveTimeSeconds",
+    intervalSeconds: "tcpKeepaliveIntervalSeconds",
+    probes: "tcpKeepaliveProbes",
+};
 
 /**
  * Where a hop's field (or, without a field, its keepalive) comes from in the gloo-keepalive

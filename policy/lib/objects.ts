@@ -5,7 +5,7 @@
  * at a resource's parent: a chart's children (`kubernetes:helm.sh/v4:Chart`) are checked
  * exactly like objects a program creates directly.
  */
-import { formatPath, isPlainObject } from "../../components/values";
+import { formatPath, isPlainObject } from "../../components/values/values";
 
 export { formatPath, isPlainObject };
 

@@ -5,8 +5,13 @@
  * the policy runtime.
  */
 import type {
-    EnforcementLevel, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy,
-    StackValidationArgs, StackValidationPolicy,
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import { resolveConfig } from "./config";
 import { objectRef, plainCopy, violationMessage, type KubeObject, type Violation } from "./objects";
@@ -72,13 +77,18 @@ export function resourcePolicy<C>(rule: ResourceRule<C>): ResourceValidationPoli
             const config = resolveConfig<C>(rule.configSchema, args.getConfig());
             for (const v of rule.check(resourceTarget(args), config)) reportViolation(violationMessage(v));
         },
-        ...(rule.remediate ? {
-            remediateResource: (args: ResourceValidationArgs) => {
-                if (!rule.types.includes(args.type)) return undefined;
-                // A plain copy first: the server's remediation props break Array methods (see plainCopy).
-                return rule.remediate?.(resourceTarget(args, plainCopy(args.props)), resolveConfig<C>(rule.configSchema, args.getConfig()))?.object;
-            },
-        } : {}),
+        ...(rule.remediate
+            ? {
+                  remediateResource: (args: ResourceValidationArgs) => {
+                      if (!rule.types.includes(args.type)) return undefined;
+                      // A plain copy first: the server's remediation props break Array methods (see plainCopy).
+                      return rule.remediate?.(
+                          resourceTarget(args, plainCopy(args.props)),
+                          resolveConfig<C>(rule.configSchema, args.getConfig()),
+                      )?.object;
+                  },
+              }
+            : {}),
     };
 }
 
@@ -87,7 +97,12 @@ export function stackPolicy<C>(rule: StackRule<C>): StackValidationPolicy {
     return {
         ...metadata(rule),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const targets = args.resources.map((r): Target => ({ type: r.type, object: r.props, ref: objectRef(r.props, r.name), urn: r.urn }));
+            const targets = args.resources.map((r): Target => ({
+                type: r.type,
+                object: r.props,
+                ref: objectRef(r.props, r.name),
+                urn: r.urn,
+            }));
             const config = resolveConfig<C>(rule.configSchema, args.getConfig());
             for (const v of rule.check(targets, config)) reportViolation(`${v.object} ${violationMessage(v)}`, v.urn);
         },
@@ -96,5 +111,12 @@ export function stackPolicy<C>(rule: StackRule<C>): StackValidationPolicy {
 
 /** A violation of `rule` at `target`. */
 export function violation(rule: { name: string }, target: Target, at: { path: string; message: string; fix: string }): Violation {
-    return { policy: rule.name, object: target.ref, ...(target.urn ? { urn: target.urn } : {}), path: at.path, message: at.message, fix: at.fix };
+    return {
+        policy: rule.name,
+        object: target.ref,
+        ...(target.urn ? { urn: target.urn } : {}),
+        path: at.path,
+        message: at.message,
+        fix: at.fix,
+    };
 }

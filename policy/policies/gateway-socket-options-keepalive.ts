@@ -12,26 +12,40 @@ import { resourcePolicy, violation, type ResourceRule } from "../lib/rule";
 
 export const gatewayKeepaliveRule: ResourceRule<RemediationConfig> = {
     name: "gateway-socket-options-keepalive",
-    description: "Every Gloo Gateway sets SO_KEEPALIVE=1, TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT in spec.options.socketOptions with Linux numbers at STATE_PREBIND, each value within the kernel's bounds.",
+    description:
+        "Every Gloo Gateway sets SO_KEEPALIVE=1, TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT in spec.options.socketOptions with Linux numbers at STATE_PREBIND, each value within the kernel's bounds.",
     enforcementLevel: "mandatory",
     configSchema: remediationConfigSchema,
-    remediationSteps: "Set gatewaySettings.tcpKeepalive in the gloo-keepalive values (it renders all four options), or set this policy to \"remediate\" to append the missing options from defaultKeepalive.",
+    remediationSteps:
+        'Set gatewaySettings.tcpKeepalive in the gloo-keepalive values (it renders all four options), or set this policy to "remediate" to append the missing options from defaultKeepalive.',
     types: [GATEWAY],
 
     check(target, config): Violation[] {
         const read = readGateway(target.object);
         const violations: Violation[] = [];
         if (read.notAList) {
-            violations.push(violation(this, target, { path: read.hop.path, message: "is not a list", fix: "make spec.options.socketOptions a list of socket options" }));
+            violations.push(
+                violation(this, target, {
+                    path: read.hop.path,
+                    message: "is not a list",
+                    fix: "make spec.options.socketOptions a list of socket options",
+                }),
+            );
         } else if (read.missing.length > 0) {
-            const append = toSocketOptions(config.defaultKeepalive).filter((o) => read.missing.some((m) => KEEPALIVE_OPTION_NUMBERS[m].level === o.level && KEEPALIVE_OPTION_NUMBERS[m].name === o.name));
-            violations.push(violation(this, target, {
-                path: read.hop.path,
-                message: `missing ${read.missing.join(", ")}: ${read.missing.includes("SO_KEEPALIVE")
-                    ? "without SO_KEEPALIVE=1 downstream connections have no keepalive at all"
-                    : "the missing ones fall back to the OS defaults (7200 s idle, 75 s interval, 9 probes)"}`,
-                fix: `append ${append.map((o) => `{level: ${o.level}, name: ${o.name}, intValue: ${o.intValue}, state: ${o.state}}`).join(", ")} (gatewaySettings.tcpKeepalive in the gloo-keepalive values renders all four; or set this policy to "remediate")`,
-            }));
+            const append = toSocketOptions(config.defaultKeepalive).filter((o) =>
+                read.missing.some((m) => KEEPALIVE_OPTION_NUMBERS[m].level === o.level && KEEPALIVE_OPTION_NUMBERS[m].name === o.name),
+            );
+            violations.push(
+                violation(this, target, {
+                    path: read.hop.path,
+                    message: `missing ${read.missing.join(", ")}: ${
+                        read.missing.includes("SO_KEEPALIVE")
+                            ? "without SO_KEEPALIVE=1 downstream connections have no keepalive at all"
+                            : "the missing ones fall back to the OS defaults (7200 s idle, 75 s interval, 9 probes)"
+                    }`,
+                    fix: `append ${append.map((o) => `{level: ${o.level}, name: ${o.name}, intValue: ${o.intValue}, state: ${o.state}}`).join(", ")} (gatewaySettings.tcpKeepalive in the gloo-keepalive values renders all four; or set this policy to "remediate")`,
+                }),
+            );
         }
         return [...violations, ...read.problems.map((p) => violation(this, target, p))];
     },
@@ -45,7 +59,11 @@ export const gatewayKeepaliveRule: ResourceRule<RemediationConfig> = {
         const list = Array.isArray(options.socketOptions) ? options.socketOptions : (options.socketOptions = []);
         const changes: string[] = [];
         for (const option of toSocketOptions(config.defaultKeepalive)) {
-            if (read.missing.some((m) => KEEPALIVE_OPTION_NUMBERS[m].level === option.level && KEEPALIVE_OPTION_NUMBERS[m].name === option.name)) {
+            if (
+                read.missing.some(
+                    (m) => KEEPALIVE_OPTION_NUMBERS[m].level === option.level && KEEPALIVE_OPTION_NUMBERS[m].name === option.name,
+                )
+            ) {
                 changes.push(formatPath(["spec", "options", "socketOptions", list.length]));
                 list.push(option);
             }

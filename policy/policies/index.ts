@@ -9,14 +9,30 @@ import { proxyHopsKeepalive, proxyHopsRule } from "./proxy-hops-keepalive";
 import { upstreamKeepaliveRule, upstreamTcpKeepalive } from "./upstream-tcp-keepalive";
 
 export {
-    envoyBootstrapKeepalive, gatewaySocketOptionsKeepalive, keepaliveBelowIdleTimeout, keepaliveDetectionTime, proxyHopsKeepalive, upstreamTcpKeepalive,
+    envoyBootstrapKeepalive,
+    gatewaySocketOptionsKeepalive,
+    keepaliveBelowIdleTimeout,
+    keepaliveDetectionTime,
+    proxyHopsKeepalive,
+    upstreamTcpKeepalive,
 };
 
 /** The policies of the pack. */
 export const policies: Policies = [
-    envoyBootstrapKeepalive, gatewaySocketOptionsKeepalive, upstreamTcpKeepalive, keepaliveBelowIdleTimeout, keepaliveDetectionTime, proxyHopsKeepalive,
+    envoyBootstrapKeepalive,
+    gatewaySocketOptionsKeepalive,
+    upstreamTcpKeepalive,
+    keepaliveBelowIdleTimeout,
+    keepaliveDetectionTime,
+    proxyHopsKeepalive,
 ];
 
 /** The same policies as rules, for the offline check (same order). */
-export const RESOURCE_RULES: readonly ResourceRule<unknown>[] = [bootstrapKeepaliveRule, gatewayKeepaliveRule, upstreamKeepaliveRule, idleTimeoutRule, detectionRule];
+export const RESOURCE_RULES: readonly ResourceRule<unknown>[] = [
+    bootstrapKeepaliveRule,
+    gatewayKeepaliveRule,
+    upstreamKeepaliveRule,
+    idleTimeoutRule,
+    detectionRule,
+];
 export const STACK_RULES: readonly StackRule<unknown>[] = [proxyHopsRule];

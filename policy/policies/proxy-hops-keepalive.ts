@@ -13,13 +13,15 @@ import { stackPolicy, violation, type StackRule, type Target } from "../lib/rule
 const FIX: Record<HopKind, string> = {
     "xds-cluster": "add upstream_connection_options.tcp_keepalive to the cluster (policy envoy-bootstrap-keepalive can remediate)",
     "static-cluster": "add upstream_connection_options.tcp_keepalive to the cluster (policy envoy-bootstrap-keepalive can remediate)",
-    downstream: "add SO_KEEPALIVE=1 and TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT to spec.options.socketOptions (gatewaySettings.tcpKeepalive; policy gateway-socket-options-keepalive can remediate)",
+    downstream:
+        "add SO_KEEPALIVE=1 and TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT to spec.options.socketOptions (gatewaySettings.tcpKeepalive; policy gateway-socket-options-keepalive can remediate)",
     upstream: "set spec.connectionConfig.tcpKeepalive (upstreams[].tcpKeepalive; policy upstream-tcp-keepalive can remediate)",
 };
 
 export const proxyHopsRule: StackRule<Record<string, never>> = {
     name: "proxy-hops-keepalive",
-    description: "Per gateway proxy (bootstrap ConfigMap by gateway-proxy-id, Gateways by spec.proxyNames), no hop is left without keepalive: the xDS and static clusters of its bootstrap, its Gateways, and the stack's Upstreams.",
+    description:
+        "Per gateway proxy (bootstrap ConfigMap by gateway-proxy-id, Gateways by spec.proxyNames), no hop is left without keepalive: the xDS and static clusters of its bootstrap, its Gateways, and the stack's Upstreams.",
     enforcementLevel: "mandatory",
     configSchema: noConfigSchema,
     remediationSteps: "Turn keepalive on for each hop named; the per-object policies say how and can remediate.",
@@ -35,7 +37,12 @@ export const proxyHopsRule: StackRule<Record<string, never>> = {
                 if (!read) continue;
                 const hops = hopsOf(read.proxy);
                 if (read.unreadable) {
-                    violations.push(violation(this, target, { ...read.unreadable, message: `gateway proxy "${read.proxy}": its bootstrap cannot be read, so its clusters' keepalive is unknown: ${read.unreadable.message}` }));
+                    violations.push(
+                        violation(this, target, {
+                            ...read.unreadable,
+                            message: `gateway proxy "${read.proxy}": its bootstrap cannot be read, so its clusters' keepalive is unknown: ${read.unreadable.message}`,
+                        }),
+                    );
                 }
                 for (const cluster of read.clusters) hops.push({ target, hop: cluster.hop });
             } else if (target.type === GATEWAY) {
@@ -48,11 +55,13 @@ export const proxyHopsRule: StackRule<Record<string, never>> = {
         for (const [proxy, hops] of [...proxies].sort(([a], [b]) => a.localeCompare(b))) {
             for (const { target, hop } of [...hops, ...upstreams]) {
                 if (hop.enabled) continue;
-                violations.push(violation(this, target, {
-                    path: hop.path,
-                    message: `gateway proxy "${proxy}": ${HOP_KIND_NAMES[hop.kind]} "${hop.name}" has no keepalive`,
-                    fix: FIX[hop.kind],
-                }));
+                violations.push(
+                    violation(this, target, {
+                        path: hop.path,
+                        message: `gateway proxy "${proxy}": ${HOP_KIND_NAMES[hop.kind]} "${hop.name}" has no keepalive`,
+                        fix: FIX[hop.kind],
+                    }),
+                );
             }
         }
         return violations;

@@ -11,20 +11,27 @@ import { resourcePolicy, violation, type ResourceRule } from "../lib/rule";
 
 export const upstreamKeepaliveRule: ResourceRule<RemediationConfig> = {
     name: "upstream-tcp-keepalive",
-    description: "Every Gloo Upstream has spec.connectionConfig.tcpKeepalive with keepaliveTime/keepaliveInterval as whole-second Duration strings (\"60s\") and an integer keepaliveProbes, within the kernel's bounds.",
+    description:
+        'Every Gloo Upstream has spec.connectionConfig.tcpKeepalive with keepaliveTime/keepaliveInterval as whole-second Duration strings ("60s") and an integer keepaliveProbes, within the kernel\'s bounds.',
     enforcementLevel: "mandatory",
     configSchema: remediationConfigSchema,
-    remediationSteps: "Set upstreams[].tcpKeepalive in the gloo-keepalive values (rendered as \"60s\" Durations), or set this policy to \"remediate\" to fill a missing tcpKeepalive from defaultKeepalive.",
+    remediationSteps:
+        'Set upstreams[].tcpKeepalive in the gloo-keepalive values (rendered as "60s" Durations), or set this policy to "remediate" to fill a missing tcpKeepalive from defaultKeepalive.',
     types: [UPSTREAM],
 
     check(target, config): Violation[] {
         const read = readUpstream(target.object);
         return [
-            ...(read.missing ? [violation(this, target, {
-                path: read.hop.path,
-                message: "no tcpKeepalive: connections from the proxy to this upstream are never probed, and a dead or silently dropped peer is never detected",
-                fix: `set spec.connectionConfig.tcpKeepalive, e.g. ${JSON.stringify(toGlooTcpKeepalive(config.defaultKeepalive))} (gloo-keepalive values: upstreams[].tcpKeepalive; or set this policy to "remediate")`,
-            })] : []),
+            ...(read.missing
+                ? [
+                      violation(this, target, {
+                          path: read.hop.path,
+                          message:
+                              "no tcpKeepalive: connections from the proxy to this upstream are never probed, and a dead or silently dropped peer is never detected",
+                          fix: `set spec.connectionConfig.tcpKeepalive, e.g. ${JSON.stringify(toGlooTcpKeepalive(config.defaultKeepalive))} (gloo-keepalive values: upstreams[].tcpKeepalive; or set this policy to "remediate")`,
+                      }),
+                  ]
+                : []),
             ...read.problems.map((p) => violation(this, target, p)),
         ];
     },

@@ -21,13 +21,18 @@ configModule.getConfig = (key) => {
 process.on("unhandledRejection", (e) => errors.push(String(e && e.message ? e.message : e)));
 
 async function main() {
-    await pulumi.runtime.setMocks({
-        newResource: (args) => {
-            if (args.type !== "pulumi:pulumi:Stack") registrations.push({ type: args.type, name: args.name, custom: args.custom, inputs: args.inputs });
-            return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                if (args.type !== "pulumi:pulumi:Stack")
+                    registrations.push({ type: args.type, name: args.name, custom: args.custom, inputs: args.inputs });
+                return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
+            },
+            call: () => ({}),
         },
-        call: () => ({}),
-    }, "consumer", "test");
+        "consumer",
+        "test",
+    );
 
     const resolved = require.resolve("gloo-keepalive");
     require("gloo-keepalive");
@@ -43,9 +48,13 @@ async function main() {
     await settings.waitForRPCs();
     await new Promise((resolve) => setTimeout(resolve, 10));
     const root = path.resolve(__dirname, "..", "..");
-    const loaded = Object.keys(require.cache).filter((f) => f.startsWith(root + path.sep) && !f.includes(`${path.sep}node_modules${path.sep}`))
-        .map((f) => path.relative(root, f)).sort();
-    process.stdout.write(JSON.stringify({ resolved, onImport, registrations, outputs, errors, loaded, tsNode: require.extensions[".ts"] !== undefined }));
+    const loaded = Object.keys(require.cache)
+        .filter((f) => f.startsWith(root + path.sep) && !f.includes(`${path.sep}node_modules${path.sep}`))
+        .map((f) => path.relative(root, f))
+        .sort();
+    process.stdout.write(
+        JSON.stringify({ resolved, onImport, registrations, outputs, errors, loaded, tsNode: require.extensions[".ts"] !== undefined }),
+    );
 }
 
 main().catch((e) => {

@@ -1,5 +1,5 @@
 {{/*
-The Envoy v3 bootstrap of one proxy, as components/bootstrap.ts renders it (the parity test
+The Envoy v3 bootstrap of one proxy, as components/render/bootstrap.ts renders it (the parity test
 holds them together). Takes (list constants spec ctx) with ctx = {name, namespace, domain, origin};
 returns the bootstrap as JSON.
 */}}

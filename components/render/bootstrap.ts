@@ -2,9 +2,9 @@
  * The Envoy v3 bootstrap a Gloo gateway proxy runs: node, admin on the loopback address, ADS
  * over gRPC to the xDS cluster, and static clusters, every one of them with TCP keepalive.
  */
-import { toEnvoyTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive } from "./keepalive";
-import type { EnvoyCluster, GatewayProxyValues } from "./types";
-import { isPlainObject, mergeValues, type ValueIssue } from "./values";
+import { toEnvoyTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive } from "../keepalive";
+import type { EnvoyCluster, GatewayProxyValues } from "../values/types";
+import { isPlainObject, mergeValues, type ValueIssue } from "../values/values";
 
 /** Ports of the Gloo control plane that the bootstrap talks to besides xDS. */
 export const REST_XDS_PORT = 9976;
@@ -78,7 +78,7 @@ export function withProxyKeepalive(cluster: EnvoyCluster, keepalive: EnvoyTcpKee
 function ownTcpKeepalive(cluster: EnvoyCluster): EnvoyTcpKeepalive {
     const options = cluster.upstream_connection_options;
     const own = isPlainObject(options) ? options.tcp_keepalive : undefined;
-    return isPlainObject(own) ? own as EnvoyTcpKeepalive : {};
+    return isPlainObject(own) ? (own as EnvoyTcpKeepalive) : {};
 }
 
 function readConfigListener(): Record<string, unknown> {
@@ -86,28 +86,42 @@ function readConfigListener(): Record<string, unknown> {
     const route = (match: Record<string, unknown>) => ({ match: { ...match, headers: get }, route: { cluster: "admin_port_cluster" } });
     return {
         address: { socket_address: { address: "0.0.0.0", port_value: READ_CONFIG_PORT } },
-        filter_chains: [{
-            filters: [{
-                name: "envoy.filters.network.http_connection_manager",
-                typed_config: {
-                    "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                    codec_type: "AUTO",
-                    http_filters: [{
-                        name: "envoy.filters.http.router",
-                        typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
-                    }],
-                    route_config: {
-                        name: "read_config_route",
-                        virtual_hosts: [{
-                            domains: ["*"],
-                            name: "read_config_host",
-                            routes: [route({ path: "/ready" }), route({ prefix: "/stats" }), route({ prefix: "/config_dump" }), route({ prefix: "/clusters" })],
-                        }],
+        filter_chains: [
+            {
+                filters: [
+                    {
+                        name: "envoy.filters.network.http_connection_manager",
+                        typed_config: {
+                            "@type":
+                                "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                            codec_type: "AUTO",
+                            http_filters: [
+                                {
+                                    name: "envoy.filters.http.router",
+                                    typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
+                                },
+                            ],
+                            route_config: {
+                                name: "read_config_route",
+                                virtual_hosts: [
+                                    {
+                                        domains: ["*"],
+                                        name: "read_config_host",
+                                        routes: [
+                                            route({ path: "/ready" }),
+                                            route({ prefix: "/stats" }),
+                                            route({ prefix: "/config_dump" }),
+                                            route({ prefix: "/clusters" }),
+                                        ],
+                                    },
+                                ],
+                            },
+                            stat_prefix: "read_config",
+                        },
                     },
-                    stat_prefix: "read_config",
-                },
-            }],
-        }],
+                ],
+            },
+        ],
         name: "read_config_listener",
     };
 }
@@ -122,7 +136,12 @@ export function renderBootstrap(proxy: GatewayProxyValues, ctx: BootstrapContext
     const glooHost = `gloo.${ctx.namespace}.svc.${ctx.clusterDomain}`;
 
     const http2 = proxy.xdsHttp2Keepalive
-        ? { connection_keepalive: { interval: `${proxy.xdsHttp2Keepalive.intervalSeconds}s`, timeout: `${proxy.xdsHttp2Keepalive.timeoutSeconds}s` } }
+        ? {
+              connection_keepalive: {
+                  interval: `${proxy.xdsHttp2Keepalive.intervalSeconds}s`,
+                  timeout: `${proxy.xdsHttp2Keepalive.timeoutSeconds}s`,
+              },
+          }
         : {};
     const xds = {
         ...strictDnsCluster(xdsName, xdsAddress, xdsPort, keepalive),
@@ -167,7 +186,13 @@ export function renderBootstrap(proxy: GatewayProxyValues, ctx: BootstrapContext
         },
         layered_runtime: {
             layers: [
-                { name: "static_layer", static_layer: { overload: { global_downstream_max_connections: 250000 }, upstream: { healthy_panic_threshold: { value: 50 } } } },
+                {
+                    name: "static_layer",
+                    static_layer: {
+                        overload: { global_downstream_max_connections: 250000 },
+                        upstream: { healthy_panic_threshold: { value: 50 } },
+                    },
+                },
                 { admin_layer: {}, name: "admin_layer" },
             ],
         },
@@ -178,7 +203,10 @@ export function renderBootstrap(proxy: GatewayProxyValues, ctx: BootstrapContext
 
 /** Static clusters whose name is empty, repeated, or a built-in cluster name; each issue names both places. */
 export function checkStaticClusterNames(
-    clusters: readonly EnvoyCluster[], clustersPath: string, ctx: BootstrapContext, xdsPort: number,
+    clusters: readonly EnvoyCluster[],
+    clustersPath: string,
+    ctx: BootstrapContext,
+    xdsPort: number,
 ): ValueIssue[] {
     const issues: ValueIssue[] = [];
     const builtIn = builtInClusterNames(ctx, xdsPort);
@@ -190,7 +218,10 @@ export function checkStaticClusterNames(
         if (name.trim() === "") {
             issues.push({ path, message: "a static cluster needs a name (empty)" });
         } else if (name in builtIn) {
-            issues.push({ path, message: `"${name}" is the name of ${builtIn[name]}, a built-in cluster of the bootstrap (static_resources.clusters); choose another name` });
+            issues.push({
+                path,
+                message: `"${name}" is the name of ${builtIn[name]}, a built-in cluster of the bootstrap (static_resources.clusters); choose another name`,
+            });
         } else if (seen.has(name)) {
             issues.push({ path, message: `"${name}" is already the name of ${clustersPath}[${seen.get(name)}]` });
         } else {

@@ -26,7 +26,13 @@ function compareGo(a: string, b: string): number {
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 const GO_ESCAPES: Record<string, string> = {
-    "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029", "\\b": "\\u0008", "\\f": "\\u000c",
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+    "\\b": "\\u0008",
+    "\\f": "\\u000c",
 };
 
 /** `toPrettyJson` as Helm writes it. */

@@ -3,8 +3,8 @@
  * registered, naming the arg paths in errors, and telling plain values from `pulumi.Input`s.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { KubernetesObject } from "./manifests";
-import { formatIssue, isPlainObject, ValuesError, type ValueIssue } from "./values";
+import type { KubernetesObject } from "../render/manifests";
+import { formatIssue, isPlainObject, ValuesError, type ValueIssue } from "../values/values";
 
 /** How a component deploys its Kubernetes objects. */
 export type DeployWith = "resources" | "helm";
@@ -49,8 +49,9 @@ export function mapValuePath(text: string, mapping: PathMapping): string {
     for (const [prefix, whole] of mapping) {
         const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
         // The prefix, then a "." or "[" (a longer path) or anything but a name character (the prefix alone).
-        out = out.replace(new RegExp(`${escaped}(?:(\\.)|(?=(\\[))|(?![A-Za-z0-9_]))`, "g"),
-            (_m, dot?: string, bracket?: string) => (dot !== undefined || bracket !== undefined ? "" : whole));
+        out = out.replace(new RegExp(`${escaped}(?:(\\.)|(?=(\\[))|(?![A-Za-z0-9_]))`, "g"), (_m, dot?: string, bracket?: string) =>
+            dot !== undefined || bracket !== undefined ? "" : whole,
+        );
     }
     return out;
 }
@@ -64,10 +65,13 @@ export function checkArgs<T>(component: string, mapping: PathMapping, check: () 
         return check();
     } catch (e) {
         if (e instanceof ValuesError) {
-            throw new ComponentArgsError(component, e.issues.map((issue) => ({
-                path: mapValuePath(issue.path, mapping) || "args",
-                message: mapValuePath(issue.message, mapping),
-            })));
+            throw new ComponentArgsError(
+                component,
+                e.issues.map((issue) => ({
+                    path: mapValuePath(issue.path, mapping) || "args",
+                    message: mapValuePath(issue.message, mapping),
+                })),
+            );
         }
         throw e;
     }
@@ -75,7 +79,10 @@ export function checkArgs<T>(component: string, mapping: PathMapping, check: () 
 
 /** True for an Output or a promise: a value not known until the deployment runs. */
 export function isInputValue(value: unknown): boolean {
-    return pulumi.Output.isInstance(value) || (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function");
+    return (
+        pulumi.Output.isInstance(value) ||
+        (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function")
+    );
 }
 
 /** Value paths (`a.b[0].c`) of every Output or promise inside a plain value. */
@@ -94,7 +101,9 @@ export function withPlaceholders(value: unknown, placeholder: (path: string) => 
     if (isInputValue(value)) return placeholder(path);
     if (Array.isArray(value)) return value.map((item, i) => withPlaceholders(item, placeholder, `${path}[${i}]`));
     if (isPlainObject(value)) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withPlaceholders(v, placeholder, path === "" ? k : `${path}.${k}`)]));
+        return Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [k, withPlaceholders(v, placeholder, path === "" ? k : `${path}.${k}`)]),
+        );
     }
     return value;
 }
@@ -103,7 +112,11 @@ export function withPlaceholders(value: unknown, placeholder: (path: string) => 
 export function withoutUndefined<T>(value: T): T {
     if (Array.isArray(value)) return value.map(withoutUndefined) as T;
     if (isPlainObject(value)) {
-        return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)])) as T;
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, v]) => v !== undefined)
+                .map(([k, v]) => [k, withoutUndefined(v)]),
+        ) as T;
     }
     return value;
 }
@@ -112,10 +125,13 @@ export function withoutUndefined<T>(value: T): T {
 export function checkInputPaths(component: string, value: unknown, allowed: readonly string[], prefix = ""): void {
     const wrong = inputPaths(value, prefix).filter((p) => !allowed.includes(p.replace(/\[\d+\]/g, "[]")));
     if (wrong.length > 0) {
-        throw new ComponentArgsError(component, wrong.map((p) => ({
-            path: p,
-            message: `may not be an Output or a promise: it decides which objects are deployed and their names; pass a plain value (Outputs are accepted at ${allowed.join(", ")})`,
-        })));
+        throw new ComponentArgsError(
+            component,
+            wrong.map((p) => ({
+                path: p,
+                message: `may not be an Output or a promise: it decides which objects are deployed and their names; pass a plain value (Outputs are accepted at ${allowed.join(", ")})`,
+            })),
+        );
     }
 }
 

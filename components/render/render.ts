@@ -3,21 +3,50 @@
  * Nothing is rendered from input that fails any check.
  */
 import {
-    BOOTSTRAP_KEY, bootstrapChecksum, bootstrapConfigMap, bootstrapText, checkSocketOptionConflicts, kebabCase,
-    keepaliveUpstream, proxyGateways, proxyService, proxyServiceAccount, proxyWorkload, type KubernetesObject,
+    BOOTSTRAP_KEY,
+    bootstrapChecksum,
+    bootstrapConfigMap,
+    bootstrapText,
+    checkSocketOptionConflicts,
+    kebabCase,
+    keepaliveUpstream,
+    proxyGateways,
+    proxyService,
+    proxyServiceAccount,
+    proxyWorkload,
+    type KubernetesObject,
 } from "./manifests";
 import {
-    checkStaticClusterNames, READ_CONFIG_PORT, renderBootstrap, staticClusterKeepalive, xdsClusterName, type BootstrapContext,
+    checkStaticClusterNames,
+    READ_CONFIG_PORT,
+    renderBootstrap,
+    staticClusterKeepalive,
+    xdsClusterName,
+    type BootstrapContext,
 } from "./bootstrap";
-import { validateEnvoyBootstrap } from "./envoy-validation";
-import { checkGlooObject } from "./gloo-crds";
+import { validateEnvoyBootstrap } from "../checks/envoy/validate";
+import { checkGlooObject } from "../checks/gloo-crds";
 import {
-    detectionSeconds, effectiveKeepalive, fromEnvoyTcpKeepalive, LINUX_KEEPALIVE_DEFAULTS, toPodSysctls,
-    type EffectiveTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive,
-} from "./keepalive";
-import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "./types";
-import { K8S_NAME_PATTERN } from "./values-schema";
-import { checkValuesShape, effectiveValues, formatPath, resolveProxies, ValuesError, type ResolvedProxy, type ValueIssue } from "./values";
+    detectionSeconds,
+    effectiveKeepalive,
+    fromEnvoyTcpKeepalive,
+    LINUX_KEEPALIVE_DEFAULTS,
+    toPodSysctls,
+    type EffectiveTcpKeepalive,
+    type EnvoyTcpKeepalive,
+    type TcpKeepalive,
+} from "../keepalive";
+import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "../values/types";
+import { K8S_NAME_PATTERN } from "../values/schema";
+import {
+    checkValuesShape,
+    effectiveValues,
+    formatPath,
+    resolveProxies,
+    ValuesError,
+    type ResolvedProxy,
+    type ValueIssue,
+} from "../values/values";
 
 /** Inputs of the renderer that helm takes from the command line. */
 export interface RenderOptions {
@@ -80,10 +109,18 @@ export interface RenderResult {
     warnings: string[];
 }
 
-function hop(kind: HopKind, name: string, source: string, keepalive: TcpKeepalive | undefined, osDefaults: EffectiveTcpKeepalive, lbIdle: number | undefined): KeepaliveHop {
+function hop(
+    kind: HopKind,
+    name: string,
+    source: string,
+    keepalive: TcpKeepalive | undefined,
+    osDefaults: EffectiveTcpKeepalive,
+    lbIdle: number | undefined,
+): KeepaliveHop {
     const warnings: string[] = [];
     if (!keepalive) {
-        if (lbIdle !== undefined) warnings.push(`no keepalive: an idle connection is dropped by the load balancer after ${lbIdle}s without either side knowing`);
+        if (lbIdle !== undefined)
+            warnings.push(`no keepalive: an idle connection is dropped by the load balancer after ${lbIdle}s without either side knowing`);
         return { kind, name, source, warnings };
     }
     const effective = effectiveKeepalive(keepalive, osDefaults);
@@ -93,12 +130,20 @@ function hop(kind: HopKind, name: string, source: string, keepalive: TcpKeepaliv
     return { kind, name, source, keepalive, effective, detectionSeconds: detectionSeconds(keepalive, osDefaults), warnings };
 }
 
-function proxyHops(proxy: ResolvedProxy, bootstrap: Record<string, unknown>, upstreams: readonly UpstreamValues[], osDefaults: EffectiveTcpKeepalive, ctx: BootstrapContext): KeepaliveHop[] {
+function proxyHops(
+    proxy: ResolvedProxy,
+    bootstrap: Record<string, unknown>,
+    upstreams: readonly UpstreamValues[],
+    osDefaults: EffectiveTcpKeepalive,
+    ctx: BootstrapContext,
+): KeepaliveHop[] {
     const v = proxy.values;
     const lbIdle = v.loadBalancerIdleTimeoutSeconds;
     const xdsName = xdsClusterName(ctx, v.xdsServicePort as number);
     const userClusters = new Set((v.envoyStaticClusters ?? []).map((c) => c.name));
-    const clusters = (bootstrap.static_resources as { clusters: { name: string; upstream_connection_options?: { tcp_keepalive?: EnvoyTcpKeepalive } }[] }).clusters;
+    const clusters = (
+        bootstrap.static_resources as { clusters: { name: string; upstream_connection_options?: { tcp_keepalive?: EnvoyTcpKeepalive } }[] }
+    ).clusters;
     const hops: KeepaliveHop[] = clusters.map((cluster) => {
         const user = userClusters.has(cluster.name);
         const kind: HopKind = cluster.name === xdsName ? "xds" : user ? "static-cluster" : "built-in-cluster";
@@ -108,7 +153,16 @@ function proxyHops(proxy: ResolvedProxy, bootstrap: Record<string, unknown>, ups
         return hop(kind, cluster.name, source, tcp ? fromEnvoyTcpKeepalive(tcp) : undefined, osDefaults, lbIdle);
     });
     if (v.gatewaySettings?.enabled !== false) {
-        hops.push(hop("downstream", kebabCase(proxy.name), `${proxy.origin("gatewaySettings")}.tcpKeepalive`, v.gatewaySettings?.tcpKeepalive, osDefaults, lbIdle));
+        hops.push(
+            hop(
+                "downstream",
+                kebabCase(proxy.name),
+                `${proxy.origin("gatewaySettings")}.tcpKeepalive`,
+                v.gatewaySettings?.tcpKeepalive,
+                osDefaults,
+                lbIdle,
+            ),
+        );
     }
     upstreams.forEach((u, i) => hops.push(hop("upstream", u.name, `upstreams[${i}].tcpKeepalive`, u.tcpKeepalive, osDefaults, lbIdle)));
     return hops;
@@ -123,7 +177,11 @@ function checkProxy(proxy: ResolvedProxy, ctx: BootstrapContext): ValueIssue[] {
     clusters.forEach((cluster, i) => {
         // The proxy's keepalive is merged under upstream_connection_options; Envoy's camelCase spelling would escape it.
         if ("upstreamConnectionOptions" in cluster) {
-            issues.push({ path: `${clustersPath}[${i}].upstreamConnectionOptions`, message: "write upstream_connection_options (snake_case, as in Envoy YAML): the proxy's keepalive and the kernel bounds apply there" });
+            issues.push({
+                path: `${clustersPath}[${i}].upstreamConnectionOptions`,
+                message:
+                    "write upstream_connection_options (snake_case, as in Envoy YAML): the proxy's keepalive and the kernel bounds apply there",
+            });
         }
     });
     issues.push(...checkSocketOptionConflicts(v, proxy.origin("gatewaySettings")));
@@ -136,10 +194,19 @@ function checkPorts(proxy: ResolvedProxy): ValueIssue[] {
     const v = proxy.values;
     const issues: ValueIssue[] = [];
     const pod = proxy.origin("podTemplate");
-    const listeners: [string, number | undefined][] = [[`${pod}.httpPort`, v.podTemplate?.httpPort], [`${pod}.httpsPort`, v.podTemplate?.httpsPort]];
+    const listeners: [string, number | undefined][] = [
+        [`${pod}.httpPort`, v.podTemplate?.httpPort],
+        [`${pod}.httpsPort`, v.podTemplate?.httpsPort],
+    ];
     if (v.readConfig) listeners.push([`${proxy.origin("readConfig")} (the read-config listener)`, READ_CONFIG_PORT]);
     const service = proxy.origin("service");
-    for (const ports of [listeners, [[`${service}.httpPort`, v.service?.httpPort], [`${service}.httpsPort`, v.service?.httpsPort]] as [string, number | undefined][]]) {
+    for (const ports of [
+        listeners,
+        [
+            [`${service}.httpPort`, v.service?.httpPort],
+            [`${service}.httpsPort`, v.service?.httpsPort],
+        ] as [string, number | undefined][],
+    ]) {
         ports.forEach(([path, port], i) => {
             const first = ports.findIndex(([, other]) => other === port);
             if (first < i) issues.push({ path: path.split(" ")[0], message: `port ${port} is already taken by ${ports[first][0]}` });
@@ -152,10 +219,16 @@ function checkPorts(proxy: ResolvedProxy): ValueIssue[] {
 function checkReleaseInputs(releaseName: string, namespace: string): ValueIssue[] {
     const issues: ValueIssue[] = [];
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(releaseName) || releaseName.length > 53) {
-        issues.push({ path: "release name", message: `${JSON.stringify(releaseName)} is not a valid release name (lowercase letters, digits, '-' and '.', at most 53 characters)` });
+        issues.push({
+            path: "release name",
+            message: `${JSON.stringify(releaseName)} is not a valid release name (lowercase letters, digits, '-' and '.', at most 53 characters)`,
+        });
     }
     if (!new RegExp(K8S_NAME_PATTERN).test(namespace) || namespace.length > 63) {
-        issues.push({ path: "namespace", message: `${JSON.stringify(namespace)} is not a valid namespace (lowercase letters, digits and '-', at most 63 characters)` });
+        issues.push({
+            path: "namespace",
+            message: `${JSON.stringify(namespace)} is not a valid namespace (lowercase letters, digits and '-', at most 63 characters)`,
+        });
     }
     return issues;
 }
@@ -165,7 +238,8 @@ function checkUpstreams(upstreams: readonly UpstreamValues[], namespace: string)
     const seen = new Map<string, number>();
     upstreams.forEach((u, i) => {
         const key = `${u.namespace ?? namespace}/${u.name}`;
-        if (seen.has(key)) issues.push({ path: `upstreams[${i}].name`, message: `Upstream ${key} is already declared at upstreams[${seen.get(key)}]` });
+        if (seen.has(key))
+            issues.push({ path: `upstreams[${i}].name`, message: `Upstream ${key} is already declared at upstreams[${seen.get(key)}]` });
         else seen.set(key, i);
     });
     return issues;
@@ -205,7 +279,8 @@ function bootstrapIssues(proxy: ResolvedProxy, bootstrap: Record<string, unknown
     const builtIn = clusters.length - (proxy.values.envoyStaticClusters ?? []).length;
     return checkedBootstrap(bootstrap, text).map((issue) => {
         const m = /^static_resources\.clusters\[(\d+)\](.*)$/.exec(issue.path);
-        if (m && Number(m[1]) >= builtIn) return { path: `${proxy.origin("envoyStaticClusters")}[${Number(m[1]) - builtIn}]${m[2]}`, message: issue.message };
+        if (m && Number(m[1]) >= builtIn)
+            return { path: `${proxy.origin("envoyStaticClusters")}[${Number(m[1]) - builtIn}]${m[2]}`, message: issue.message };
         return { path: `bootstrap of gatewayProxies.${proxy.name}: ${issue.path}`, message: issue.message };
     });
 }
@@ -249,7 +324,13 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
             issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
         }
         proxies.push({
-            key: proxy.name, name, values: v, bootstrap, bootstrapText: text, checksum, osDefaults,
+            key: proxy.name,
+            name,
+            values: v,
+            bootstrap,
+            bootstrapText: text,
+            checksum,
+            osDefaults,
             hops: proxyHops(proxy, bootstrap, upstreams, osDefaults, ctx),
         });
         const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
@@ -268,7 +349,9 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     });
     if (issues.length > 0) throw new ValuesError(issues);
 
-    const warnings = proxies.flatMap((p) => p.hops.flatMap((h) => h.warnings.map((w) => `gatewayProxies.${p.key} ${h.kind} ${h.name}: ${w}`)));
+    const warnings = proxies.flatMap((p) =>
+        p.hops.flatMap((h) => h.warnings.map((w) => `gatewayProxies.${p.key} ${h.kind} ${h.name}: ${w}`)),
+    );
     return { values, releaseName, namespace, proxies, objects, warnings };
 }
 

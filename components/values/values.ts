@@ -5,7 +5,7 @@
 import Ajv, { type ErrorObject } from "ajv";
 import { didYouMean } from "./suggest";
 import type { GatewayProxyValues, GlooKeepaliveValues } from "./types";
-import { chartDefaultValues, DEFAULT_PROXY, valuesSchema, type JsonSchema } from "./values-schema";
+import { chartDefaultValues, DEFAULT_PROXY, valuesSchema, type JsonSchema } from "./schema";
 
 /** One problem with the input, at a value path such as `gatewayProxies.edge.tcpKeepaliveProbes`. */
 export interface ValueIssue {
@@ -120,27 +120,48 @@ function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined
                 return { path: formatPath(segments), message: `${value} is not a whole number (never rounded)` };
             }
             if (expected === "integer" && typeof value === "string") {
-                return { path: formatPath(segments), message: `${describe(value)} is not a whole number${parent?.["x-kernel-limit"] ? "; write whole seconds (sub-second durations are refused, never truncated)" : ""}` };
+                return {
+                    path: formatPath(segments),
+                    message: `${describe(value)} is not a whole number${parent?.["x-kernel-limit"] ? "; write whole seconds (sub-second durations are refused, never truncated)" : ""}`,
+                };
             }
-            return { path: formatPath(segments), message: `must be ${expected === "integer" ? "an integer" : `a${/^[aeiou]/.test(expected) ? "n" : ""} ${expected}`}, got ${value === null ? "null" : Array.isArray(value) ? "a list" : `${typeof value} ${describe(value)}`}` };
+            return {
+                path: formatPath(segments),
+                message: `must be ${expected === "integer" ? "an integer" : `a${/^[aeiou]/.test(expected) ? "n" : ""} ${expected}`}, got ${value === null ? "null" : Array.isArray(value) ? "a list" : `${typeof value} ${describe(value)}`}`,
+            };
         }
         case "maximum":
-            return { path: formatPath(segments), message: `${describe(value)} exceeds the ${kernel}maximum ${(error.params as { limit: number }).limit}` };
+            return {
+                path: formatPath(segments),
+                message: `${describe(value)} exceeds the ${kernel}maximum ${(error.params as { limit: number }).limit}`,
+            };
         case "minimum":
-            return { path: formatPath(segments), message: `${describe(value)} is below the ${kernel}minimum ${(error.params as { limit: number }).limit}` };
+            return {
+                path: formatPath(segments),
+                message: `${describe(value)} is below the ${kernel}minimum ${(error.params as { limit: number }).limit}`,
+            };
         case "enum":
-            return { path: formatPath(segments), message: `${describe(value)} is not one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` };
+            return {
+                path: formatPath(segments),
+                message: `${describe(value)} is not one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`,
+            };
         case "propertyNames":
             return undefined; // reported by the pattern/maxLength error on the name itself
         case "pattern":
         case "maxLength":
         case "minLength": {
             if (error.propertyName !== undefined) {
-                return { path: formatPath([...segments, error.propertyName]), message: `${describe(error.propertyName)} is not a valid proxy name (camelCase words of letters with digits at a word's end, at most 31 characters, e.g. "gatewayProxy", "publicGw", "edgeV2")` };
+                return {
+                    path: formatPath([...segments, error.propertyName]),
+                    message: `${describe(error.propertyName)} is not a valid proxy name (camelCase words of letters with digits at a word's end, at most 31 characters, e.g. "gatewayProxy", "publicGw", "edgeV2")`,
+                };
             }
-            const what = error.keyword === "pattern" ? `does not match ${(error.params as { pattern: string }).pattern}`
-                : error.keyword === "maxLength" ? `is longer than ${(error.params as { limit: number }).limit} characters`
-                    : `is shorter than ${(error.params as { limit: number }).limit} character(s)`;
+            const what =
+                error.keyword === "pattern"
+                    ? `does not match ${(error.params as { pattern: string }).pattern}`
+                    : error.keyword === "maxLength"
+                      ? `is longer than ${(error.params as { limit: number }).limit} characters`
+                      : `is shorter than ${(error.params as { limit: number }).limit} character(s)`;
             return { path: formatPath(segments), message: `${describe(value)} ${what}` };
         }
         default:
@@ -193,7 +214,7 @@ function proxyEntries(values: GlooKeepaliveValues): Map<string, { entry: Gateway
             const here = `${prefix}.${name}`;
             entries.set(name, {
                 entry: previous ? mergeValues(previous.entry, entry) : entry,
-                path: (key) => (entry && key in entry) || !previous ? `${here}.${key}` : previous.path(key),
+                path: (key) => ((entry && key in entry) || !previous ? `${here}.${key}` : previous.path(key)),
             });
         }
     }
@@ -211,7 +232,7 @@ export function resolveProxies(values: GlooKeepaliveValues): ResolvedProxy[] {
         resolved.push({
             name,
             values: merged,
-            origin: (key) => (entry && key in entry) || !defaults || name === DEFAULT_PROXY ? path(key) : defaults.path(key),
+            origin: (key) => ((entry && key in entry) || !defaults || name === DEFAULT_PROXY ? path(key) : defaults.path(key)),
         });
     }
     return resolved;

@@ -8,9 +8,9 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { readFileSync } from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { packageRoot } from "./package-root";
-import { didYouMean } from "./suggest";
-import { formatPath, isPlainObject, pointerSegments, type ValueIssue } from "./values";
+import { packageRoot } from "../package-root";
+import { didYouMean } from "../values/suggest";
+import { formatPath, isPlainObject, pointerSegments, type ValueIssue } from "../values/values";
 
 type Schema = Record<string, unknown>;
 
@@ -26,9 +26,10 @@ function toJsonSchema(node: unknown): unknown {
     const out: Schema = {};
     for (const [key, value] of Object.entries(node)) {
         if (key === "format" || key === "nullable" || key.startsWith("x-kubernetes-")) continue;
-        out[key] = key === "properties"
-            ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, toJsonSchema(v)]))
-            : toJsonSchema(value);
+        out[key] =
+            key === "properties"
+                ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, toJsonSchema(v)]))
+                : toJsonSchema(value);
     }
     if (node["x-kubernetes-int-or-string"]) out.type = ["integer", "string"];
     else if (node.nullable && typeof out.type === "string") out.type = [out.type, "null"];

@@ -5,13 +5,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    checkArgs, checkInputPaths, inputPaths, objectResourceName, withoutUndefined, withPlaceholders, type PathMapping, type TcpKeepaliveInputs,
+    checkArgs,
+    checkInputPaths,
+    inputPaths,
+    objectResourceName,
+    withoutUndefined,
+    withPlaceholders,
+    type PathMapping,
+    type TcpKeepaliveInputs,
 } from "./component-args";
-import { detectionSeconds, effectiveKeepalive, type EffectiveTcpKeepalive, type TcpKeepalive } from "./keepalive";
-import { keepaliveUpstream, type KubernetesObject } from "./manifests";
-import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "./render";
-import type { UpstreamValues } from "./types";
-import { DEFAULT_PROXY } from "./values-schema";
+import { detectionSeconds, effectiveKeepalive, type EffectiveTcpKeepalive, type TcpKeepalive } from "../keepalive";
+import { keepaliveUpstream, type KubernetesObject } from "../render/manifests";
+import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "../render/render";
+import type { UpstreamValues } from "../values/types";
+import { DEFAULT_PROXY } from "../values/schema";
 
 /** The arguments of a `KeepaliveUpstream`: the library's `UpstreamValues`, address and keepalive possibly from other resources. */
 export interface KeepaliveUpstreamArgs {
@@ -33,7 +40,11 @@ export interface KeepaliveUpstreamArgs {
 
 /** Where an arg may be an Output or a promise. */
 export const KEEPALIVE_UPSTREAM_INPUT_PATHS: readonly string[] = [
-    "host", "port", "tcpKeepalive.timeSeconds", "tcpKeepalive.intervalSeconds", "tcpKeepalive.probes",
+    "host",
+    "port",
+    "tcpKeepalive.timeSeconds",
+    "tcpKeepalive.intervalSeconds",
+    "tcpKeepalive.probes",
 ];
 
 const ARG_PATHS: PathMapping = [["upstreams[0]", "upstream"]];
@@ -78,23 +89,36 @@ export class KeepaliveUpstream extends pulumi.ComponentResource {
         const namespace = upstream.namespace ?? DEFAULT_NAMESPACE;
         checkInputPaths(component, upstream, KEEPALIVE_UPSTREAM_INPUT_PATHS);
         const placeholder = (p: string) => (p === "host" ? "placeholder.invalid" : 1);
-        const shape = renderUpstream(component, withoutUndefined(withPlaceholders(upstream, placeholder)) as UpstreamValues, namespace, releaseName);
+        const shape = renderUpstream(
+            component,
+            withoutUndefined(withPlaceholders(upstream, placeholder)) as UpstreamValues,
+            namespace,
+            releaseName,
+        );
 
         super(type, name, {}, opts);
 
-        const resolved: pulumi.Output<{ object: KubernetesObject; keepalive: TcpKeepalive }> = inputPaths(upstream).length === 0
-            ? pulumi.output({ object: shape, keepalive: upstream.tcpKeepalive as TcpKeepalive }) as unknown as pulumi.Output<{ object: KubernetesObject; keepalive: TcpKeepalive }>
-            : pulumi.output(upstream).apply((u) => {
-                const plain = withoutUndefined(u) as UpstreamValues;
-                return { object: renderUpstream(component, plain, namespace, releaseName), keepalive: plain.tcpKeepalive };
-            });
+        const resolved: pulumi.Output<{ object: KubernetesObject; keepalive: TcpKeepalive }> =
+            inputPaths(upstream).length === 0
+                ? (pulumi.output({ object: shape, keepalive: upstream.tcpKeepalive as TcpKeepalive }) as unknown as pulumi.Output<{
+                      object: KubernetesObject;
+                      keepalive: TcpKeepalive;
+                  }>)
+                : pulumi.output(upstream).apply((u) => {
+                      const plain = withoutUndefined(u) as UpstreamValues;
+                      return { object: renderUpstream(component, plain, namespace, releaseName), keepalive: plain.tcpKeepalive };
+                  });
         const object = resolved.apply((r) => r.object);
-        this.upstream = new k8s.apiextensions.CustomResource(objectResourceName(shape), {
-            apiVersion: shape.apiVersion,
-            kind: shape.kind,
-            metadata: shape.metadata, // plain: previews show the Upstream's name even when its address is not known yet
-            spec: object.apply((o) => o.spec),
-        }, { parent: this, ...(provider ? { provider } : {}) });
+        this.upstream = new k8s.apiextensions.CustomResource(
+            objectResourceName(shape),
+            {
+                apiVersion: shape.apiVersion,
+                kind: shape.kind,
+                metadata: shape.metadata, // plain: previews show the Upstream's name even when its address is not known yet
+                spec: object.apply((o) => o.spec),
+            },
+            { parent: this, ...(provider ? { provider } : {}) },
+        );
         this.upstreamName = shape.metadata.name;
         this.upstreamNamespace = namespace;
         this.ref = { name: this.upstreamName, namespace };

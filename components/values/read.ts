@@ -81,7 +81,8 @@ export function stackFile(stack: string, dir: string = process.cwd()): string {
 /** The config of a stack as the stack program reads it. */
 export function readStackConfig(stack: string, dir: string = process.cwd()): StackConfig {
     const file = stackFile(stack, dir);
-    if (!existsSync(file)) throw new ValuesError([{ path: file, message: `no such stack file (stacks are Pulumi.<stack>.yaml in ${dir})` }]);
+    if (!existsSync(file))
+        throw new ValuesError([{ path: file, message: `no such stack file (stacks are Pulumi.<stack>.yaml in ${dir})` }]);
     const doc = parseYamlFile(file);
     const config = isPlainObject(doc) && isPlainObject(doc.config) ? doc.config : {};
     const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;

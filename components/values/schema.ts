@@ -5,10 +5,17 @@
  * it (`npm run generate`; a test fails when they are out of date). `object<T>()` makes the
  * compiler hold the schema's property names to the TypeScript interfaces in ./types.
  */
-import { KEEPALIVE_FIELDS, KEEPALIVE_FIELD_NAMES, type TcpKeepalive, type TcpKeepaliveField } from "./keepalive";
+import { KEEPALIVE_FIELDS, KEEPALIVE_FIELD_NAMES, type TcpKeepalive, type TcpKeepaliveField } from "../keepalive";
 import type {
-    GatewayProxyValues, GatewaySettings, GlooKeepaliveValues, Http2Keepalive, PodTemplate, ProxyImage,
-    ProxyKind, ProxyService, UpstreamValues,
+    GatewayProxyValues,
+    GatewaySettings,
+    GlooKeepaliveValues,
+    Http2Keepalive,
+    PodTemplate,
+    ProxyImage,
+    ProxyKind,
+    ProxyService,
+    UpstreamValues,
 } from "./types";
 
 /** The subset of JSON Schema (draft-07) we use; both ajv and Helm 3/4 understand it. */
@@ -57,7 +64,10 @@ function string(description: string, extra: Partial<JsonSchema> = {}): JsonSchem
     return { type: "string", description, ...extra };
 }
 const PORT = (description: string, defaultValue?: number, rendersTo?: string): JsonSchema =>
-    integer(description, 1, 65535, { ...(defaultValue === undefined ? {} : { default: defaultValue }), ...(rendersTo ? { "x-renders-to": rendersTo } : {}) });
+    integer(description, 1, 65535, {
+        ...(defaultValue === undefined ? {} : { default: defaultValue }),
+        ...(rendersTo ? { "x-renders-to": rendersTo } : {}),
+    });
 
 function kernelBound(field: TcpKeepaliveField, description: string, extra: Partial<JsonSchema> = {}): JsonSchema {
     const { min, max } = KEEPALIVE_FIELDS[field];
@@ -89,8 +99,9 @@ const envoyClusterSchema: JsonSchema = {
                 tcp_keepalive: {
                     type: "object",
                     additionalProperties: false,
-                    properties: Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((f) =>
-                        [KEEPALIVE_FIELDS[f].envoy, kernelBound(f, KEEPALIVE_DESCRIPTIONS[f])])),
+                    properties: Object.fromEntries(
+                        KEEPALIVE_FIELD_NAMES.map((f) => [KEEPALIVE_FIELDS[f].envoy, kernelBound(f, KEEPALIVE_DESCRIPTIONS[f])]),
+                    ),
                 },
             },
         },
@@ -103,17 +114,29 @@ const gatewaySettingsSchema = object<GatewaySettings>("The proxy's Gloo Gateways
     disableHttpsGateway: boolean("Skip the https Gateway.", false),
     ipv4Only: boolean("Bind 0.0.0.0 instead of ::.", false, { "x-renders-to": "Gateway spec.bindAddress" }),
     useProxyProto: boolean("Expect the PROXY protocol on downstream connections.", false, { "x-renders-to": "Gateway spec.useProxyProto" }),
-    tcpKeepalive: tcpKeepaliveSchema("Typed downstream keepalive (client or load balancer to proxy). Unset: no keepalive on downstream connections.",
-        "Gateway spec.options.socketOptions: SO_KEEPALIVE=1, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT at STATE_PREBIND"),
-    socketOptionsPlatform: string("Socket-option numbers to render: linux, or darwin for Envoy on macOS.", { enum: ["linux", "darwin"], default: "linux" }),
-    options: { type: "object", description: "Gloo's raw ListenerOptions, copied into both Gateways (checked against the Gloo Gateway CRD).", "x-renders-to": "Gateway spec.options" },
+    tcpKeepalive: tcpKeepaliveSchema(
+        "Typed downstream keepalive (client or load balancer to proxy). Unset: no keepalive on downstream connections.",
+        "Gateway spec.options.socketOptions: SO_KEEPALIVE=1, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT at STATE_PREBIND",
+    ),
+    socketOptionsPlatform: string("Socket-option numbers to render: linux, or darwin for Envoy on macOS.", {
+        enum: ["linux", "darwin"],
+        default: "linux",
+    }),
+    options: {
+        type: "object",
+        description: "Gloo's raw ListenerOptions, copied into both Gateways (checked against the Gloo Gateway CRD).",
+        "x-renders-to": "Gateway spec.options",
+    },
 });
 
 const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
     httpPort: PORT("Container port of the http listener.", 8080, "Gateway spec.bindPort, container port http"),
     httpsPort: PORT("Container port of the https listener.", 8443, "Gateway spec.bindPort (ssl), container port https"),
-    tcpKeepaliveSysctls: boolean("Set the pod's net.ipv4.tcp_keepalive_* sysctls from the proxy's keepalive (safe sysctls since Kubernetes 1.29).", false,
-        { "x-renders-to": "pod securityContext.sysctls" }),
+    tcpKeepaliveSysctls: boolean(
+        "Set the pod's net.ipv4.tcp_keepalive_* sysctls from the proxy's keepalive (safe sysctls since Kubernetes 1.29).",
+        false,
+        { "x-renders-to": "pod securityContext.sysctls" },
+    ),
     image: object<ProxyImage>("The Envoy image.", {
         registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1 }),
         repository: string("Image repository.", { default: "gloo-envoy-wrapper", minLength: 1 }),
@@ -136,46 +159,99 @@ const serviceSchema = object<ProxyService>("The proxy's Kubernetes Service.", {
     type: string("Service type.", { enum: ["LoadBalancer", "NodePort", "ClusterIP"], default: "LoadBalancer" }),
     httpPort: PORT("Service port for http.", 80),
     httpsPort: PORT("Service port for https.", 443),
-    extraAnnotations: { type: "object", description: "Annotations for the Service (e.g. the load balancer's).", additionalProperties: { type: "string" } },
+    extraAnnotations: {
+        type: "object",
+        description: "Annotations for the Service (e.g. the load balancer's).",
+        additionalProperties: { type: "string" },
+    },
 });
 
-const http2KeepaliveSchema = object<Http2Keepalive>("HTTP/2 PING keepalive on the xDS cluster (TCP probes never reach gRPC; PINGs do).", {
-    intervalSeconds: integer("Seconds between PING frames.", 1, 86400),
-    timeoutSeconds: integer("Seconds to wait for a PING acknowledgement.", 1, 86400),
-}, { required: ["intervalSeconds", "timeoutSeconds"], "x-renders-to": "xDS cluster HttpProtocolOptions http2_protocol_options.connection_keepalive" });
+const http2KeepaliveSchema = object<Http2Keepalive>(
+    "HTTP/2 PING keepalive on the xDS cluster (TCP probes never reach gRPC; PINGs do).",
+    {
+        intervalSeconds: integer("Seconds between PING frames.", 1, 86400),
+        timeoutSeconds: integer("Seconds to wait for a PING acknowledgement.", 1, 86400),
+    },
+    {
+        required: ["intervalSeconds", "timeoutSeconds"],
+        "x-renders-to": "xDS cluster HttpProtocolOptions http2_protocol_options.connection_keepalive",
+    },
+);
 
 /** The schema of one `gatewayProxies.<name>` entry. */
 export const gatewayProxySchema = object<GatewayProxyValues>("One gateway proxy.", {
     disabled: boolean("Do not render this proxy (entries inherit it from gatewayProxy).", false),
-    tcpKeepaliveTimeSeconds: kernelBound("timeSeconds", "Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache and yours).",
-        { default: 60, "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_time" }),
-    tcpKeepaliveIntervalSeconds: kernelBound("intervalSeconds", "Seconds between keepalive probes on every static cluster. Unset: OS default.",
-        { "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_interval" }),
-    tcpKeepaliveProbes: kernelBound("probes", "Unanswered probes before a static-cluster connection is dropped. Unset: OS default.",
-        { "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_probes" }),
+    tcpKeepaliveTimeSeconds: kernelBound(
+        "timeSeconds",
+        "Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache and yours).",
+        { default: 60, "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_time" },
+    ),
+    tcpKeepaliveIntervalSeconds: kernelBound(
+        "intervalSeconds",
+        "Seconds between keepalive probes on every static cluster. Unset: OS default.",
+        { "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_interval" },
+    ),
+    tcpKeepaliveProbes: kernelBound("probes", "Unanswered probes before a static-cluster connection is dropped. Unset: OS default.", {
+        "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_probes",
+    }),
     xdsHttp2Keepalive: http2KeepaliveSchema,
-    envoyStaticClusters: { type: "array", description: "Your Envoy v3 static clusters, appended after the built-in ones; each gets the proxy's keepalive (its own tcp_keepalive fields win).", items: envoyClusterSchema, "x-renders-to": "bootstrap static_resources.clusters" },
-    xdsServiceAddress: string("Address of the Gloo control plane's xDS service.", { default: "gloo", minLength: 1, pattern: "^[A-Za-z0-9.:_-]+$", "x-renders-to": "xDS and REST xDS cluster address" }),
-    xdsServicePort: PORT("Port of the Gloo control plane's xDS service (the REST xDS cluster stays on 9976).", 9977, "xDS cluster port and name"),
-    loopBackAddress: string("Loopback address of the admin listener and admin cluster.", { default: "127.0.0.1", minLength: 1, pattern: "^[0-9a-fA-F.:]+$", "x-renders-to": "bootstrap admin.address, admin_port_cluster" }),
+    envoyStaticClusters: {
+        type: "array",
+        description:
+            "Your Envoy v3 static clusters, appended after the built-in ones; each gets the proxy's keepalive (its own tcp_keepalive fields win).",
+        items: envoyClusterSchema,
+        "x-renders-to": "bootstrap static_resources.clusters",
+    },
+    xdsServiceAddress: string("Address of the Gloo control plane's xDS service.", {
+        default: "gloo",
+        minLength: 1,
+        pattern: "^[A-Za-z0-9.:_-]+$",
+        "x-renders-to": "xDS and REST xDS cluster address",
+    }),
+    xdsServicePort: PORT(
+        "Port of the Gloo control plane's xDS service (the REST xDS cluster stays on 9976).",
+        9977,
+        "xDS cluster port and name",
+    ),
+    loopBackAddress: string("Loopback address of the admin listener and admin cluster.", {
+        default: "127.0.0.1",
+        minLength: 1,
+        pattern: "^[0-9a-fA-F.:]+$",
+        "x-renders-to": "bootstrap admin.address, admin_port_cluster",
+    }),
     readConfig: boolean("Add the read-config listener (port 8082) and the admin port cluster.", false),
-    loadBalancerIdleTimeoutSeconds: integer("Idle timeout of the load balancer in front of the proxy (AWS NLB 350, GCP 600, Azure 240): keepalive time must stay below it.", 1, 86400,
-        { "x-renders-to": "warnings and policy checks" }),
+    loadBalancerIdleTimeoutSeconds: integer(
+        "Idle timeout of the load balancer in front of the proxy (AWS NLB 350, GCP 600, Azure 240): keepalive time must stay below it.",
+        1,
+        86400,
+        { "x-renders-to": "warnings and policy checks" },
+    ),
     gatewaySettings: gatewaySettingsSchema,
     podTemplate: podTemplateSchema,
     kind: kindSchema,
     service: serviceSchema,
-    extraEnvoyArgs: { type: "array", description: "Extra Envoy arguments, after --disable-hot-restart.", items: { type: "string" }, default: [] },
+    extraEnvoyArgs: {
+        type: "array",
+        description: "Extra Envoy arguments, after --disable-hot-restart.",
+        items: { type: "string" },
+        default: [],
+    },
 });
 
-const upstreamSchema = object<UpstreamValues>("A Gloo Upstream with typed keepalive.", {
-    name: string("Upstream name.", { pattern: K8S_NAME_PATTERN, maxLength: 63 }),
-    namespace: string("Namespace; the release namespace when unset.", { pattern: K8S_NAME_PATTERN, maxLength: 63 }),
-    host: string("Host name or IP address of the service.", { minLength: 1, pattern: "^[A-Za-z0-9.:_-]+$" }),
-    port: PORT("Port of the service."),
-    tcpKeepalive: tcpKeepaliveSchema("Keepalive on connections from the proxy to this upstream.",
-        "Upstream spec.connectionConfig.tcpKeepalive (keepaliveTime, keepaliveInterval as \"60s\", keepaliveProbes)"),
-}, { required: ["name", "host", "port", "tcpKeepalive"] });
+const upstreamSchema = object<UpstreamValues>(
+    "A Gloo Upstream with typed keepalive.",
+    {
+        name: string("Upstream name.", { pattern: K8S_NAME_PATTERN, maxLength: 63 }),
+        namespace: string("Namespace; the release namespace when unset.", { pattern: K8S_NAME_PATTERN, maxLength: 63 }),
+        host: string("Host name or IP address of the service.", { minLength: 1, pattern: "^[A-Za-z0-9.:_-]+$" }),
+        port: PORT("Port of the service."),
+        tcpKeepalive: tcpKeepaliveSchema(
+            "Keepalive on connections from the proxy to this upstream.",
+            'Upstream spec.connectionConfig.tcpKeepalive (keepaliveTime, keepaliveInterval as "60s", keepaliveProbes)',
+        ),
+    },
+    { required: ["name", "host", "port", "tcpKeepalive"] },
+);
 
 /**
  * The default entry after the chart's defaults: every value with a default must stay set (a
@@ -185,7 +261,9 @@ const upstreamSchema = object<UpstreamValues>("A Gloo Upstream with typed keepal
 function withRequiredDefaults(schema: JsonSchema, optional: readonly string[] = []): JsonSchema {
     if (schema.type !== "object" || !schema.properties) return schema;
     const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, withRequiredDefaults(v)]));
-    const required = Object.keys(schema.properties).filter((k) => !optional.includes(k) && schemaDefaults(schema.properties![k]) !== undefined);
+    const required = Object.keys(schema.properties).filter(
+        (k) => !optional.includes(k) && schemaDefaults(schema.properties![k]) !== undefined,
+    );
     return { ...schema, properties, required: [...new Set([...(schema.required ?? []), ...required])] };
 }
 
@@ -193,10 +271,12 @@ const proxiesSchema = (description: string, withDefaultEntry: boolean): JsonSche
     type: "object",
     description,
     propertyNames: { pattern: PROXY_NAME_PATTERN, maxLength: 31 },
-    ...(withDefaultEntry ? {
-        properties: { [DEFAULT_PROXY]: withRequiredDefaults(gatewayProxySchema, ["tcpKeepaliveTimeSeconds"]) },
-        required: [DEFAULT_PROXY],
-    } : {}),
+    ...(withDefaultEntry
+        ? {
+              properties: { [DEFAULT_PROXY]: withRequiredDefaults(gatewayProxySchema, ["tcpKeepaliveTimeSeconds"]) },
+              required: [DEFAULT_PROXY],
+          }
+        : {}),
     additionalProperties: gatewayProxySchema,
 });
 
@@ -204,23 +284,40 @@ const proxiesSchema = (description: string, withDefaultEntry: boolean): JsonSche
 export const valuesSchema: JsonSchema = {
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "gloo-keepalive gateway-proxy values",
-    ...object<GlooKeepaliveValues>("Values of the gateway-proxy chart and the gloo-keepalive library.", {
-        gatewayProxies: proxiesSchema("The gateway proxies by name; every entry is deep-merged over gatewayProxy (lists replace).", true),
-        gloo: object<NonNullable<GlooKeepaliveValues["gloo"]>>("Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.", {
-            gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting).", false),
-        }),
-        upstreams: { type: "array", description: "Gloo Upstreams with typed keepalive.", items: upstreamSchema, default: [] },
-        k8s: object<NonNullable<GlooKeepaliveValues["k8s"]>>("Kubernetes cluster settings.", {
-            clusterName: string("The cluster's DNS domain.", { default: "cluster.local", pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$" }),
-        }, { required: ["clusterName"] }),
-    }, { required: ["gatewayProxies", "k8s"] }),
+    ...object<GlooKeepaliveValues>(
+        "Values of the gateway-proxy chart and the gloo-keepalive library.",
+        {
+            gatewayProxies: proxiesSchema(
+                "The gateway proxies by name; every entry is deep-merged over gatewayProxy (lists replace).",
+                true,
+            ),
+            gloo: object<NonNullable<GlooKeepaliveValues["gloo"]>>(
+                "Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.",
+                {
+                    gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting).", false),
+                },
+            ),
+            upstreams: { type: "array", description: "Gloo Upstreams with typed keepalive.", items: upstreamSchema, default: [] },
+            k8s: object<NonNullable<GlooKeepaliveValues["k8s"]>>(
+                "Kubernetes cluster settings.",
+                {
+                    clusterName: string("The cluster's DNS domain.", {
+                        default: "cluster.local",
+                        pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+                    }),
+                },
+                { required: ["clusterName"] },
+            ),
+        },
+        { required: ["gatewayProxies", "k8s"] },
+    ),
 };
-
 
 /** Defaults of an object schema, recursively (objects without any default inside are left out). */
 export function schemaDefaults(schema: JsonSchema): unknown {
     if (schema.type !== "object" || !schema.properties) return schema.default;
-    const out: Record<string, unknown> = schema.default && typeof schema.default === "object" ? structuredClone(schema.default as object) as Record<string, unknown> : {};
+    const out: Record<string, unknown> =
+        schema.default && typeof schema.default === "object" ? (structuredClone(schema.default as object) as Record<string, unknown>) : {};
     for (const [key, child] of Object.entries(schema.properties)) {
         const value = schemaDefaults(child);
         if (value !== undefined) out[key] = value;

@@ -3,9 +3,9 @@
  */
 import { createHash } from "crypto";
 import { goPrettyJson } from "./canonical-json";
-import { SOCKET_OPTION_NUMBERS, toGlooTcpKeepalive, toSocketOptions, type SocketOption, type Sysctl } from "./keepalive";
-import type { GatewayProxyValues, UpstreamValues } from "./types";
-import { isPlainObject, type ValueIssue } from "./values";
+import { SOCKET_OPTION_NUMBERS, toGlooTcpKeepalive, toSocketOptions, type SocketOption, type Sysctl } from "../keepalive";
+import type { GatewayProxyValues, UpstreamValues } from "../values/types";
+import { isPlainObject, type ValueIssue } from "../values/values";
 
 /** A Kubernetes object as rendered. */
 export interface KubernetesObject {
@@ -58,7 +58,13 @@ function lbAnnotations(proxy: GatewayProxyValues): { annotations?: Record<string
     return idle === undefined ? {} : { annotations: { [LB_IDLE_TIMEOUT_ANNOTATION]: String(idle) } };
 }
 
-export function bootstrapConfigMap(proxyName: string, proxy: GatewayProxyValues, namespace: string, releaseName: string, text: string): KubernetesObject {
+export function bootstrapConfigMap(
+    proxyName: string,
+    proxy: GatewayProxyValues,
+    namespace: string,
+    releaseName: string,
+    text: string,
+): KubernetesObject {
     return {
         apiVersion: "v1",
         kind: "ConfigMap",
@@ -70,8 +76,11 @@ export function bootstrapConfigMap(proxyName: string, proxy: GatewayProxyValues,
 /** The listener socket options of a proxy's Gateways: the user's raw ones, then the typed keepalive. */
 export function gatewaySocketOptions(proxy: GatewayProxyValues): unknown[] | undefined {
     const settings = proxy.gatewaySettings ?? {};
-    const raw = isPlainObject(settings.options) && Array.isArray(settings.options.socketOptions) ? settings.options.socketOptions : undefined;
-    const typed: SocketOption[] = settings.tcpKeepalive ? toSocketOptions(settings.tcpKeepalive, settings.socketOptionsPlatform ?? "linux") : [];
+    const raw =
+        isPlainObject(settings.options) && Array.isArray(settings.options.socketOptions) ? settings.options.socketOptions : undefined;
+    const typed: SocketOption[] = settings.tcpKeepalive
+        ? toSocketOptions(settings.tcpKeepalive, settings.socketOptionsPlatform ?? "linux")
+        : [];
     if (!raw && typed.length === 0) return undefined;
     return [...(raw ?? []), ...typed];
 }
@@ -83,8 +92,10 @@ export function checkSocketOptionConflicts(proxy: GatewayProxyValues, settingsPa
     const typed = toSocketOptions(settings.tcpKeepalive, settings.socketOptionsPlatform ?? "linux");
     const n = SOCKET_OPTION_NUMBERS[settings.socketOptionsPlatform ?? "linux"];
     const names: Record<string, string> = {
-        [`${n.SOL_SOCKET}/${n.SO_KEEPALIVE}`]: "SO_KEEPALIVE", [`${n.IPPROTO_TCP}/${n.TCP_KEEPIDLE}`]: "TCP_KEEPIDLE",
-        [`${n.IPPROTO_TCP}/${n.TCP_KEEPINTVL}`]: "TCP_KEEPINTVL", [`${n.IPPROTO_TCP}/${n.TCP_KEEPCNT}`]: "TCP_KEEPCNT",
+        [`${n.SOL_SOCKET}/${n.SO_KEEPALIVE}`]: "SO_KEEPALIVE",
+        [`${n.IPPROTO_TCP}/${n.TCP_KEEPIDLE}`]: "TCP_KEEPIDLE",
+        [`${n.IPPROTO_TCP}/${n.TCP_KEEPINTVL}`]: "TCP_KEEPINTVL",
+        [`${n.IPPROTO_TCP}/${n.TCP_KEEPCNT}`]: "TCP_KEEPCNT",
     };
     const issues: ValueIssue[] = [];
     settings.options.socketOptions.forEach((option: unknown, i: number) => {
@@ -105,9 +116,10 @@ export function proxyGateways(proxyName: string, proxy: GatewayProxyValues, name
     const settings = proxy.gatewaySettings ?? {};
     if (settings.enabled === false) return [];
     const socketOptions = gatewaySocketOptions(proxy);
-    const options = isPlainObject(settings.options) || socketOptions
-        ? { ...(settings.options ?? {}), ...(socketOptions ? { socketOptions } : {}) }
-        : undefined;
+    const options =
+        isPlainObject(settings.options) || socketOptions
+            ? { ...(settings.options ?? {}), ...(socketOptions ? { socketOptions } : {}) }
+            : undefined;
     const gateway = (name: string, port: number, ssl: boolean): KubernetesObject => ({
         apiVersion: "gateway.solo.io/v1",
         kind: "Gateway",
@@ -166,7 +178,9 @@ export function proxyService(proxyName: string, proxy: GatewayProxyValues, names
         apiVersion: "v1",
         kind: "Service",
         metadata: {
-            name: proxyName, namespace, labels: proxyLabels(proxyName, releaseName),
+            name: proxyName,
+            namespace,
+            labels: proxyLabels(proxyName, releaseName),
             ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
         },
         spec: {
@@ -185,7 +199,14 @@ export function proxyService(proxyName: string, proxy: GatewayProxyValues, names
  * gateway-proxy does, least privileged. The pod template carries the bootstrap checksum, so a
  * keepalive change rolls the pods and nothing else in the object changes.
  */
-export function proxyWorkload(proxyName: string, proxy: GatewayProxyValues, namespace: string, releaseName: string, checksum: string, sysctls: Sysctl[]): KubernetesObject {
+export function proxyWorkload(
+    proxyName: string,
+    proxy: GatewayProxyValues,
+    namespace: string,
+    releaseName: string,
+    checksum: string,
+    sysctls: Sysctl[],
+): KubernetesObject {
     const pod = proxy.podTemplate ?? {};
     const image = pod.image ?? {};
     const daemonSet = proxy.kind?.daemonSet;

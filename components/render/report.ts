@@ -1,10 +1,17 @@
 /** Plain-text tables of the keepalive in force per proxy and hop. */
-import { KEEPALIVE_FIELD_NAMES, type TcpKeepaliveField } from "./keepalive";
+import { KEEPALIVE_FIELD_NAMES, type TcpKeepaliveField } from "../keepalive";
 import type { KeepaliveHop, ProxyRender } from "./render";
 
 function table(rows: string[][]): string {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd()).join("\n");
+    return rows
+        .map((r) =>
+            r
+                .map((cell, c) => cell.padEnd(widths[c]))
+                .join("  ")
+                .trimEnd(),
+        )
+        .join("\n");
 }
 
 function field(hop: KeepaliveHop, name: TcpKeepaliveField): string {
@@ -20,7 +27,9 @@ export function keepaliveTable(proxy: ProxyRender): string {
     const rows = [["hop", "name", "time", "interval", "probes", "detect (s)", "notes"]];
     for (const hop of proxy.hops) {
         rows.push([
-            hop.kind, hop.name, ...KEEPALIVE_FIELD_NAMES.map((f) => field(hop, f)),
+            hop.kind,
+            hop.name,
+            ...KEEPALIVE_FIELD_NAMES.map((f) => field(hop, f)),
             hop.detectionSeconds === undefined ? "never" : String(hop.detectionSeconds),
             hop.warnings.length > 0 ? `WARNING: ${hop.warnings.join("; ")}` : "",
         ]);

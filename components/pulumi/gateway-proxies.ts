@@ -7,10 +7,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkArgs, ComponentArgsError, inputPaths, type DeployWith } from "./component-args";
 import { GatewayProxy } from "./gateway-proxy";
-import { kebabCase } from "./manifests";
-import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "./render";
-import type { GatewayProxyValues } from "./types";
-import { effectiveValues, resolveProxies } from "./values";
+import { kebabCase } from "../render/manifests";
+import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "../render/render";
+import type { GatewayProxyValues } from "../values/types";
+import { effectiveValues, resolveProxies } from "../values/values";
 
 /** The arguments of `GatewayProxies`: the values' proxy maps as plain values (a stack's config), plus where and how to deploy. */
 export interface GatewayProxiesArgs {
@@ -29,7 +29,6 @@ export interface GatewayProxiesArgs {
     /** The Kubernetes provider for every proxy; default: the parent's, or the default provider. */
     provider?: k8s.Provider;
 }
-
 
 /**
  * Every enabled gateway proxy of a values file, each a `GatewayProxy` child named
@@ -63,9 +62,14 @@ export class GatewayProxies extends pulumi.ComponentResource {
         const values = { gatewayProxies: args.gatewayProxies, gloo: args.gloo, k8s: args.k8s };
         const outputs = inputPaths(values);
         if (outputs.length > 0) {
-            throw new ComponentArgsError(component, outputs.map((p) => ({
-                path: p, message: "may not be an Output or a promise here (the map is merged as Gloo merges it); use GatewayProxy for values from other resources",
-            })));
+            throw new ComponentArgsError(
+                component,
+                outputs.map((p) => ({
+                    path: p,
+                    message:
+                        "may not be an Output or a promise here (the map is merged as Gloo merges it); use GatewayProxy for values from other resources",
+                })),
+            );
         }
         // The whole values, checked as the chart and the library check them; paths are the args' own.
         checkArgs(component, [], () => renderValues([values], { namespace, releaseName }));
@@ -75,9 +79,19 @@ export class GatewayProxies extends pulumi.ComponentResource {
         const effective = effectiveValues(values);
         const proxies: Record<string, GatewayProxy> = {};
         for (const proxy of resolveProxies(effective)) {
-            proxies[proxy.name] = new GatewayProxy(`${namespace}/${kebabCase(proxy.name)}`, {
-                ...proxy.values, name: proxy.name, namespace, releaseName, k8s: effective.k8s, deployWith, provider,
-            }, { parent: this });
+            proxies[proxy.name] = new GatewayProxy(
+                `${namespace}/${kebabCase(proxy.name)}`,
+                {
+                    ...proxy.values,
+                    name: proxy.name,
+                    namespace,
+                    releaseName,
+                    k8s: effective.k8s,
+                    deployWith,
+                    provider,
+                },
+                { parent: this },
+            );
         }
         this.proxies = proxies;
         const byKey = <T>(pick: (p: GatewayProxy) => pulumi.Output<T>) =>

@@ -2,7 +2,7 @@
  * The typed values, in the shape of the Gloo Helm chart (`gatewayProxies.<name>`), so a Gloo
  * user's values file keeps working. Field names are Gloo's where Gloo has them.
  */
-import type { SocketOptionsPlatform, TcpKeepalive } from "./keepalive";
+import type { SocketOptionsPlatform, TcpKeepalive } from "../keepalive";
 
 /** An Envoy v3 Cluster as written in Envoy YAML (snake_case). Checked strictly against Envoy's protos. */
 export interface EnvoyCluster {

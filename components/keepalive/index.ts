@@ -19,26 +19,46 @@ export interface TcpKeepalive {
 export type TcpKeepaliveField = keyof TcpKeepalive;
 
 /** The kernel's bounds for each field, and the names each field has in Envoy, Gloo, sockets and sysctls. */
-export const KEEPALIVE_FIELDS: Readonly<Record<TcpKeepaliveField, {
-    min: number;
-    max: number;
-    envoy: "keepalive_time" | "keepalive_interval" | "keepalive_probes";
-    gloo: "keepaliveTime" | "keepaliveInterval" | "keepaliveProbes";
-    sysctl: string;
-    socketOption: "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT";
-    linuxDefault: number;
-}>> = {
+export const KEEPALIVE_FIELDS: Readonly<
+    Record<
+        TcpKeepaliveField,
+        {
+            min: number;
+            max: number;
+            envoy: "keepalive_time" | "keepalive_interval" | "keepalive_probes";
+            gloo: "keepaliveTime" | "keepaliveInterval" | "keepaliveProbes";
+            sysctl: string;
+            socketOption: "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT";
+            linuxDefault: number;
+        }
+    >
+> = {
     timeSeconds: {
-        min: 1, max: 32767, envoy: "keepalive_time", gloo: "keepaliveTime",
-        sysctl: "net.ipv4.tcp_keepalive_time", socketOption: "TCP_KEEPIDLE", linuxDefault: 7200,
+        min: 1,
+        max: 32767,
+        envoy: "keepalive_time",
+        gloo: "keepaliveTime",
+        sysctl: "net.ipv4.tcp_keepalive_time",
+        socketOption: "TCP_KEEPIDLE",
+        linuxDefault: 7200,
     },
     intervalSeconds: {
-        min: 1, max: 32767, envoy: "keepalive_interval", gloo: "keepaliveInterval",
-        sysctl: "net.ipv4.tcp_keepalive_intvl", socketOption: "TCP_KEEPINTVL", linuxDefault: 75,
+        min: 1,
+        max: 32767,
+        envoy: "keepalive_interval",
+        gloo: "keepaliveInterval",
+        sysctl: "net.ipv4.tcp_keepalive_intvl",
+        socketOption: "TCP_KEEPINTVL",
+        linuxDefault: 75,
     },
     probes: {
-        min: 1, max: 127, envoy: "keepalive_probes", gloo: "keepaliveProbes",
-        sysctl: "net.ipv4.tcp_keepalive_probes", socketOption: "TCP_KEEPCNT", linuxDefault: 9,
+        min: 1,
+        max: 127,
+        envoy: "keepalive_probes",
+        gloo: "keepaliveProbes",
+        sysctl: "net.ipv4.tcp_keepalive_probes",
+        socketOption: "TCP_KEEPCNT",
+        linuxDefault: 9,
     },
 };
 
@@ -77,10 +97,19 @@ export interface Sysctl {
 export type SocketOptionsPlatform = "linux" | "darwin";
 
 /** Socket-option numbers per platform (Linux: all architectures but MIPS). */
-export const SOCKET_OPTION_NUMBERS: Readonly<Record<SocketOptionsPlatform, {
-    SOL_SOCKET: number; SO_KEEPALIVE: number; IPPROTO_TCP: number;
-    TCP_KEEPIDLE: number; TCP_KEEPINTVL: number; TCP_KEEPCNT: number;
-}>> = {
+export const SOCKET_OPTION_NUMBERS: Readonly<
+    Record<
+        SocketOptionsPlatform,
+        {
+            SOL_SOCKET: number;
+            SO_KEEPALIVE: number;
+            IPPROTO_TCP: number;
+            TCP_KEEPIDLE: number;
+            TCP_KEEPINTVL: number;
+            TCP_KEEPCNT: number;
+        }
+    >
+> = {
     linux: { SOL_SOCKET: 1, SO_KEEPALIVE: 9, IPPROTO_TCP: 6, TCP_KEEPIDLE: 4, TCP_KEEPINTVL: 5, TCP_KEEPCNT: 6 },
     darwin: { SOL_SOCKET: 0xffff, SO_KEEPALIVE: 0x8, IPPROTO_TCP: 6, TCP_KEEPIDLE: 0x10, TCP_KEEPINTVL: 0x101, TCP_KEEPCNT: 0x102 },
 };
@@ -128,9 +157,15 @@ export function toGlooTcpKeepalive(keepalive: TcpKeepalive): GlooUpstreamTcpKeep
  */
 export function toSocketOptions(keepalive: TcpKeepalive, platform: SocketOptionsPlatform = "linux"): SocketOption[] {
     const n = SOCKET_OPTION_NUMBERS[platform];
-    const options: SocketOption[] = [{
-        description: SOCKET_OPTION_DESCRIPTIONS.SO_KEEPALIVE, level: n.SOL_SOCKET, name: n.SO_KEEPALIVE, intValue: 1, state: "STATE_PREBIND",
-    }];
+    const options: SocketOption[] = [
+        {
+            description: SOCKET_OPTION_DESCRIPTIONS.SO_KEEPALIVE,
+            level: n.SOL_SOCKET,
+            name: n.SO_KEEPALIVE,
+            intValue: 1,
+            state: "STATE_PREBIND",
+        },
+    ];
     for (const field of KEEPALIVE_FIELD_NAMES) {
         const value = keepalive[field];
         if (value === undefined) continue;
@@ -147,15 +182,19 @@ export function toSocketOptions(keepalive: TcpKeepalive, platform: SocketOptions
 
 /** Pod sysctls `net.ipv4.tcp_keepalive_{time,intvl,probes}` for the fields that are set. */
 export function toPodSysctls(keepalive: TcpKeepalive): Sysctl[] {
-    return KEEPALIVE_FIELD_NAMES
-        .filter((field) => keepalive[field] !== undefined)
-        .map((field) => ({ name: KEEPALIVE_FIELDS[field].sysctl, value: String(keepalive[field]) }));
+    return KEEPALIVE_FIELD_NAMES.filter((field) => keepalive[field] !== undefined).map((field) => ({
+        name: KEEPALIVE_FIELDS[field].sysctl,
+        value: String(keepalive[field]),
+    }));
 }
 
 /** Every field resolved: the value in force, using the Linux defaults (7200/75/9) for unset fields. */
 export type EffectiveTcpKeepalive = Required<TcpKeepalive>;
 
-export function effectiveKeepalive(keepalive: TcpKeepalive, osDefaults: EffectiveTcpKeepalive = LINUX_KEEPALIVE_DEFAULTS): EffectiveTcpKeepalive {
+export function effectiveKeepalive(
+    keepalive: TcpKeepalive,
+    osDefaults: EffectiveTcpKeepalive = LINUX_KEEPALIVE_DEFAULTS,
+): EffectiveTcpKeepalive {
     return {
         timeSeconds: keepalive.timeSeconds ?? osDefaults.timeSeconds,
         intervalSeconds: keepalive.intervalSeconds ?? osDefaults.intervalSeconds,

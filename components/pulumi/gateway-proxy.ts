@@ -8,18 +8,34 @@ import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "fs";
 import * as path from "path";
 import {
-    checkArgs, checkInputPaths, ComponentArgsError, inputPaths, mapValuePath, objectIdentities, objectResourceName, withoutUndefined, withPlaceholders,
-    type DeployWith, type PathMapping, type TcpKeepaliveInputs,
+    checkArgs,
+    checkInputPaths,
+    ComponentArgsError,
+    inputPaths,
+    mapValuePath,
+    objectIdentities,
+    objectResourceName,
+    withoutUndefined,
+    withPlaceholders,
+    type DeployWith,
+    type PathMapping,
+    type TcpKeepaliveInputs,
 } from "./component-args";
-import type { EffectiveTcpKeepalive } from "./keepalive";
-import type { KubernetesObject } from "./manifests";
-import { packageRoot } from "./package-root";
-import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type HopKind, type ProxyRender } from "./render";
+import type { EffectiveTcpKeepalive } from "../keepalive";
+import type { KubernetesObject } from "../render/manifests";
+import { packageRoot } from "../package-root";
+import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type HopKind, type ProxyRender } from "../render/render";
 import type {
-    GatewayProxyValues, GatewaySettings, GlooKeepaliveValues, PodTemplate, ProxyKind, ProxyService, UpstreamValues,
-} from "./types";
-import { formatPath } from "./values";
-import { DEFAULT_PROXY } from "./values-schema";
+    GatewayProxyValues,
+    GatewaySettings,
+    GlooKeepaliveValues,
+    PodTemplate,
+    ProxyKind,
+    ProxyService,
+    UpstreamValues,
+} from "../values/types";
+import { formatPath } from "../values/values";
+import { DEFAULT_PROXY } from "../values/schema";
 
 /** `gatewaySettings` whose typed downstream keepalive may come from other resources. */
 export interface GatewaySettingsInputs extends Omit<GatewaySettings, "tcpKeepalive"> {
@@ -46,8 +62,16 @@ export interface UpstreamInputs extends Omit<UpstreamValues, "host" | "port" | "
 }
 
 type InputKeys =
-    | "tcpKeepaliveTimeSeconds" | "tcpKeepaliveIntervalSeconds" | "tcpKeepaliveProbes" | "loadBalancerIdleTimeoutSeconds"
-    | "xdsServiceAddress" | "xdsHttp2Keepalive" | "gatewaySettings" | "podTemplate" | "kind" | "service";
+    | "tcpKeepaliveTimeSeconds"
+    | "tcpKeepaliveIntervalSeconds"
+    | "tcpKeepaliveProbes"
+    | "loadBalancerIdleTimeoutSeconds"
+    | "xdsServiceAddress"
+    | "xdsHttp2Keepalive"
+    | "gatewaySettings"
+    | "podTemplate"
+    | "kind"
+    | "service";
 
 /**
  * One `gatewayProxies.<name>` entry (the library's `GatewayProxyValues`), with `pulumi.Input` where a
@@ -126,21 +150,35 @@ export function gatewayProxyChartPath(): string {
  * so neither helm nor the library renders a second proxy.
  */
 export function gatewayProxyChartValues(
-    name: string, entry: GatewayProxyValues, upstreams: readonly UpstreamValues[] = [], k8sSettings?: { clusterName?: string },
+    name: string,
+    entry: GatewayProxyValues,
+    upstreams: readonly UpstreamValues[] = [],
+    k8sSettings?: { clusterName?: string },
 ): GlooKeepaliveValues {
-    const gatewayProxies: Record<string, GatewayProxyValues> = name === DEFAULT_PROXY
-        ? { [name]: entry }
-        : { [DEFAULT_PROXY]: { disabled: true }, [name]: { ...entry, disabled: entry.disabled ?? false } };
+    const gatewayProxies: Record<string, GatewayProxyValues> =
+        name === DEFAULT_PROXY
+            ? { [name]: entry }
+            : { [DEFAULT_PROXY]: { disabled: true }, [name]: { ...entry, disabled: entry.disabled ?? false } };
     return { gatewayProxies, upstreams: [...upstreams], ...(k8sSettings ? { k8s: k8sSettings } : {}) };
 }
 
 /** Where an arg may be an Output or a promise (`[]`: any list index). */
 export const GATEWAY_PROXY_INPUT_PATHS: readonly string[] = [
-    "tcpKeepaliveTimeSeconds", "tcpKeepaliveIntervalSeconds", "tcpKeepaliveProbes", "loadBalancerIdleTimeoutSeconds", "xdsServiceAddress",
-    "xdsHttp2Keepalive.intervalSeconds", "xdsHttp2Keepalive.timeoutSeconds",
-    "gatewaySettings.tcpKeepalive.timeSeconds", "gatewaySettings.tcpKeepalive.intervalSeconds", "gatewaySettings.tcpKeepalive.probes",
-    "upstreams[].host", "upstreams[].port",
-    "upstreams[].tcpKeepalive.timeSeconds", "upstreams[].tcpKeepalive.intervalSeconds", "upstreams[].tcpKeepalive.probes",
+    "tcpKeepaliveTimeSeconds",
+    "tcpKeepaliveIntervalSeconds",
+    "tcpKeepaliveProbes",
+    "loadBalancerIdleTimeoutSeconds",
+    "xdsServiceAddress",
+    "xdsHttp2Keepalive.intervalSeconds",
+    "xdsHttp2Keepalive.timeoutSeconds",
+    "gatewaySettings.tcpKeepalive.timeSeconds",
+    "gatewaySettings.tcpKeepalive.intervalSeconds",
+    "gatewaySettings.tcpKeepalive.probes",
+    "upstreams[].host",
+    "upstreams[].port",
+    "upstreams[].tcpKeepalive.timeSeconds",
+    "upstreams[].tcpKeepalive.intervalSeconds",
+    "upstreams[].tcpKeepalive.probes",
 ];
 
 /** A valid stand-in for a value not known yet: enough to know which objects exist (never deployed). */
@@ -157,14 +195,24 @@ interface ProxyRendering {
     chartValues: GlooKeepaliveValues;
 }
 
-
 /** Value paths of the one-proxy chart values as GatewayProxy arg paths. */
 function argPaths(key: string): PathMapping {
-    return [[formatPath(["gatewayProxies", key]), "name"], [formatPath(["gatewayProxies", DEFAULT_PROXY]), "name"]];
+    return [
+        [formatPath(["gatewayProxies", key]), "name"],
+        [formatPath(["gatewayProxies", DEFAULT_PROXY]), "name"],
+    ];
 }
 
 /** Render one proxy with the library, issue paths mapped to the args; exactly one proxy comes out. */
-function renderProxy(component: string, key: string, entry: GatewayProxyValues, upstreams: UpstreamValues[], k8sSettings: { clusterName?: string } | undefined, namespace: string, releaseName: string): ProxyRendering {
+function renderProxy(
+    component: string,
+    key: string,
+    entry: GatewayProxyValues,
+    upstreams: UpstreamValues[],
+    k8sSettings: { clusterName?: string } | undefined,
+    namespace: string,
+    releaseName: string,
+): ProxyRendering {
     const chartValues = gatewayProxyChartValues(key, entry, upstreams, k8sSettings);
     const mapping = argPaths(key);
     const result = checkArgs(component, mapping, () => renderValues([chartValues], { namespace, releaseName }));
@@ -176,8 +224,12 @@ function renderProxy(component: string, key: string, entry: GatewayProxyValues, 
 
 function hopKeepalive(proxy: ProxyRender): HopKeepalive[] {
     return proxy.hops.map((h) => ({
-        kind: h.kind, name: h.name, source: mapValuePath(h.source, argPaths(proxy.key)),
-        effective: h.effective ?? null, detectionSeconds: h.detectionSeconds ?? null, warnings: h.warnings,
+        kind: h.kind,
+        name: h.name,
+        source: mapValuePath(h.source, argPaths(proxy.key)),
+        effective: h.effective ?? null,
+        detectionSeconds: h.detectionSeconds ?? null,
+        warnings: h.warnings,
     }));
 }
 
@@ -235,18 +287,39 @@ export class GatewayProxy extends pulumi.ComponentResource {
     constructor(name: string, args: GatewayProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         const type = "gloo-keepalive:index:GatewayProxy";
         const component = `${type} "${name}"`;
-        const { name: key, namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, upstreams = [], k8s: k8sSettings, deployWith = "resources", provider, ...entry } = args;
+        const {
+            name: key,
+            namespace = DEFAULT_NAMESPACE,
+            releaseName = DEFAULT_RELEASE_NAME,
+            upstreams = [],
+            k8s: k8sSettings,
+            deployWith = "resources",
+            provider,
+            ...entry
+        } = args;
         if (deployWith !== "resources" && deployWith !== "helm") {
-            throw new ComponentArgsError(component, [{ path: "deployWith", message: `${JSON.stringify(deployWith)} is not one of resources, helm` }]);
+            throw new ComponentArgsError(component, [
+                { path: "deployWith", message: `${JSON.stringify(deployWith)} is not one of resources, helm` },
+            ]);
         }
         if (entry.disabled === true) {
-            throw new ComponentArgsError(component, [{ path: "disabled", message: "true would deploy nothing; leave the proxy out instead" }]);
+            throw new ComponentArgsError(component, [
+                { path: "disabled", message: "true would deploy nothing; leave the proxy out instead" },
+            ]);
         }
         checkInputPaths(component, { ...entry, upstreams }, GATEWAY_PROXY_INPUT_PATHS);
         // Which objects exist and their names, from the plain args (stand-ins where a value is an Output).
         const shapeEntry = withPlaceholders(entry, placeholder) as GatewayProxyValues;
         const shapeUpstreams = withPlaceholders(upstreams, (p) => placeholder(`upstreams${p}`)) as UpstreamValues[];
-        const shape = renderProxy(component, key, withoutUndefined(shapeEntry), withoutUndefined(shapeUpstreams), k8sSettings, namespace, releaseName);
+        const shape = renderProxy(
+            component,
+            key,
+            withoutUndefined(shapeEntry),
+            withoutUndefined(shapeUpstreams),
+            k8sSettings,
+            namespace,
+            releaseName,
+        );
         const chart = deployWith === "helm" ? gatewayProxyChartPath() : undefined;
         if (chart && !existsSync(path.join(chart, "Chart.yaml"))) {
             throw new Error(`${component}: deployWith "helm" needs the bundled chart, not found at ${chart}`);
@@ -256,30 +329,45 @@ export class GatewayProxy extends pulumi.ComponentResource {
 
         this.proxyName = shape.proxy.name;
         // Annotations may carry an Output's value (the load balancer idle timeout); names and labels may not.
-        const identity = (objects: readonly KubernetesObject[]) => JSON.stringify(objects.map((o) => [o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels]));
+        const identity = (objects: readonly KubernetesObject[]) =>
+            JSON.stringify(objects.map((o) => [o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels]));
         const identities = identity(shape.objects);
         // Plain args: the render above is the render. Outputs: render again, checked, once they resolve.
-        const rendering: pulumi.Output<ProxyRendering> = inputPaths({ entry, upstreams }).length === 0
-            ? pulumi.output(shape) as unknown as pulumi.Output<ProxyRendering>
-            : pulumi.output({ entry, upstreams }).apply((resolved) => {
-                const real = renderProxy(component, key, withoutUndefined(resolved.entry) as GatewayProxyValues,
-                    withoutUndefined(resolved.upstreams) as UpstreamValues[], k8sSettings, namespace, releaseName);
-                // Outputs never decide which objects exist or their metadata (checkInputPaths): make sure.
-                if (identity(real.objects) !== identities) {
-                    throw new Error(`${component}: internal error: resolved args render [${objectIdentities(real.objects).join(", ")}], expected [${objectIdentities(shape.objects).join(", ")}]`);
-                }
-                return real;
-            });
+        const rendering: pulumi.Output<ProxyRendering> =
+            inputPaths({ entry, upstreams }).length === 0
+                ? (pulumi.output(shape) as unknown as pulumi.Output<ProxyRendering>)
+                : pulumi.output({ entry, upstreams }).apply((resolved) => {
+                      const real = renderProxy(
+                          component,
+                          key,
+                          withoutUndefined(resolved.entry) as GatewayProxyValues,
+                          withoutUndefined(resolved.upstreams) as UpstreamValues[],
+                          k8sSettings,
+                          namespace,
+                          releaseName,
+                      );
+                      // Outputs never decide which objects exist or their metadata (checkInputPaths): make sure.
+                      if (identity(real.objects) !== identities) {
+                          throw new Error(
+                              `${component}: internal error: resolved args render [${objectIdentities(real.objects).join(", ")}], expected [${objectIdentities(shape.objects).join(", ")}]`,
+                          );
+                      }
+                      return real;
+                  });
         const childOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
 
         const resources: Record<string, pulumi.CustomResource> = {};
         if (chart) {
-            this.chart = new k8s.helm.v4.Chart(`${namespace}/${shape.proxy.name}`, {
-                chart,
-                name: releaseName,
-                namespace,
-                values: rendering.apply((r) => r.chartValues as Record<string, unknown>),
-            }, childOpts);
+            this.chart = new k8s.helm.v4.Chart(
+                `${namespace}/${shape.proxy.name}`,
+                {
+                    chart,
+                    name: releaseName,
+                    namespace,
+                    values: rendering.apply((r) => r.chartValues as Record<string, unknown>),
+                },
+                childOpts,
+            );
             this.serviceName = pulumi.all([this.chart.urn, rendering]).apply(([, r]) => serviceOf(r.objects));
         } else {
             shape.objects.forEach((object, i) => {
@@ -328,12 +416,16 @@ function argsOf<T>(fields: Record<string, pulumi.Input<unknown>>): T {
  * field comes from the resolved render.
  */
 function deployObject(
-    shape: KubernetesObject, rendered: pulumi.Output<KubernetesObject>, opts: pulumi.CustomResourceOptions,
+    shape: KubernetesObject,
+    rendered: pulumi.Output<KubernetesObject>,
+    opts: pulumi.CustomResourceOptions,
     siblings: Readonly<Record<string, pulumi.CustomResource>>,
 ): pulumi.CustomResource {
     const name = objectResourceName(shape);
     const fields: Record<string, pulumi.Input<unknown>> = {
-        metadata: shape.metadata.annotations ? { ...shape.metadata, annotations: rendered.apply((o) => o.metadata.annotations) } : shape.metadata,
+        metadata: shape.metadata.annotations
+            ? { ...shape.metadata, annotations: rendered.apply((o) => o.metadata.annotations) }
+            : shape.metadata,
     };
     for (const field of Object.keys(shape)) {
         if (field !== "apiVersion" && field !== "kind" && field !== "metadata") fields[field] = rendered.apply((o) => o[field]);
@@ -348,7 +440,9 @@ function deployObject(
         case "apps/v1/Deployment":
         case "apps/v1/DaemonSet": {
             // The pods mount the ConfigMap and run as the ServiceAccount: roll them only once both exist.
-            const dependsOn = Object.values(siblings).filter((r) => k8s.core.v1.ConfigMap.isInstance(r) || k8s.core.v1.ServiceAccount.isInstance(r));
+            const dependsOn = Object.values(siblings).filter(
+                (r) => k8s.core.v1.ConfigMap.isInstance(r) || k8s.core.v1.ServiceAccount.isInstance(r),
+            );
             const workloadOpts = { ...opts, dependsOn };
             return shape.kind === "Deployment"
                 ? new k8s.apps.v1.Deployment(name, argsOf<k8s.apps.v1.DeploymentArgs>(fields), workloadOpts)
