@@ -26,6 +26,17 @@ const tasks: Record<string, () => Record<string, unknown>> = {
         writeFileSync(process.env.BENCH_OUT as string, yaml.dump(benchValues(n), { noRefs: true, lineWidth: -1 }));
         return {};
     },
+    /** The rendered result as JSON, for the floor process (bench/floor.ts) to write without rendering. */
+    "write-rendered": () => {
+        const r = renderValues([benchValues(n)]);
+        const rendered = {
+            values: r.values,
+            proxies: r.proxies.map((p) => ({ name: p.name, bootstrap: p.bootstrap })),
+            objects: r.objects,
+        };
+        writeFileSync(process.env.BENCH_OUT as string, JSON.stringify(rendered));
+        return {};
+    },
     /** The library, in-process with protos loaded: every check, then the manifests as YAML text (what helm template prints). */
     "render-library": () => {
         dump(renderValues([benchValues(n, 50, -1)]).objects); // warm: protos, schemas, JIT
