@@ -14,7 +14,7 @@
 import Ajv, { type ValidateFunction } from "ajv";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { didYouMean } from "../components/values/suggest";
-import { formatPath, issuesFromAjv, ValuesError, type ValueIssue } from "../components/values/values";
+import { formatIssue, formatPath, issuesFromAjv, ValuesError, type ValueIssue } from "../components/values/values";
 import { resolveConfig } from "./lib/config";
 import { objectRef, pulumiType, type KubeObject, type Violation } from "./lib/objects";
 import type { ResourceRule, StackRule, Target } from "./lib/rule";
@@ -144,5 +144,5 @@ export function checkObjects(objects: readonly KubeObject[], settings: PackSetti
 
 /** One finding as printed: `error [policy] Kind/ns/name path: message` and the fix on the next line. */
 export function formatFinding(f: Finding): string {
-    return `${f.level === "mandatory" ? "error" : "warning"} [${f.policy}] ${f.object} ${f.path}: ${f.message}\n    fix: ${f.fix}`;
+    return `${f.level === "mandatory" ? "error" : "warning"} [${f.policy}] ${f.object} ${formatIssue(f)}\n    fix: ${f.fix}`;
 }
