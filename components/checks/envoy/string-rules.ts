@@ -34,6 +34,21 @@ function checkPattern(pattern: string, input: string | Uint8Array, say: Say, quo
     else if (!re.test(input)) say(`value ${quoted}does not match the pattern ${JSON.stringify(pattern)}`);
 }
 
+/** A string's exact, least and most size (`[len, min, max]` rules), counted in characters or in bytes. */
+function sizeRules(s: string, size: number, unit: "character" | "byte", [len, min, max]: unknown[], say: Say, absent: boolean): void {
+    const q = JSON.stringify(s);
+    if (len !== undefined && size !== Number(len)) say(`value ${q} must be exactly ${Number(len)} ${unit}s long`);
+    if (min !== undefined && size < Number(min)) {
+        const n = Number(min);
+        say(
+            s === ""
+                ? `must not be empty${absent ? " (the field is missing)" : ""}: at least ${n} ${unit}${n === 1 ? "" : "s"} required`
+                : `value ${q} is too short: at least ${n} ${unit}s required`,
+        );
+    }
+    if (max !== undefined && size > Number(max)) say(`value is too long (${size} ${unit}s): at most ${Number(max)} allowed`);
+}
+
 /** Apply string rules to one string value (`absent`: the field is missing and checked as ""). */
 export function stringRules(r: J, s: string, say: Say, absent: boolean): void {
     if (r.ignore_empty === true && s === "") return;
@@ -41,28 +56,8 @@ export function stringRules(r: J, s: string, say: Say, absent: boolean): void {
     const chars = [...s].length;
     const bytes = Buffer.byteLength(s, "utf8");
     if (typeof r.const === "string" && s !== r.const) say(`value ${q} must equal ${JSON.stringify(r.const)}`);
-    if (r.len !== undefined && chars !== Number(r.len)) say(`value ${q} must be exactly ${Number(r.len)} characters long`);
-    if (r.min_len !== undefined && chars < Number(r.min_len)) {
-        const n = Number(r.min_len);
-        say(
-            s === ""
-                ? `must not be empty${absent ? " (the field is missing)" : ""}: at least ${n} character${n === 1 ? "" : "s"} required`
-                : `value ${q} is too short: at least ${n} characters required`,
-        );
-    }
-    if (r.max_len !== undefined && chars > Number(r.max_len))
-        say(`value is too long (${chars} characters): at most ${Number(r.max_len)} allowed`);
-    if (r.len_bytes !== undefined && bytes !== Number(r.len_bytes)) say(`value ${q} must be exactly ${Number(r.len_bytes)} bytes long`);
-    if (r.min_bytes !== undefined && bytes < Number(r.min_bytes)) {
-        const n = Number(r.min_bytes);
-        say(
-            s === ""
-                ? `must not be empty${absent ? " (the field is missing)" : ""}: at least ${n} byte${n === 1 ? "" : "s"} required`
-                : `value ${q} is too short: at least ${n} bytes required`,
-        );
-    }
-    if (r.max_bytes !== undefined && bytes > Number(r.max_bytes))
-        say(`value is too long (${bytes} bytes): at most ${Number(r.max_bytes)} allowed`);
+    sizeRules(s, chars, "character", [r.len, r.min_len, r.max_len], say, absent);
+    sizeRules(s, bytes, "byte", [r.len_bytes, r.min_bytes, r.max_bytes], say, absent);
     if (typeof r.pattern === "string") checkPattern(r.pattern, s, say, `${q} `);
     if (typeof r.prefix === "string" && !s.startsWith(r.prefix)) say(`value ${q} must start with ${JSON.stringify(r.prefix)}`);
     if (typeof r.suffix === "string" && !s.endsWith(r.suffix)) say(`value ${q} must end with ${JSON.stringify(r.suffix)}`);
