@@ -29,6 +29,7 @@ import {
 import { allMessageNames, asJ, fieldRules, keyMap, messageRulesOff, oneofRequired, type J, type Loaded } from "./registry";
 import { applyFieldRules } from "./rules";
 
+/** One walk over one value: collects its issues in `issues`, in document order. */
 export class Walker {
     private readonly stack = new Set<object>();
     private readonly issue = (p: string, message: string): void => {
