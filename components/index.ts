@@ -112,7 +112,7 @@ export {
 } from "./keepalive";
 
 // Checks the renderer runs, usable on their own.
-export { validateEnvoyBootstrap, validateEnvoyMessage, type EnvoyIssue } from "./checks/envoy/validate";
+export { validateEnvoyBootstrap, validateEnvoyMessage, type EnvoyIssue } from "./checks/envoy";
 export { checkGlooObject } from "./checks/gloo-crds";
 
 // Stack files (`Pulumi.<env>.yaml`, key `gloo-keepalive:values`) as the render command reads them.

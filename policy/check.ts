@@ -14,7 +14,7 @@
 import Ajv, { type ValidateFunction } from "ajv";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { didYouMean } from "../components/values/suggest";
-import { formatPath, pointerSegments, ValuesError, type ValueIssue } from "../components/values/values";
+import { formatIssue, formatPath, issuesFromAjv, ValuesError, type ValueIssue } from "../components/values/values";
 import { resolveConfig } from "./lib/config";
 import { objectRef, pulumiType, type KubeObject, type Violation } from "./lib/objects";
 import type { ResourceRule, StackRule, Target } from "./lib/rule";
@@ -80,19 +80,9 @@ export function resolvePackSettings(raw: unknown = {}, source = "policy config")
         if (value !== undefined && typeof value !== "string") {
             const validate = validatorFor(rule);
             if (!validate(value)) {
-                for (const e of validate.errors ?? []) {
-                    const segments = pointerSegments(e.instancePath, value);
-                    const extra =
-                        e.keyword === "additionalProperties" ? (e.params as { additionalProperty: string }).additionalProperty : undefined;
-                    issues.push(
-                        extra !== undefined
-                            ? {
-                                  path: at(rule.name, ...segments, extra),
-                                  message: `unknown key${didYouMean(extra, Object.keys(rule.configSchema.properties))}`,
-                              }
-                            : { path: at(rule.name, ...segments), message: `${e.message ?? e.keyword}, got ${JSON.stringify(e.data)}` },
-                    );
-                }
+                const path = (segments: (string | number)[]) => at(rule.name, ...segments);
+                const knownKeys = () => Object.keys(rule.configSchema.properties);
+                issues.push(...issuesFromAjv(validate.errors, value, { path, knownKeys }));
                 continue;
             }
         }
@@ -154,5 +144,5 @@ export function checkObjects(objects: readonly KubeObject[], settings: PackSetti
 
 /** One finding as printed: `error [policy] Kind/ns/name path: message` and the fix on the next line. */
 export function formatFinding(f: Finding): string {
-    return `${f.level === "mandatory" ? "error" : "warning"} [${f.policy}] ${f.object} ${f.path}: ${f.message}\n    fix: ${f.fix}`;
+    return `${f.level === "mandatory" ? "error" : "warning"} [${f.policy}] ${f.object} ${formatIssue(f)}\n    fix: ${f.fix}`;
 }

@@ -112,9 +112,8 @@ function patchValidateProto(text: string): string {
     return t;
 }
 
-function main(): void {
-    const started = Date.now();
-    const root = packageRoot();
+/** The proto include directories (vendored by @grpc/grpc-js-xds) and the buf CLI. */
+function locateTools(root: string): { includeDirs: string[]; buf: string } {
     const deps = path.join(root, "node_modules", "@grpc", "grpc-js-xds", "deps");
     const includeDirs = ["envoy-api", "xds", "googleapis", "protoc-gen-validate"].map((d) => path.join(deps, d));
     for (const d of includeDirs) {
@@ -123,14 +122,16 @@ function main(): void {
     // The platform package of the buf CLI: the registry these machines reach serves only the Linux
     // ones, so the package depends on @bufbuild/buf-linux-x64 directly rather than @bufbuild/buf.
     const platformPackage = `@bufbuild/buf-${process.platform === "win32" ? "win32" : process.platform}-${process.arch === "arm64" && process.platform === "linux" ? "aarch64" : process.arch}`;
-    let buf: string;
     try {
-        buf = require.resolve(`${platformPackage}/bin/buf${process.platform === "win32" ? ".exe" : ""}`, { paths: [root] });
+        const buf = require.resolve(`${platformPackage}/bin/buf${process.platform === "win32" ? ".exe" : ""}`, { paths: [root] });
+        return { includeDirs, buf };
     } catch {
         fail(`buf CLI not found: install ${platformPackage} (npm install --no-save ${platformPackage}) to regenerate the descriptors`);
     }
+}
 
-    // Map every vendored proto (by import path) to its file.
+/** Every vendored proto by import path, and the envoy/xds/udpa files to build. */
+function locateProtos(includeDirs: readonly string[]): { located: Map<string, string>; targets: string[] } {
     const located = new Map<string, string>();
     for (const dir of includeDirs) {
         for (const sub of ["envoy", "xds", "udpa", "validate", "google"]) {
@@ -139,8 +140,20 @@ function main(): void {
     }
     const targets = [...listProtos(includeDirs[0], "envoy"), ...listProtos(includeDirs[1], "xds"), ...listProtos(includeDirs[1], "udpa")];
     if (targets.length < 400) fail(`expected hundreds of envoy/xds protos, found ${targets.length}`);
+    return { located, targets };
+}
 
-    // Import closure; a file is unbuildable if it (transitively) imports a proto we do not have.
+interface Selection {
+    included: string[];
+    excluded: string[];
+    /** Every file to stage: the included targets and everything they import. */
+    closure: Set<string>;
+    /** The missing proto a file (transitively) imports, or null if it can be built. */
+    causeOf: (rel: string) => string | null;
+}
+
+/** Import closure; a file is unbuildable if it (transitively) imports a proto we do not have. */
+function selectProtos(located: ReadonlyMap<string, string>, targets: readonly string[]): Selection {
     const importsOf = new Map<string, string[]>();
     const imports = (rel: string): string[] => {
         let list = importsOf.get(rel);
@@ -180,49 +193,63 @@ function main(): void {
     };
     included.forEach(addClosure);
     addClosure("validate/validate.proto");
+    return { included, excluded, closure, causeOf };
+}
 
-    // Stage into a temp dir as one buf module (buf needs all files under one root).
+/** Stage the files into `tmp` as one buf module (buf needs all files under one root) and build them; returns the output file. */
+function bufBuild(buf: string, tmp: string, closure: Iterable<string>, located: ReadonlyMap<string, string>): string {
+    const src = path.join(tmp, "proto");
+    for (const rel of closure) {
+        const dest = path.join(src, rel);
+        fs.mkdirSync(path.dirname(dest), { recursive: true });
+        let text = fs.readFileSync(located.get(rel)!, "utf8");
+        if (rel === "validate/validate.proto") text = patchValidateProto(text);
+        fs.writeFileSync(dest, text);
+    }
+    fs.writeFileSync(path.join(src, "buf.yaml"), "version: v2\n");
+    const out = path.join(tmp, "envoy-api.binpb");
+    try {
+        execFileSync(buf, ["build", src, "-o", out, "--exclude-source-info"], {
+            stdio: ["ignore", "inherit", "pipe"],
+            encoding: "utf8",
+        });
+    } catch (e) {
+        const err = e as { stderr?: string; message: string };
+        fail(`buf build failed:\n${err.stderr || err.message}`);
+    }
+    return out;
+}
+
+/** Sanity-check the built set the same way the validator will load it, then replace the output atomically. */
+function install(out: string, root: string): { dest: string; bytes: number; files: number } {
+    const bytes = fs.readFileSync(out);
+    const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, bytes));
+    for (const t of REQUIRED_TYPES) {
+        if (!registry.getMessage(t)) fail(`built descriptor set lacks ${t}`);
+    }
+    if (!registry.getExtension("validate.rules")) fail("built descriptor set lacks the validate.rules extension");
+
+    const destDir = process.env.ENVOY_DESCRIPTORS_OUT_DIR ?? path.join(root, "components", "generated");
+    fs.mkdirSync(destDir, { recursive: true });
+    const dest = path.join(destDir, "envoy-api.binpb");
+    const staging = `${dest}.${process.pid}.tmp`;
+    fs.copyFileSync(out, staging);
+    fs.renameSync(staging, dest);
+    return { dest, bytes: bytes.length, files: [...registry.files].length };
+}
+
+function main(): void {
+    const started = Date.now();
+    const root = packageRoot();
+    const { includeDirs, buf } = locateTools(root);
+    const { located, targets } = locateProtos(includeDirs);
+    const { included, excluded, closure, causeOf } = selectProtos(located, targets);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "envoy-descriptors-"));
     try {
-        const src = path.join(tmp, "proto");
-        for (const rel of closure) {
-            const dest = path.join(src, rel);
-            fs.mkdirSync(path.dirname(dest), { recursive: true });
-            let text = fs.readFileSync(located.get(rel)!, "utf8");
-            if (rel === "validate/validate.proto") text = patchValidateProto(text);
-            fs.writeFileSync(dest, text);
-        }
-        fs.writeFileSync(path.join(src, "buf.yaml"), "version: v2\n");
-        const out = path.join(tmp, "envoy-api.binpb");
-        try {
-            execFileSync(buf, ["build", src, "-o", out, "--exclude-source-info"], {
-                stdio: ["ignore", "inherit", "pipe"],
-                encoding: "utf8",
-            });
-        } catch (e) {
-            const err = e as { stderr?: string; message: string };
-            fail(`buf build failed:\n${err.stderr || err.message}`);
-        }
-
-        // Sanity-check the result the same way the validator will load it.
-        const bytes = fs.readFileSync(out);
-        const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, bytes));
-        for (const t of REQUIRED_TYPES) {
-            if (!registry.getMessage(t)) fail(`built descriptor set lacks ${t}`);
-        }
-        if (!registry.getExtension("validate.rules")) fail("built descriptor set lacks the validate.rules extension");
-
-        const destDir = process.env.ENVOY_DESCRIPTORS_OUT_DIR ?? path.join(root, "components", "generated");
-        fs.mkdirSync(destDir, { recursive: true });
-        const dest = path.join(destDir, "envoy-api.binpb");
-        const staging = `${dest}.${process.pid}.tmp`;
-        fs.copyFileSync(out, staging);
-        fs.renameSync(staging, dest);
-
-        const files = [...registry.files].length;
+        const { dest, bytes, files } = install(bufBuild(buf, tmp, closure, located), root);
         const v3Excluded = excluded.filter((f) => !/\/v2(alpha\d*)?\//.test(f));
         console.log(
-            `build-envoy-descriptors: wrote ${path.relative(root, dest)} (${bytes.length} bytes, ${files} files, ` +
+            `build-envoy-descriptors: wrote ${path.relative(root, dest)} (${bytes} bytes, ${files} files, ` +
                 `${included.length}/${targets.length} envoy/xds/udpa targets) in ${Date.now() - started} ms`,
         );
         console.log(

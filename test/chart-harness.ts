@@ -12,6 +12,7 @@ import type { KubernetesObject } from "../components/render/manifests";
 import { renderValues } from "../components/render/render";
 import { packageRoot } from "../components/package-root";
 import { runHelm, type HelmBinary } from "../scripts/helm";
+import { leafDiffs } from "./object-diff";
 
 export const CHART = path.join(packageRoot(), "charts", "gateway-proxy");
 const scratch = mkdtempSync(path.join(tmpdir(), "gk-chart-"));
@@ -59,18 +60,11 @@ export function objectDiffs(expected: readonly KubernetesObject[], actual: reado
     const diffs: string[] = [];
     if (a.size !== expected.length) diffs.push(`library renders duplicate objects`);
     if (b.size !== actual.length) diffs.push(`chart renders duplicate objects`);
-    const walk = (x: unknown, y: unknown, p: string) => {
-        if (x && y && typeof x === "object" && typeof y === "object" && Array.isArray(x) === Array.isArray(y)) {
-            const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-            for (const k of keys) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], `${p}.${k}`);
-        } else if (JSON.stringify(x) !== JSON.stringify(y)) {
-            diffs.push(`${p}: library ${JSON.stringify(x)?.slice(0, 200)} != chart ${JSON.stringify(y)?.slice(0, 200)}`);
-        }
-    };
+    const show = (v: unknown) => JSON.stringify(v)?.slice(0, 200);
     for (const key of new Set([...a.keys(), ...b.keys()])) {
         if (!a.has(key)) diffs.push(`${key}: only the chart renders it`);
         else if (!b.has(key)) diffs.push(`${key}: only the library renders it`);
-        else walk(a.get(key), b.get(key), key);
+        else for (const d of leafDiffs(a.get(key), b.get(key), key)) diffs.push(`${d.path}: library ${show(d.a)} != chart ${show(d.b)}`);
     }
     return diffs;
 }

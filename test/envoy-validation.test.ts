@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as yaml from "js-yaml";
 import { envoyRegistry, validateEnvoyBootstrap, validateEnvoyMessage, type EnvoyIssue } from "../components/checks/envoy/validate";
+import { stringRules } from "../components/checks/envoy/string-rules";
 
 const CLUSTER = "envoy.config.cluster.v3.Cluster";
 const BASE = "gatewayProxies.edge.envoyStaticClusters[2]";
@@ -395,5 +396,47 @@ describe("envoy-validation", () => {
                 'unknown Envoy message type "envoy.config.cluster.v3.Clustr" (did you mean "envoy.config.cluster.v3.Cluster"?)',
             );
         });
+    });
+});
+
+describe("validate.rules patterns are RE2", () => {
+    const failures = (pattern: string, value: string): string[] => {
+        const said: string[] = [];
+        stringRules({ pattern }, value, (m) => said.push(m), false);
+        return said;
+    };
+
+    it("reads RE2-only syntax as RE2 does: \\z (end of text), (?i) and \\x{...}, which JS RegExp refuses or reads otherwise", () => {
+        const endOfText = "^[a-z]+\\z";
+        const caseless = "(?i)^gloo$";
+        const codePoint = "^\\x{1F600}+$";
+        expect(() => new RegExp(endOfText, "u")).to.throw();
+        expect(new RegExp(endOfText).test("abc")).to.equal(false); // JS without "u": a literal "z"
+        expect(failures(endOfText, "abc")).to.deep.equal([]);
+        expect(failures(endOfText, "abc\n")).to.deep.equal(['value "abc\\n" does not match the pattern "^[a-z]+\\\\z"']);
+        expect(() => new RegExp(caseless)).to.throw();
+        expect(failures(caseless, "GLOO")).to.deep.equal([]);
+        expect(failures(caseless, "GLOO2")).to.have.length(1);
+        expect(new RegExp(codePoint).test("x{1F600}")).to.equal(true); // JS without "u": "x{1F600}" itself
+        expect(failures(codePoint, "\u{1F600}\u{1F600}")).to.deep.equal([]);
+        expect(failures(codePoint, "x{1F600}")).to.have.length(1);
+    });
+
+    it("reports a pattern RE2 cannot compile instead of skipping it", () => {
+        expect(new RegExp("(?<=a)b").test("ab")).to.equal(true);
+        expect(failures("(?<=a)b", "ab")).to.deep.equal([
+            'the pattern "(?<=a)b" is not valid RE2: error parsing regexp: invalid named capture: `(?<=a)b`',
+        ]);
+    });
+
+    it("applies Envoy's own patterns: RouteMatch.path_separated_prefix", () => {
+        const route = "envoy.config.route.v3.RouteMatch";
+        expect(validateEnvoyMessage(route, { path_separated_prefix: "/api" }, "match")).to.deep.equal([]);
+        expect(validateEnvoyMessage(route, { path_separated_prefix: "/api/" }, "match")).to.deep.equal([
+            {
+                path: "match.path_separated_prefix",
+                message: 'value "/api/" does not match the pattern "^[^?#]+[^?#/]$" (validate.rules)',
+            },
+        ]);
     });
 });

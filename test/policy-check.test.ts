@@ -6,7 +6,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { readStackConfig } from "../components/values/read";
-import { ValuesError } from "../components/values/values";
+import { formatIssue, ValuesError } from "../components/values/values";
 import { checkObjects, resolvePackSettings } from "../policy/check";
 import { DEFAULT_KEEPALIVE, resolveConfig } from "../policy/lib/config";
 import { violationMessage } from "../policy/lib/objects";
@@ -69,7 +69,7 @@ describe("policy config", () => {
             try {
                 resolvePackSettings(raw, "pack.json");
             } catch (e) {
-                return (e as ValuesError).issues.map((i) => `${i.path}: ${i.message}`);
+                return (e as ValuesError).issues.map(formatIssue);
             }
             return [];
         };

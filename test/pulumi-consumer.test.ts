@@ -32,9 +32,11 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
 /** Newest modification time of the inputs of the build. */
 function newestSource(): number {
     const files = [
-        ...readdirSync(path.join(REPO_ROOT, "components"), { recursive: true, encoding: "utf8" })
-            .filter((f) => f.endsWith(".ts"))
-            .map((f) => path.join(REPO_ROOT, "components", f)),
+        ...["components", "policy"].flatMap((dir) =>
+            readdirSync(path.join(REPO_ROOT, dir), { recursive: true, encoding: "utf8" })
+                .filter((f) => f.endsWith(".ts") && !f.split(path.sep).includes("node_modules"))
+                .map((f) => path.join(REPO_ROOT, dir, f)),
+        ),
         ...["tsconfig.json", "tsconfig.build.json", "package.json"].map((f) => path.join(REPO_ROOT, f)),
     ];
     return Math.max(...files.map((f) => statSync(f).mtimeMs));

@@ -5,6 +5,7 @@ import * as path from "path";
 import type { KubernetesObject } from "../components/render/manifests";
 import type { ProgramRun } from "../scripts/pulumi-mocks";
 
+export { diffPaths } from "./object-diff";
 export { loadProgram, runProgram, type AliasSpec, type ProgramRun, type Registration, type RunOptions } from "../scripts/pulumi-mocks";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -30,13 +31,4 @@ export function objectKey(o: KubernetesObject): string {
 /** Objects keyed by objectKey, sorted: order-independent comparison. */
 export function byKey(objects: readonly KubernetesObject[]): Record<string, KubernetesObject> {
     return Object.fromEntries([...objects].map((o) => [objectKey(o), o] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** Leaf paths where two JSON values differ. */
-export function diffPaths(a: unknown, b: unknown, at = ""): string[] {
-    if (a === b) return [];
-    const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
-    if (!isObj(a) || !isObj(b) || Array.isArray(a) !== Array.isArray(b)) return [at];
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => diffPaths(a[k], b[k], Array.isArray(a) ? `${at}[${k}]` : `${at}.${k}`));
 }

@@ -26,94 +26,123 @@ function decode(raw: string, where: number): string {
     });
 }
 
+/** The parse state: the text, the offset reached, the open elements and the root once found. */
+class XmlReader {
+    i = 0;
+    readonly stack: XmlElement[] = [];
+    root: XmlElement | undefined;
+
+    constructor(readonly xml: string) {}
+
+    fail(what: string): never {
+        throw new Error(`not well-formed XML at offset ${this.i}: ${what}`);
+    }
+
+    skipSpace(): void {
+        while (/\s/.test(this.xml[this.i] ?? "")) this.i++;
+    }
+
+    /** The text up to the next `<` (added to the open element); false at the end of the document. */
+    text(): boolean {
+        const { xml, stack } = this;
+        const lt = xml.indexOf("<", this.i);
+        const text = xml.slice(this.i, lt < 0 ? xml.length : lt);
+        if (text.includes("]]>")) this.fail('"]]>" in text');
+        if (stack.length === 0) {
+            if (text.trim() !== "") this.fail("text outside the root element");
+        } else {
+            stack[stack.length - 1].text += decode(text, this.i);
+        }
+        if (lt < 0) return false;
+        this.i = lt;
+        return true;
+    }
+
+    comment(): void {
+        const end = this.xml.indexOf("-->", this.i + 4);
+        if (end < 0) this.fail("unterminated comment");
+        if (this.xml.slice(this.i + 4, end).includes("--")) this.fail('"--" inside a comment');
+        this.i = end + 3;
+    }
+
+    endTag(): void {
+        const m = NAME.exec(this.xml.slice(this.i + 2));
+        if (!m) this.fail("bad end tag");
+        const name = m[0];
+        this.i += 2 + name.length;
+        this.skipSpace();
+        if (this.xml[this.i] !== ">") this.fail(`bad end tag </${name}`);
+        this.i++;
+        const open = this.stack.pop();
+        if (!open) this.fail(`end tag </${name}> without a start tag`);
+        if (open.name !== name) this.fail(`</${name}> closes <${open.name}>`);
+    }
+
+    /** One `name="value"` of a start tag; false at the tag's end. */
+    attribute(element: XmlElement): boolean {
+        const xml = this.xml;
+        const spaced = /\s/.test(xml[this.i] ?? "");
+        this.skipSpace();
+        if (xml.startsWith("/>", this.i) || xml[this.i] === ">") return false;
+        if (!spaced) this.fail("attributes must be separated by white space");
+        const a = NAME.exec(xml.slice(this.i));
+        if (!a) this.fail(`bad attribute in <${element.name}>`);
+        const attr = a[0];
+        this.i += attr.length;
+        this.skipSpace();
+        if (xml[this.i] !== "=") this.fail(`attribute ${attr} without a value`);
+        this.i++;
+        this.skipSpace();
+        const quote = xml[this.i];
+        if (quote !== '"' && quote !== "'") this.fail(`unquoted value of ${attr}`);
+        const close = xml.indexOf(quote, this.i + 1);
+        if (close < 0) this.fail(`unterminated value of ${attr}`);
+        const raw = xml.slice(this.i + 1, close);
+        if (raw.includes("<")) this.fail(`"<" in the value of ${attr}`);
+        if (attr in element.attrs) this.fail(`duplicate attribute ${attr}`);
+        element.attrs[attr] = decode(raw, this.i);
+        this.i = close + 1;
+        return true;
+    }
+
+    startTag(): void {
+        const m = NAME.exec(this.xml.slice(this.i + 1));
+        if (!m) this.fail("bad start tag");
+        const element: XmlElement = { name: m[0], attrs: {}, children: [], text: "" };
+        this.i += 1 + element.name.length;
+        while (this.attribute(element));
+        if (this.stack.length === 0) {
+            if (this.root) this.fail("more than one root element");
+            this.root = element;
+        } else {
+            this.stack[this.stack.length - 1].children.push(element);
+        }
+        if (this.xml.startsWith("/>", this.i)) {
+            this.i += 2;
+        } else {
+            this.i += 1;
+            this.stack.push(element);
+        }
+    }
+}
+
 export function parseXml(xml: string): XmlElement {
-    let i = 0;
-    const stack: XmlElement[] = [];
-    let root: XmlElement | undefined;
-    const fail = (what: string): never => {
-        throw new Error(`not well-formed XML at offset ${i}: ${what}`);
-    };
+    const r: XmlReader = new XmlReader(xml);
     if (xml.startsWith("<?xml")) {
         const end = xml.indexOf("?>");
-        if (end < 0) fail("unterminated XML declaration");
-        i = end + 2;
+        if (end < 0) r.fail("unterminated XML declaration");
+        r.i = end + 2;
     }
-    while (i < xml.length) {
-        const lt = xml.indexOf("<", i);
-        const textEnd = lt < 0 ? xml.length : lt;
-        const text = xml.slice(i, textEnd);
-        if (text.includes("]]>")) fail('"]]>" in text');
-        if (stack.length === 0) {
-            if (text.trim() !== "") fail("text outside the root element");
-        } else {
-            stack[stack.length - 1].text += decode(text, i);
-        }
-        if (lt < 0) break;
-        i = lt;
-        if (xml.startsWith("<!--", i)) {
-            const end = xml.indexOf("-->", i + 4);
-            if (end < 0) fail("unterminated comment");
-            if (xml.slice(i + 4, end).includes("--")) fail('"--" inside a comment');
-            i = end + 3;
-            continue;
-        }
-        if (xml.startsWith("<?", i) || xml.startsWith("<!", i)) fail("processing instruction or declaration inside the document");
-        if (xml.startsWith("</", i)) {
-            const m = NAME.exec(xml.slice(i + 2));
-            if (!m) fail("bad end tag");
-            const name = (m as RegExpExecArray)[0];
-            i += 2 + name.length;
-            while (/\s/.test(xml[i] ?? "")) i++;
-            if (xml[i] !== ">") fail(`bad end tag </${name}`);
-            i++;
-            const open = stack.pop();
-            if (!open) fail(`end tag </${name}> without a start tag`);
-            if (open?.name !== name) fail(`</${name}> closes <${open?.name}>`);
-            continue;
-        }
-        const m = NAME.exec(xml.slice(i + 1));
-        if (!m) fail("bad start tag");
-        const element: XmlElement = { name: (m as RegExpExecArray)[0], attrs: {}, children: [], text: "" };
-        i += 1 + element.name.length;
-        for (;;) {
-            const spaced = /\s/.test(xml[i] ?? "");
-            while (/\s/.test(xml[i] ?? "")) i++;
-            if (xml.startsWith("/>", i) || xml[i] === ">") break;
-            if (!spaced) fail("attributes must be separated by white space");
-            const a = NAME.exec(xml.slice(i));
-            if (!a) fail(`bad attribute in <${element.name}>`);
-            const attr = (a as RegExpExecArray)[0];
-            i += attr.length;
-            while (/\s/.test(xml[i] ?? "")) i++;
-            if (xml[i] !== "=") fail(`attribute ${attr} without a value`);
-            i++;
-            while (/\s/.test(xml[i] ?? "")) i++;
-            const quote = xml[i];
-            if (quote !== '"' && quote !== "'") fail(`unquoted value of ${attr}`);
-            const close = xml.indexOf(quote, i + 1);
-            if (close < 0) fail(`unterminated value of ${attr}`);
-            const raw = xml.slice(i + 1, close);
-            if (raw.includes("<")) fail(`"<" in the value of ${attr}`);
-            if (attr in element.attrs) fail(`duplicate attribute ${attr}`);
-            element.attrs[attr] = decode(raw, i);
-            i = close + 1;
-        }
-        if (stack.length === 0) {
-            if (root) fail("more than one root element");
-            root = element;
-        } else {
-            stack[stack.length - 1].children.push(element);
-        }
-        if (xml.startsWith("/>", i)) {
-            i += 2;
-        } else {
-            i += 1;
-            stack.push(element);
-        }
+    while (r.i < xml.length && r.text()) {
+        if (xml.startsWith("<!--", r.i)) r.comment();
+        else if (xml.startsWith("<?", r.i) || xml.startsWith("<!", r.i))
+            r.fail("processing instruction or declaration inside the document");
+        else if (xml.startsWith("</", r.i)) r.endTag();
+        else r.startTag();
     }
-    if (stack.length > 0) fail(`<${stack[stack.length - 1].name}> is never closed`);
-    if (!root) fail("no root element");
-    return root as XmlElement;
+    if (r.stack.length > 0) r.fail(`<${r.stack[r.stack.length - 1].name}> is never closed`);
+    if (!r.root) r.fail("no root element");
+    return r.root;
 }
 
 /** Every element in document order, the root included. */

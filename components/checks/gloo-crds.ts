@@ -4,13 +4,12 @@
  * CRD's openAPIV3Schema, `x-kubernetes-int-or-string`, `nullable`, and unknown fields refused
  * except under `x-kubernetes-preserve-unknown-fields`.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import { readFileSync } from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { packageRoot } from "../package-root";
-import { didYouMean } from "../values/suggest";
-import { formatPath, isPlainObject, pointerSegments, type ValueIssue } from "../values/values";
+import { formatPath, isPlainObject, issuesFromAjv, type ValueIssue } from "../values/values";
 
 type Schema = Record<string, unknown>;
 
@@ -61,16 +60,6 @@ function validatorFor(apiVersion: string, kind: string, onlyField?: string): Val
     return validate;
 }
 
-function issueFromAjv(error: ErrorObject, segmentsOf: (pointer: string) => (string | number)[]): ValueIssue {
-    const segments = segmentsOf(error.instancePath);
-    if (error.keyword === "additionalProperties") {
-        const key = (error.params as { additionalProperty: string }).additionalProperty;
-        const known = Object.keys(((error.parentSchema as Schema | undefined)?.properties as Schema | undefined) ?? {});
-        return { path: formatPath([...segments, key]), message: `unknown field${didYouMean(key, known)} (not in the Gloo CRD)` };
-    }
-    return { path: formatPath(segments), message: `${error.message ?? error.keyword} (Gloo CRD), got ${JSON.stringify(error.data)}` };
-}
-
 /**
  * Check one object's `spec` against its Gloo CRD. Issue paths are relative to `spec`
  * (e.g. `options.socketOptions[0].level`) so callers can map them back to the value they came from.
@@ -82,6 +71,13 @@ export function checkGlooObject(object: { apiVersion: string; kind: string; spec
     const validate = validatorFor(object.apiVersion, object.kind, onlyField);
     const spec = onlyField ? { [onlyField]: (object.spec as Record<string, unknown> | undefined)?.[onlyField] } : object.spec;
     if (!validate || validate({ spec })) return [];
-    const segmentsOf = (pointer: string) => pointerSegments(pointer, { spec }).slice(1); // drop "spec"
-    return (validate.errors ?? []).map((e) => issueFromAjv(e, segmentsOf));
+    return issuesFromAjv(
+        validate.errors,
+        { spec },
+        {
+            path: (segments) => formatPath(segments.slice(1)), // drop "spec"
+            against: " (Gloo CRD)",
+            unknownKey: (hint) => `unknown field${hint} (not in the Gloo CRD)`,
+        },
+    );
 }

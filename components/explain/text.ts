@@ -1,6 +1,7 @@
 /** `explain`'s text: per proxy and hop, every effective number with its source, and the worst-case detection. */
 import { KEEPALIVE_FIELD_NAMES, type TcpKeepaliveField } from "../keepalive";
 import type { KeepaliveHop } from "../render/render";
+import { tableLines } from "../render/table";
 import type { FieldExplanation, ProxyExplanation } from "./model";
 
 const FIELD_LABEL: Record<TcpKeepaliveField, string> = { timeSeconds: "time", intervalSeconds: "interval", probes: "probes" };
@@ -14,16 +15,6 @@ function describeSource(f: FieldExplanation): string {
         default:
             return f.path;
     }
-}
-
-function pad(rows: string[][]): string[] {
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    return rows.map((r) =>
-        r
-            .map((cell, c) => (c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
-            .join("  ")
-            .trimEnd(),
-    );
 }
 
 /** The explanation as plain text, one block per proxy and hop. */
@@ -54,7 +45,7 @@ export function explainText(explanations: readonly ProxyExplanation[]): string {
                 const x = h.fields?.[f] as FieldExplanation;
                 return [`    ${FIELD_LABEL[f]}`, f === "probes" ? `${x.value}  ` : `${x.value} s`, x.source, describeSource(x)];
             });
-            lines.push(...pad(rows));
+            lines.push(...tableLines(rows, ["left", "right"]));
             const e = h.hop.effective as NonNullable<KeepaliveHop["effective"]>;
             lines.push(
                 `    worst-case detection: ${h.detectionSeconds} s (${e.timeSeconds} + ${e.intervalSeconds} × ${e.probes}); probes at ${h.probeTimes.map((t) => `${t}`).join(", ")} s, dropped at ${h.detectionSeconds} s`,

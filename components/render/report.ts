@@ -1,18 +1,7 @@
 /** Plain-text tables of the keepalive in force per proxy and hop. */
 import { KEEPALIVE_FIELD_NAMES, type TcpKeepaliveField } from "../keepalive";
 import type { KeepaliveHop, ProxyRender } from "./render";
-
-function table(rows: string[][]): string {
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    return rows
-        .map((r) =>
-            r
-                .map((cell, c) => cell.padEnd(widths[c]))
-                .join("  ")
-                .trimEnd(),
-        )
-        .join("\n");
-}
+import { tableLines } from "./table";
 
 function field(hop: KeepaliveHop, name: TcpKeepaliveField): string {
     if (!hop.effective) return "-";
@@ -34,5 +23,5 @@ export function keepaliveTable(proxy: ProxyRender): string {
             hop.warnings.length > 0 ? `WARNING: ${hop.warnings.join("; ")}` : "",
         ]);
     }
-    return `${header}\n${table(rows)}`;
+    return [header, ...tableLines(rows)].join("\n");
 }

@@ -3,31 +3,13 @@
  * schema (as helm does with values.schema.json), and the resolved proxies.
  */
 import Ajv, { type ErrorObject } from "ajv";
-import { didYouMean } from "./suggest";
+import { issuesFromAjv, formatIssue, type ValueIssue } from "./issues";
+import { formatPath, isPlainObject } from "./paths";
 import type { GatewayProxyValues, GlooKeepaliveValues } from "./types";
 import { chartDefaultValues, DEFAULT_PROXY, valuesSchema, type JsonSchema } from "./schema";
 
-/** One problem with the input, at a value path such as `gatewayProxies.edge.tcpKeepaliveProbes`. */
-export interface ValueIssue {
-    path: string;
-    message: string;
-}
-
-/** Invalid input: carries every issue found, each as `<value path>: <what is wrong>`. */
-export class ValuesError extends Error {
-    constructor(public readonly issues: readonly ValueIssue[]) {
-        super(issues.map(formatIssue).join("\n"));
-        this.name = "ValuesError";
-    }
-}
-
-export function formatIssue(issue: ValueIssue): string {
-    return `${issue.path}: ${issue.message}`;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { formatIssue, issuesFromAjv, ValuesError, type AjvWording, type ValueIssue } from "./issues";
+export { describe, formatPath, isJsonObject, isPlainObject, joinPath, pointerSegments } from "./paths";
 
 /**
  * Deep-merge `over` onto `base` as the Gloo chart merges a proxy entry over the default entry:
@@ -62,54 +44,16 @@ function merge(base: unknown, over: unknown, nulls: boolean | "coalesce"): unkno
     return out;
 }
 
-/** A path segment list as a value path: `gatewayProxies.edge.envoyStaticClusters[2].name`. */
-export function formatPath(segments: readonly (string | number)[]): string {
-    let out = "";
-    for (const segment of segments) {
-        if (typeof segment === "number") out += `[${segment}]`;
-        else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
-        else out += `[${JSON.stringify(segment)}]`;
-    }
-    return out;
-}
-
-/** Split an ajv/JSON-pointer instance path into segments, using the data to tell list indices from keys. */
-export function pointerSegments(pointer: string, data: unknown): (string | number)[] {
-    const segments: (string | number)[] = [];
-    let node: unknown = data;
-    for (const raw of pointer.split("/").slice(1)) {
-        const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-        if (Array.isArray(node)) {
-            segments.push(Number(key));
-            node = node[Number(key)];
-        } else {
-            segments.push(key);
-            node = isPlainObject(node) ? node[key] : undefined;
-        }
-    }
-    return segments;
-}
-
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
 ajv.addVocabulary(["x-renders-to", "x-kernel-limit"]);
 const validateSchema = ajv.compile(valuesSchema);
 
-function describe(value: unknown): string {
-    return JSON.stringify(value);
-}
-
 /** Plain-words message for one ajv error, or undefined to drop it (ajv repeats some causes). */
-function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined {
-    const segments = pointerSegments(error.instancePath, data);
+function issueFromAjv(error: ErrorObject, segments: (string | number)[]): ValueIssue | undefined {
     const parent = error.parentSchema as JsonSchema | undefined;
     const kernel = parent?.["x-kernel-limit"] ? "kernel " : "";
     const value = error.data;
     switch (error.keyword) {
-        case "additionalProperties": {
-            const key = (error.params as { additionalProperty: string }).additionalProperty;
-            const known = Object.keys(parent?.properties ?? {});
-            return { path: formatPath([...segments, key]), message: `unknown key${didYouMean(key, known)}` };
-        }
         case "required": {
             const key = (error.params as { missingProperty: string }).missingProperty;
             return { path: formatPath([...segments, key]), message: "is required" };
@@ -122,28 +66,28 @@ function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined
             if (expected === "integer" && typeof value === "string") {
                 return {
                     path: formatPath(segments),
-                    message: `${describe(value)} is not a whole number${parent?.["x-kernel-limit"] ? "; write whole seconds (sub-second durations are refused, never truncated)" : ""}`,
+                    message: `${JSON.stringify(value)} is not a whole number${parent?.["x-kernel-limit"] ? "; write whole seconds (sub-second durations are refused, never truncated)" : ""}`,
                 };
             }
             return {
                 path: formatPath(segments),
-                message: `must be ${expected === "integer" ? "an integer" : `a${/^[aeiou]/.test(expected) ? "n" : ""} ${expected}`}, got ${value === null ? "null" : Array.isArray(value) ? "a list" : `${typeof value} ${describe(value)}`}`,
+                message: `must be ${expected === "integer" ? "an integer" : `a${/^[aeiou]/.test(expected) ? "n" : ""} ${expected}`}, got ${value === null ? "null" : Array.isArray(value) ? "a list" : `${typeof value} ${JSON.stringify(value)}`}`,
             };
         }
         case "maximum":
             return {
                 path: formatPath(segments),
-                message: `${describe(value)} exceeds the ${kernel}maximum ${(error.params as { limit: number }).limit}`,
+                message: `${JSON.stringify(value)} exceeds the ${kernel}maximum ${(error.params as { limit: number }).limit}`,
             };
         case "minimum":
             return {
                 path: formatPath(segments),
-                message: `${describe(value)} is below the ${kernel}minimum ${(error.params as { limit: number }).limit}`,
+                message: `${JSON.stringify(value)} is below the ${kernel}minimum ${(error.params as { limit: number }).limit}`,
             };
         case "enum":
             return {
                 path: formatPath(segments),
-                message: `${describe(value)} is not one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`,
+                message: `${JSON.stringify(value)} is not one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`,
             };
         case "propertyNames":
             return undefined; // reported by the pattern/maxLength error on the name itself
@@ -153,7 +97,7 @@ function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined
             if (error.propertyName !== undefined) {
                 return {
                     path: formatPath([...segments, error.propertyName]),
-                    message: `${describe(error.propertyName)} is not a valid proxy name (camelCase words of letters with digits at a word's end, at most 31 characters, e.g. "gatewayProxy", "publicGw", "edgeV2")`,
+                    message: `${JSON.stringify(error.propertyName)} is not a valid proxy name (camelCase words of letters with digits at a word's end, at most 31 characters, e.g. "gatewayProxy", "publicGw", "edgeV2")`,
                 };
             }
             const what =
@@ -162,7 +106,7 @@ function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined
                     : error.keyword === "maxLength"
                       ? `is longer than ${(error.params as { limit: number }).limit} characters`
                       : `is shorter than ${(error.params as { limit: number }).limit} character(s)`;
-            return { path: formatPath(segments), message: `${describe(value)} ${what}` };
+            return { path: formatPath(segments), message: `${JSON.stringify(value)} ${what}` };
         }
         default:
             return { path: formatPath(segments), message: error.message ?? error.keyword };
@@ -174,9 +118,7 @@ export function checkValuesShape(values: unknown): ValueIssue[] {
     if (validateSchema(values)) return [];
     const seen = new Set<string>();
     const issues: ValueIssue[] = [];
-    for (const error of validateSchema.errors ?? []) {
-        const issue = issueFromAjv(error, values);
-        if (!issue) continue;
+    for (const issue of issuesFromAjv(validateSchema.errors, values, { other: issueFromAjv })) {
         const key = formatIssue(issue);
         if (!seen.has(key)) {
             seen.add(key);

@@ -5,7 +5,7 @@
  * at a resource's parent: a chart's children (`kubernetes:helm.sh/v4:Chart`) are checked
  * exactly like objects a program creates directly.
  */
-import { formatPath, isPlainObject } from "../../components/values/values";
+import { formatIssue, formatPath, isPlainObject } from "../../components/values/values";
 
 export { formatPath, isPlainObject };
 
@@ -69,7 +69,7 @@ export function objectRef(object: KubeObject, fallbackName?: string): string {
 
 /** A violation as one line for `reportViolation`: the URN already names the object. */
 export function violationMessage(v: Violation): string {
-    return `${v.path}: ${v.message}. Fix: ${v.fix}`;
+    return `${formatIssue(v)}. Fix: ${v.fix}`;
 }
 
 /** An int64 as proto3 JSON allows it (a number or a decimal string), or undefined. */
