@@ -2,7 +2,8 @@
  * Values: merging (as helm and the Gloo chart do), shape validation against the values
  * schema (as helm does with values.schema.json), and the resolved proxies.
  */
-import Ajv, { type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
+import { validatorFor, type ValidatorSpec } from "../checks/precompiled";
 import { didYouMean } from "./suggest";
 import type { GatewayProxyValues, GlooKeepaliveValues } from "./types";
 import { chartDefaultValues, DEFAULT_PROXY, valuesSchema, type JsonSchema } from "./schema";
@@ -90,9 +91,13 @@ export function pointerSegments(pointer: string, data: unknown): (string | numbe
     return segments;
 }
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
-ajv.addVocabulary(["x-renders-to", "x-kernel-limit"]);
-const validateSchema = ajv.compile(valuesSchema);
+/** The values schema's validator (precompiled by `npm run build`, see checks/precompiled.ts). */
+export const VALUES_VALIDATOR: ValidatorSpec = {
+    name: "values",
+    options: { allErrors: true, verbose: true, strict: true, strictTypes: false },
+    vocabulary: ["x-renders-to", "x-kernel-limit"],
+    schema: () => valuesSchema,
+};
 
 function describe(value: unknown): string {
     return JSON.stringify(value);
@@ -171,6 +176,7 @@ function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined
 
 /** Check the shape of merged values (types, bounds, unknown keys) as helm checks values.schema.json. */
 export function checkValuesShape(values: unknown): ValueIssue[] {
+    const validateSchema = validatorFor(VALUES_VALIDATOR);
     if (validateSchema(values)) return [];
     const seen = new Set<string>();
     const issues: ValueIssue[] = [];
