@@ -4,11 +4,12 @@
  * CRD's openAPIV3Schema, `x-kubernetes-int-or-string`, `nullable`, and unknown fields refused
  * except under `x-kubernetes-preserve-unknown-fields`.
  */
-import Ajv, { type ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import { readFileSync } from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { packageRoot } from "../package-root";
+import { validatorFor as compiledValidator, type ValidatorSpec } from "./precompiled";
 import { formatPath, isPlainObject, issuesFromAjv, type ValueIssue } from "../values/values";
 
 type Schema = Record<string, unknown>;
@@ -38,26 +39,40 @@ function toJsonSchema(node: unknown): unknown {
     return out;
 }
 
-const validators = new Map<string, ValidateFunction>();
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+const crdFile = (file: string) => path.join(packageRoot(), "components", "crds", file);
 
-function validatorFor(apiVersion: string, kind: string, onlyField?: string): ValidateFunction | undefined {
+/** The validator of one CRD's spec (or of one field of it), as a precompilable spec. */
+export function crdValidatorSpec(apiVersion: string, kind: string, onlyField?: string): ValidatorSpec | undefined {
     const key = `${apiVersion}/${kind}`;
     const file = CRD_FILES[key];
     if (!file) return undefined;
-    let validate = validators.get(`${key}#${onlyField ?? ""}`);
-    if (!validate) {
-        const crd = yaml.load(readFileSync(path.join(packageRoot(), "components", "crds", file), "utf8")) as {
-            spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: unknown } } } }[] };
-        };
-        const version = crd.spec.versions.find((v) => `${key.split("/")[0]}/${v.name}` === apiVersion);
-        if (!version) throw new Error(`${file} has no version for ${apiVersion}`);
-        const spec = version.schema.openAPIV3Schema.properties.spec as { properties: Record<string, unknown> };
-        const checked = onlyField ? { type: "object", properties: { [onlyField]: spec.properties[onlyField] } } : spec;
-        validate = ajv.compile({ type: "object", properties: { spec: toJsonSchema(checked) } });
-        validators.set(`${key}#${onlyField ?? ""}`, validate);
-    }
-    return validate;
+    return {
+        name: `crd-${kind.toLowerCase()}${onlyField ? `-${onlyField}` : ""}`,
+        options: { allErrors: true, verbose: true, strict: false },
+        // The CRD file and the code that turns it into a JSON Schema: reading them is cheaper than the YAML parse.
+        identity: () => [readFileSync(crdFile(file), "utf8"), toJsonSchema.toString(), apiVersion, onlyField ?? ""].join("\0"),
+        schema: () => {
+            const crd = yaml.load(readFileSync(crdFile(file), "utf8")) as {
+                spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: unknown } } } }[] };
+            };
+            const version = crd.spec.versions.find((v) => `${key.split("/")[0]}/${v.name}` === apiVersion);
+            if (!version) throw new Error(`${file} has no version for ${apiVersion}`);
+            const spec = version.schema.openAPIV3Schema.properties.spec as { properties: Record<string, unknown> };
+            const checked = onlyField ? { type: "object", properties: { [onlyField]: spec.properties[onlyField] } } : spec;
+            return { type: "object", properties: { spec: toJsonSchema(checked) } };
+        },
+    };
+}
+
+/** The CRD validators the renderer uses, precompiled by `npm run build`. */
+export const GLOO_CRD_VALIDATORS: readonly ValidatorSpec[] = [
+    crdValidatorSpec("gateway.solo.io/v1", "Gateway", "options"),
+    crdValidatorSpec("gloo.solo.io/v1", "Upstream"),
+].filter((spec): spec is ValidatorSpec => spec !== undefined);
+
+function validatorFor(apiVersion: string, kind: string, onlyField?: string): ValidateFunction | undefined {
+    const spec = crdValidatorSpec(apiVersion, kind, onlyField);
+    return spec && compiledValidator(spec);
 }
 
 /**

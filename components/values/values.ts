@@ -2,7 +2,8 @@
  * Values: merging (as helm and the Gloo chart do), shape validation against the values
  * schema (as helm does with values.schema.json), and the resolved proxies.
  */
-import Ajv, { type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
+import { validatorFor, type ValidatorSpec } from "../checks/precompiled";
 import { issuesFromAjv, formatIssue, type ValueIssue } from "./issues";
 import { formatPath, isPlainObject } from "./paths";
 import type { GatewayProxyValues, GlooKeepaliveValues } from "./types";
@@ -44,9 +45,13 @@ function merge(base: unknown, over: unknown, nulls: boolean | "coalesce"): unkno
     return out;
 }
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
-ajv.addVocabulary(["x-renders-to", "x-kernel-limit"]);
-const validateSchema = ajv.compile(valuesSchema);
+/** The values schema's validator (precompiled by `npm run build`, see checks/precompiled.ts). */
+export const VALUES_VALIDATOR: ValidatorSpec = {
+    name: "values",
+    options: { allErrors: true, verbose: true, strict: true, strictTypes: false },
+    vocabulary: ["x-renders-to", "x-kernel-limit"],
+    schema: () => valuesSchema,
+};
 
 /** Plain-words message for one ajv error, or undefined to drop it (ajv repeats some causes). */
 function issueFromAjv(error: ErrorObject, segments: (string | number)[]): ValueIssue | undefined {
@@ -115,6 +120,7 @@ function issueFromAjv(error: ErrorObject, segments: (string | number)[]): ValueI
 
 /** Check the shape of merged values (types, bounds, unknown keys) as helm checks values.schema.json. */
 export function checkValuesShape(values: unknown): ValueIssue[] {
+    const validateSchema = validatorFor(VALUES_VALIDATOR);
     if (validateSchema(values)) return [];
     const seen = new Set<string>();
     const issues: ValueIssue[] = [];

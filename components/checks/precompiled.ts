@@ -1,0 +1,74 @@
+/**
+ * JSON Schema validators compiled ahead of time. Compiling the values schema and the Gloo CRD
+ * schemas with ajv costs a whole `render` process more CPU than the render itself, so
+ * `npm run build` writes each validator as standalone code (ajv's own code generator) beside the
+ * compiled library, stamped with a fingerprint of the schema and options it was made from. At run
+ * time a validator is taken from there only when its fingerprint matches the schema in force;
+ * otherwise (a checkout run through ts-node, or a stale build) it is compiled as before. Either way
+ * the function is the same ajv code and reports the same errors.
+ */
+import Ajv, { type Options, type ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone";
+import { createHash } from "crypto";
+import { existsSync } from "fs";
+import * as path from "path";
+
+/** One validator: a name (its file), the ajv options and vocabulary, and the schema it checks. */
+export interface ValidatorSpec {
+    name: string;
+    options: Options;
+    /** Keywords the schema carries for other readers (generators, docs), not for validation. */
+    vocabulary?: readonly string[];
+    schema: () => object;
+    /**
+     * What the schema is made from, when that is cheaper to read than the schema itself (e.g. a CRD
+     * file's bytes and the code that turns it into the schema); the schema's JSON otherwise.
+     */
+    identity?: () => string;
+}
+
+/** Where `npm run build` puts the standalone validators: beside this module, compiled. */
+export const PRECOMPILED_DIR = path.join(__dirname, "precompiled");
+
+const memo = new Map<string, ValidateFunction>();
+
+function newAjv(spec: ValidatorSpec, source: boolean): Ajv {
+    const ajv = new Ajv({ ...spec.options, code: { ...spec.options.code, source } });
+    if (spec.vocabulary) ajv.addVocabulary([...spec.vocabulary]);
+    return ajv;
+}
+
+/** What a precompiled file must have been made from to stand in for a fresh compile. */
+export function fingerprint(spec: ValidatorSpec): string {
+    const { code: _code, ...options } = spec.options;
+    const made = spec.identity ? spec.identity() : JSON.stringify(spec.schema());
+    return createHash("sha256")
+        .update(JSON.stringify({ options, vocabulary: spec.vocabulary ?? [] }))
+        .update(made)
+        .digest("hex");
+}
+
+/** The precompiled validator of a spec in `dir`, if there is one made from the schema in force. */
+export function precompiled(spec: ValidatorSpec, dir = PRECOMPILED_DIR): ValidateFunction | undefined {
+    const file = path.join(dir, `${spec.name}.js`);
+    if (!existsSync(file)) return undefined;
+    const loaded = require(file) as ValidateFunction & { fingerprint?: string };
+    return loaded.fingerprint === fingerprint(spec) ? loaded : undefined;
+}
+
+/** The validator for a spec: the precompiled one when it matches the schema, else compiled now; once per process. */
+export function validatorFor(spec: ValidatorSpec): ValidateFunction {
+    let validate = memo.get(spec.name);
+    if (!validate) {
+        validate = precompiled(spec) ?? newAjv(spec, false).compile(spec.schema());
+        memo.set(spec.name, validate);
+    }
+    return validate;
+}
+
+/** The standalone module text of a spec's validator, stamped with its fingerprint. */
+export function standaloneValidator(spec: ValidatorSpec): string {
+    const ajv = newAjv(spec, true);
+    const code = standaloneCode(ajv, ajv.compile(spec.schema()));
+    return `${code}\nmodule.exports.fingerprint = ${JSON.stringify(fingerprint(spec))};\n`;
+}

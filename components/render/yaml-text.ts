@@ -1,0 +1,158 @@
+/**
+ * YAML text of rendered data, byte for byte what js-yaml's `dump(value, { noRefs: true,
+ * lineWidth: -1, sortKeys: false })` writes, several times faster on large outputs. Only the
+ * structure (block mappings and sequences, indentation) is written here; every scalar and every
+ * key is still written by js-yaml itself, once per distinct value (a render repeats the same keys
+ * and values thousands of times), so quoting, escaping and block scalars follow js-yaml's rules
+ * exactly. Data that is not plain JSON (a Date, a class instance, a function) is handed to
+ * js-yaml whole.
+ */
+import * as yaml from "js-yaml";
+
+const OPTIONS: yaml.DumpOptions = { noRefs: true, lineWidth: -1, sortKeys: false };
+const dump = (value: unknown) => yaml.dump(value, OPTIONS);
+
+const scalars = new Map<unknown, string>();
+const keys = new Map<string, string | null>();
+
+/**
+ * Multi-line printable ASCII with no space at the start, at a line's end or before the end, and no
+ * final newline: js-yaml writes it as a `|-` literal block (an embedded JSON document, say).
+ * Written here without js-yaml's scan of every character; anything else goes to js-yaml.
+ */
+const LITERAL_BLOCK = /^[!-~][ -~\n]*[!-~]$/;
+const SPACE_AT_LINE_END = / \n|\n\n/;
+
+/** A scalar's text as js-yaml writes it at the top level (block scalars: their header and lines, unindented). */
+function scalarText(value: string | number | boolean | null): string {
+    if (
+        typeof value === "string" &&
+        value.length > 256 &&
+        value.includes("\n") &&
+        LITERAL_BLOCK.test(value) &&
+        !SPACE_AT_LINE_END.test(value)
+    ) {
+        return `|-\n  ${value.replace(/\n/g, "\n  ")}`;
+    }
+    // A Map holds 0 and -0 as one key, and js-yaml writes them differently: -0 is never cached.
+    if (Object.is(value, -0)) return dump(value).replace(/\n$/, "");
+    let text = scalars.get(value);
+    if (text === undefined) {
+        text = dump(value).replace(/\n$/, "");
+        if (scalars.size > 100_000) scalars.clear();
+        scalars.set(value, text);
+    }
+    return text;
+}
+
+/** A mapping key as js-yaml writes it, or null where js-yaml writes it otherwise than `key: value`. */
+function keyText(key: string): string | null {
+    let text = keys.get(key);
+    if (text === undefined) {
+        const line = dump({ [key]: null });
+        text = line.endsWith(": null\n") && !line.startsWith("? ") && line.indexOf("\n") === line.length - 1 ? line.slice(0, -7) : null;
+        if (keys.size > 100_000) keys.clear();
+        keys.set(key, text);
+    }
+    return text;
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+function isPlainData(value: unknown): value is Json {
+    if (value === null) return true;
+    switch (typeof value) {
+        case "string":
+        case "boolean":
+            return true;
+        case "number":
+            return true;
+        case "object":
+            return Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype;
+        default:
+            return false;
+    }
+}
+
+/**
+ * A scalar after `key:` or `- `, where `indent` is the key's or the dash's indentation: a block
+ * scalar's lines (indented by two at the top level) move right by it; its blank lines stay empty.
+ */
+function inlineScalar(value: string | number | boolean | null, indent: string): string {
+    const text = scalarText(value);
+    if (!text.includes("\n") || indent === "") return ` ${text}`;
+    return ` ${text
+        .split("\n")
+        .map((line, i) => (i === 0 || line === "" ? line : indent + line))
+        .join("\n")}`;
+}
+
+class Emitter {
+    out: string[] = [];
+    /** False when the data holds something this emitter does not write as js-yaml would. */
+    ok = true;
+
+    node(value: Json, indent: string, first: string): void {
+        if (Array.isArray(value)) return value.length === 0 ? this.emit(`${first}[]`) : this.sequence(value, indent, first);
+        if (value !== null && typeof value === "object") {
+            return Object.keys(value).length === 0 ? this.emit(`${first}{}`) : this.mapping(value, indent, first);
+        }
+        this.emit(`${first}${inlineScalar(value, indent).slice(1)}`);
+    }
+
+    emit(line: string): void {
+        this.out.push(line);
+    }
+
+    /** `first` prefixes the first line (a `- ` of the enclosing sequence, already indented). */
+    mapping(value: { [key: string]: Json }, indent: string, first: string): void {
+        let prefix = first;
+        for (const [key, child] of Object.entries(value)) {
+            const k = keyText(key);
+            if (k === null || !isPlainData(child)) {
+                this.ok = false;
+                return;
+            }
+            this.child(`${prefix}${k}:`, child, indent);
+            prefix = indent;
+        }
+    }
+
+    sequence(value: Json[], indent: string, first: string): void {
+        let prefix = first;
+        for (const item of value) {
+            if (!isPlainData(item)) {
+                this.ok = false;
+                return;
+            }
+            if (Array.isArray(item) && item.length > 0) this.sequence(item, `${indent}  `, `${prefix}- `);
+            else if (item !== null && typeof item === "object" && !Array.isArray(item) && Object.keys(item).length > 0) {
+                this.mapping(item, `${indent}  `, `${prefix}- `);
+            } else if (Array.isArray(item)) this.emit(`${prefix}- []`);
+            else if (item !== null && typeof item === "object") this.emit(`${prefix}- {}`);
+            else this.emit(`${prefix}-${inlineScalar(item, indent)}`);
+            prefix = indent;
+        }
+    }
+
+    /** A mapping entry's value: a nested block below the key, or a scalar / empty collection after it. */
+    child(head: string, child: Json, indent: string): void {
+        if (Array.isArray(child) && child.length > 0) {
+            this.emit(head);
+            this.sequence(child, `${indent}  `, `${indent}  `);
+        } else if (child !== null && typeof child === "object" && !Array.isArray(child) && Object.keys(child).length > 0) {
+            this.emit(head);
+            this.mapping(child, `${indent}  `, `${indent}  `);
+        } else if (Array.isArray(child)) this.emit(`${head} []`);
+        else if (child !== null && typeof child === "object") this.emit(`${head} {}`);
+        else this.emit(`${head}${inlineScalar(child, indent)}`);
+    }
+}
+
+/** The YAML text js-yaml would write for `value` (with the options above). */
+export function yamlText(value: unknown): string {
+    if (!isPlainData(value)) return dump(value);
+    const emitter = new Emitter();
+    emitter.node(value, "", "");
+    return emitter.ok ? `${emitter.out.join("\n")}\n` : dump(value);
+}

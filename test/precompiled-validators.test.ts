@@ -1,0 +1,78 @@
+/**
+ * The validators `npm run build` precompiles (components/checks/precompiled.ts) report exactly what
+ * a fresh ajv compile reports, and a precompiled file made from another schema is never used.
+ */
+import Ajv from "ajv";
+import { expect } from "chai";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { GLOO_CRD_VALIDATORS } from "../components/checks/gloo-crds";
+import { fingerprint, precompiled, standaloneValidator, type ValidatorSpec } from "../components/checks/precompiled";
+import { VALUES_VALIDATOR } from "../components/values/values";
+
+const INVALID = path.join(__dirname, "fixtures", "invalid");
+
+function fresh(spec: ValidatorSpec) {
+    const ajv = new Ajv(spec.options);
+    if (spec.vocabulary) ajv.addVocabulary([...spec.vocabulary]);
+    return ajv.compile(spec.schema());
+}
+
+function written(spec: ValidatorSpec): string {
+    // Inside the package, so the generated code resolves ajv's runtime as the built package does.
+    const parent = path.join(__dirname, "..", ".cache", "test-precompiled");
+    mkdirSync(parent, { recursive: true });
+    const dir = mkdtempSync(path.join(parent, "run-"));
+    writeFileSync(path.join(dir, `${spec.name}.js`), standaloneValidator(spec));
+    return dir;
+}
+
+/** Each input's errors as JSON, from one validator. */
+function errorsOf(validate: ReturnType<typeof fresh>, inputs: readonly unknown[]): string[] {
+    return inputs.map((input) => (validate(input) ? "valid" : JSON.stringify(validate.errors)));
+}
+
+describe("precompiled validators", () => {
+    it("the values validator reports what a fresh compile reports, for every invalid fixture", () => {
+        const inputs = readdirSync(INVALID)
+            .filter((f) => f.endsWith(".yaml"))
+            .flatMap((f) => {
+                try {
+                    return [yaml.load(readFileSync(path.join(INVALID, f), "utf8"))];
+                } catch {
+                    return []; // refused before the schema (duplicate keys, bad YAML): not the schema's case
+                }
+            });
+        const loaded = precompiled(VALUES_VALIDATOR, written(VALUES_VALIDATOR));
+        expect(loaded, "a precompiled file made from the schema in force is used").to.be.a("function");
+        const got = errorsOf(loaded as ReturnType<typeof fresh>, inputs);
+        expect(got).to.deep.equal(errorsOf(fresh(VALUES_VALIDATOR), inputs));
+        expect(got.filter((e) => e !== "valid").length, "the fixtures do fail the schema").to.be.greaterThan(20);
+    });
+
+    it("each Gloo CRD validator reports what a fresh compile reports", () => {
+        const specs = [
+            { spec: { options: { socketOptions: [{ level: "6", name: 4, intValue: 60, state: "STATE_NOPE" }], bogus: 1 } } },
+            { spec: { options: { socketOptions: [{ level: 6, name: 4, intValue: 60, state: "STATE_PREBIND" }] } } },
+            { spec: { connectionConfig: { tcpKeepalive: { keepaliveTime: "60s", keepaliveProbs: 3 } }, static: { hosts: [{}] } } },
+        ];
+        expect(GLOO_CRD_VALIDATORS.map((s) => s.name)).to.deep.equal(["crd-gateway-options", "crd-upstream"]);
+        for (const spec of GLOO_CRD_VALIDATORS) {
+            const loaded = precompiled(spec, written(spec)) as ReturnType<typeof fresh>;
+            expect(loaded, spec.name).to.be.a("function");
+            expect(errorsOf(loaded, specs), spec.name).to.deep.equal(errorsOf(fresh(spec), specs));
+        }
+    });
+
+    it("never uses a precompiled file made from another schema or other options", () => {
+        const dir = written(VALUES_VALIDATOR);
+        const otherSchema: ValidatorSpec = { ...VALUES_VALIDATOR, schema: () => ({ ...VALUES_VALIDATOR.schema(), title: "changed" }) };
+        const otherOptions: ValidatorSpec = { ...VALUES_VALIDATOR, options: { ...VALUES_VALIDATOR.options, allErrors: false } };
+        expect(fingerprint(otherSchema)).to.not.equal(fingerprint(VALUES_VALIDATOR));
+        expect(precompiled(otherSchema, dir)).to.equal(undefined);
+        expect(precompiled(otherOptions, dir)).to.equal(undefined);
+        const crd = GLOO_CRD_VALIDATORS[0];
+        expect(precompiled({ ...crd, identity: () => `${crd.identity?.()} changed` }, written(crd))).to.equal(undefined);
+    });
+});
