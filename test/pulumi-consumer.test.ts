@@ -10,7 +10,7 @@ import * as path from "path";
 import { gatewayProxyChartValues } from "../components/pulumi/gateway-proxy";
 import { keepaliveUpstream } from "../components/render/manifests";
 import { renderValues } from "../components/render/render";
-import { byKey, REPO_ROOT } from "./pulumi-harness";
+import { byKey, deployedObjects, REPO_ROOT } from "./pulumi-harness";
 import type { KubernetesObject } from "../components/render/manifests";
 
 const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -125,7 +125,7 @@ describe("the built package, imported by another stack (test/consumer)", functio
             "gateway-proxy",
         );
         const registered = report.registrations.filter((r) => r.custom).map((r) => r.inputs);
-        expect(byKey(registered)).to.deep.equal(byKey([...proxy.objects, upstream]));
+        expect(byKey(registered)).to.deep.equal(byKey([...deployedObjects(proxy), upstream]));
         expect(report.outputs).to.deep.equal({
             upstream: { name: "orders", namespace: "shop" },
             upstreamDetectionSeconds: 180,
