@@ -30,21 +30,26 @@ interface Installed {
     install: ProcessRun;
 }
 
-/** `npm pack` (dist/ built first), then `npm install <tarball> @pulumi/pulumi@NEWER_SDK` into an empty project. */
+/** `npm pack` of the package and of policy/ (built first), then both tarballs and @pulumi/pulumi@NEWER_SDK installed into an empty project. */
 async function packAndInstall(): Promise<Installed> {
     await ensureBuilt();
     const dir = mkdtempSync(path.join(tmpdir(), "gloo-keepalive-package-"));
     // dist/ is built above (once for every test of the run): pack it as it is.
     const pack = await run(NPM, ["pack", "--ignore-scripts", "--pack-destination", dir, "--json"]);
     if (pack.status !== 0) return { dir, project: "", pack, install: pack };
-    const tarball = path.join(dir, (JSON.parse(pack.stdout) as { filename: string }[])[0].filename);
+    // The pack as its own package too (policy/dist/ built above).
+    const policyPack = await run(NPM, ["pack", "--ignore-scripts", "--pack-destination", dir, "--json"], {
+        cwd: path.join(REPO_ROOT, "policy"),
+    });
+    if (policyPack.status !== 0) return { dir, project: "", pack: policyPack, install: policyPack };
+    const tarballs = [pack, policyPack].map((p) => path.join(dir, (JSON.parse(p.stdout) as { filename: string }[])[0].filename));
     const project = path.join(dir, "project");
     mkdirSync(project);
     writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "another-stack", private: true }));
     // --ignore-scripts: @pulumi/kubernetes's install script would download its provider plugin.
     const install = await run(
         NPM,
-        ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball, `@pulumi/pulumi@${NEWER_SDK}`],
+        ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", ...tarballs, `@pulumi/pulumi@${NEWER_SDK}`],
         { cwd: project },
     );
     return { dir, project, pack, install };
@@ -82,8 +87,7 @@ interface AnalyzerInfo {
 }
 
 /** Start the packaged pack as `pulumi preview --policy-pack <dir>` does; resolves the port it serves on. */
-function startPolicyPack(project: string, child: { process?: ChildProcess }): Promise<number> {
-    const packDir = path.join(project, "node_modules", "gloo-keepalive", "policy");
+function startPolicyPack(packDir: string, child: { process?: ChildProcess }): Promise<number> {
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
     // <engine address> <program>: the pack only logs to the engine, and never here.
     const pack = spawn(process.execPath, [runPolicyPack, "127.0.0.1:1", "."], {
@@ -217,23 +221,31 @@ describe("the npm package, installed from its tarball into an empty project", fu
         expect(result.status, result.stdout).to.equal(0);
     });
 
-    it("ships the policy pack as a runnable directory that answers the analyzer protocol with all its policies", async () => {
-        const packDir = path.join(project, "node_modules", "gloo-keepalive", "policy");
-        expect(existsSync(path.join(packDir, "PulumiPolicy.yaml"))).to.equal(true);
-        const child: { process?: ChildProcess } = {};
-        try {
-            const port = await startPolicyPack(project, child);
-            const client = analyzerClient(project, port);
+    for (const [what, where] of [
+        [
+            "in the package, as a runnable directory (pulumi preview --policy-pack node_modules/gloo-keepalive/policy)",
+            "gloo-keepalive/policy",
+        ],
+        ["as its own package, gloo-keepalive-policy", "gloo-keepalive-policy"],
+    ]) {
+        it(`ships the policy pack ${what}: it answers the analyzer protocol with all its policies`, async () => {
+            const packDir = path.join(project, "node_modules", ...where.split("/"));
+            expect(existsSync(path.join(packDir, "PulumiPolicy.yaml"))).to.equal(true);
+            const child: { process?: ChildProcess } = {};
             try {
-                const info = await client.info();
-                expect(info.getName()).to.equal("gloo-keepalive");
-                expect(info.getPoliciesList().map((p) => p.getName())).to.deep.equal(policies.map((p) => p.name));
-                expect(info.getPoliciesList().every((p) => p.getConfigschema() !== undefined)).to.equal(true);
+                const port = await startPolicyPack(packDir, child);
+                const client = analyzerClient(project, port);
+                try {
+                    const info = await client.info();
+                    expect(info.getName()).to.equal("gloo-keepalive");
+                    expect(info.getPoliciesList().map((p) => p.getName())).to.deep.equal(policies.map((p) => p.name));
+                    expect(info.getPoliciesList().every((p) => p.getConfigschema() !== undefined)).to.equal(true);
+                } finally {
+                    client.close();
+                }
             } finally {
-                client.close();
+                child.process?.kill();
             }
-        } finally {
-            child.process?.kill();
-        }
-    });
+        });
+    }
 });
