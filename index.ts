@@ -68,9 +68,10 @@ const { values, rendered, namespace, releaseName, deployWith } = readConfig();
 // "" counts as unset, so Pulumi.yaml can declare both keys with an empty default.
 const kubeconfig = config.get("kubeconfig") || undefined;
 const context = config.get("context") || undefined;
-// An explicit provider when the stack names a cluster; it updates ConfigMaps in place, so a keepalive
-// change rewrites the bootstrap and the checksum annotation rolls the pods (the default provider
-// replaces a ConfigMap whose data changes, unless `kubernetes:enableConfigMapMutable` is set).
+// An explicit provider when the stack names a cluster. The typed resources need no provider setting
+// (the bootstrap ConfigMap is named after its content, replaced create-before-delete); the chart
+// path keeps Gloo's fixed name, which a provider updates in place only with enableConfigMapMutable
+// (else delete, then create), hence the flag here and `kubernetes:enableConfigMapMutable` in the stacks.
 const provider =
     kubeconfig !== undefined || context !== undefined
         ? new k8s.Provider("kubernetes", {

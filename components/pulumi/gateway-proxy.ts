@@ -340,6 +340,20 @@ export function contentHashedBootstrap(
 }
 
 /**
+ * `deployWith: "helm"` keeps Gloo's fixed ConfigMap name, which pulumi-kubernetes replaces
+ * delete-first on a data change unless the provider has `enableConfigMapMutable`. Warn when that
+ * is known to be unset: the default provider without `kubernetes:enableConfigMapMutable`. (An
+ * explicit provider's settings cannot be read here; the README says what it needs.)
+ */
+function warnIfReplacedDeleteFirst(resource: pulumi.Resource, provider: k8s.Provider | undefined): void {
+    if (provider !== undefined || new pulumi.Config("kubernetes").getBoolean("enableConfigMapMutable") === true) return;
+    void pulumi.log.warn(
+        `deployWith "helm" keeps Gloo's fixed bootstrap ConfigMap name, and kubernetes:enableConfigMapMutable is not set: a keepalive change would delete the live ConfigMap before its replacement exists. Set kubernetes:enableConfigMapMutable: "true" (or a provider with enableConfigMapMutable: true), or deploy with "resources" (a content-named ConfigMap, replaced create-before-delete).`,
+        resource,
+    );
+}
+
+/**
  * A Gloo gateway proxy (Envoy) with TCP keepalive on every hop: its ServiceAccount, the
  * bootstrap ConfigMap, its Service, its Deployment or DaemonSet (whose pod template carries the
  * bootstrap checksum, so a keepalive change rolls the pods), its http/https Gloo Gateways and any
@@ -400,6 +414,7 @@ export class GatewayProxy extends pulumi.ComponentResource {
         const resources: Record<string, pulumi.CustomResource> = {};
         if (args.deployWith === "helm") {
             const values = rendering.apply((r) => r.chartValues as Record<string, unknown>);
+            warnIfReplacedDeleteFirst(this, args.provider);
             this.chart = new k8s.helm.v4.Chart(
                 `${namespace}/${shape.proxy.name}`,
                 { chart: gatewayProxyChartPath(), name: releaseName, namespace, values },
