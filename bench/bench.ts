@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawnSync } from "child_process";
 import { cpus } from "os";
-import { mkdtempSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { packageRoot } from "../components/package-root";
@@ -57,11 +57,33 @@ function add(m: Map<string, Measure>, key: string, ms: number[], rssMB: number, 
     m.set(key, e);
 }
 
+/** `gloo-keepalive --help`, whole process (the installed bin over dist/), and a bare `node` start as the floor. */
+function measureHelp(m: Map<string, Measure>): void {
+    const help = measure([process.execPath, path.join(ROOT, "bin", "gloo-keepalive.js"), "--help"]);
+    add(m, "cli-help", [help.ms], help.rssMB);
+    const floor = measure([process.execPath, "-e", ""]);
+    add(m, "node-floor", [floor.ms], floor.rssMB);
+}
+
+function helpRows(m: Map<string, Measure>, row: (cells: (string | number)[]) => string, fmt: (x: number) => string): string[] {
+    const help = m.get("cli-help") as Measure;
+    const floor = m.get("node-floor") as Measure;
+    return [
+        row(["`gloo-keepalive --help`, whole process (target well under 1000 ms)", fmt(median(help.ms)), "", "", fmt(max(help.rssMB))]),
+        row(['floor: `node -e ""`, whole process', fmt(median(floor.ms)), "", "", fmt(max(floor.rssMB))]),
+    ];
+}
+
 function main(): void {
     console.error("building the benchmark (tsc -p bench/tsconfig.json) ...");
     execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "bench", "tsconfig.json")], {
         stdio: "inherit",
     });
+    if (!existsSync(path.join(ROOT, "dist", "components", "cli", "help.js"))) {
+        execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json")], {
+            stdio: "inherit",
+        });
+    }
     const helms = helmBinaries();
     const dir = mkdtempSync(path.join(tmpdir(), "gk-bench-"));
     const valuesFile = (n: number) => path.join(dir, `values-${n}.yaml`);
@@ -115,6 +137,7 @@ function main(): void {
         add(m, "policy", policy.samples, policy.rssMB, policy.extra);
         const mocks = task("pulumi-mocks", 100);
         add(m, "pulumi-mocks", mocks.samples, mocks.rssMB, mocks.extra);
+        measureHelp(m);
     }
 
     const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
@@ -178,6 +201,7 @@ function main(): void {
         ]),
     );
 
+    lines.push(...helpRows(m, row, fmt));
     const table = lines.join("\n");
     console.log(table);
     const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, ${helms.map((b) => `Helm ${b.version}`).join(", ")}`;
