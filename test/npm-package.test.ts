@@ -112,6 +112,7 @@ function startPolicyPack(packDir: string, child: { process?: ChildProcess }): Pr
 /** A strict TypeScript program of another stack, importing the components by the package's name. */
 const CONSUMER_TS = `import * as pulumi from "@pulumi/pulumi";
 import { GatewayProxies, GatewayProxy, KeepaliveUpstream, type GatewayProxyArgs } from "gloo-keepalive";
+import { policies } from "gloo-keepalive/policies";
 
 const idle: pulumi.Output<number> = pulumi.output(350);
 const args: GatewayProxyArgs = { name: "edgeGw", tcpKeepaliveTimeSeconds: 120, loadBalancerIdleTimeoutSeconds: idle };
@@ -121,6 +122,7 @@ const all = new GatewayProxies("all", { gatewayProxies: { publicGw: { tcpKeepali
 export const checksum: pulumi.Output<string> = edge.bootstrapChecksum;
 export const detection: pulumi.Output<number> = upstream.detectionSeconds;
 export const services: pulumi.Output<Record<string, string>> = all.serviceNames;
+export const policyNames: string[] = policies.map((p) => p.name);
 // @ts-expect-error a probe count is a number, not a string: the args are typed, not any.
 new GatewayProxy("wrong", { name: "x", tcpKeepaliveProbes: "three" });
 `;
@@ -195,13 +197,22 @@ describe("the npm package, installed from its tarball into an empty project", fu
         const { roots, version } = JSON.parse(result.stdout) as { roots: string[]; version: string };
         expect(roots).to.deep.equal([path.join(project, "node_modules", "@pulumi", "pulumi")]);
         expect(version).to.equal(NEWER_SDK);
-        const copies = readdirSync(path.join(project, "node_modules"), { recursive: true, encoding: "utf8" }).filter((f) =>
-            f.endsWith(path.join("@pulumi", "pulumi", "package.json")),
-        );
-        expect(copies).to.deep.equal([path.join("@pulumi", "pulumi", "package.json")]);
+        // On disk too: no copy nested under gloo-keepalive (or anything else), of either SDK.
+        const files = readdirSync(path.join(project, "node_modules"), { recursive: true, encoding: "utf8" });
+        for (const sdk of [path.join("@pulumi", "pulumi"), path.join("@pulumi", "kubernetes")]) {
+            const manifest = path.join(sdk, "package.json");
+            expect(files.filter((f) => f.endsWith(`${path.sep}${manifest}`) || f === manifest)).to.deep.equal([manifest]);
+        }
     });
 
-    it("types the components for a strict TypeScript program", async () => {
+    it("exports the policies for packs of one's own (gloo-keepalive/policies), at run time as typed", async () => {
+        const script = "console.log(JSON.stringify(require('gloo-keepalive/policies').policies.map((p) => p.name)))";
+        const result = await runNode(["-e", script], { cwd: project });
+        expect(result.status, result.stderr).to.equal(0);
+        expect(JSON.parse(result.stdout)).to.deep.equal(policies.map((p) => p.name));
+    });
+
+    it("types the components (and the policies) for a strict TypeScript program", async () => {
         const program = path.join(project, "program");
         mkdirSync(program, { recursive: true });
         writeFileSync(path.join(program, "index.ts"), CONSUMER_TS);
