@@ -88,8 +88,10 @@ interface AnalyzerInfo {
 
 /** Start the packaged pack as `pulumi preview --policy-pack <dir>` does; resolves the port it serves on. */
 function startPolicyPack(packDir: string, child: { process?: ChildProcess }): Promise<number> {
+    // The CLI's pulumi-analyzer-policy script: in the pack's directory, resolve the SDK's
+    // run-policy-pack as Node resolves it from there (up through the project's node_modules), then run
+    // it with <engine address> <program> = "."; the pack only logs to the engine, and never here.
     const runPolicyPack = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-    // <engine address> <program>: the pack only logs to the engine, and never here.
     const pack = spawn(process.execPath, [runPolicyPack, "127.0.0.1:1", "."], {
         cwd: packDir,
         stdio: ["ignore", "pipe", "pipe"],
