@@ -34,7 +34,9 @@ export interface GatewayProxiesArgs {
  * `<namespace>/<proxy name>` (so renaming this component moves only its own URN; pass
  * `aliases: [{ name: "<old name>" }]` to keep it). The values are checked whole with the library
  * first: a bad value throws a `ComponentArgsError` naming its path (`gatewayProxies.edge.tcpKeepaliveProbes`,
- * `gloo.gatewayProxies.edge...`) before any resource is registered. Values that come from other
+ * `gloo.gatewayProxies.edge...`) before any resource is registered. That one render serves every
+ * child proxy. A proxy another component of the program already deploys is refused
+ * (`DuplicateKubernetesObjectError`) before this component registers. Values that come from other
  * resources: use `GatewayProxy`, whose keepalive args accept Outputs.
  */
 export class GatewayProxies extends pulumi.ComponentResource {
