@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "dist/", "out/", ".cache/", "policy/node_modules/", "**/*.js", "**/*.mjs"] },
+    { ignores: ["node_modules/", "dist/", "out/", ".cache/", "policy/node_modules/", "policy/dist/", "**/*.js", "**/*.mjs"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

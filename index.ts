@@ -15,7 +15,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GatewayProxies } from "./components/pulumi/gateway-proxies";
 import { KeepaliveUpstream } from "./components/pulumi/keepalive-upstream";
-import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "./components/render/render";
+import { handRender } from "./components/pulumi/program-state";
+import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type RenderResult } from "./components/render/render";
 import type { GlooKeepaliveValues } from "./components/values/types";
 import { formatIssue, isPlainObject, ValuesError, type ValueIssue } from "./components/values/values";
 import { K8S_NAME_PATTERN } from "./components/values/schema";
@@ -50,24 +51,27 @@ function readConfig() {
     const deployWith = config.get("deployWith") ?? "resources";
     if (deployWith !== "resources" && deployWith !== "helm")
         issues.push({ path: key("deployWith"), message: `${JSON.stringify(deployWith)} is not one of resources, helm` });
+    let rendered: RenderResult | undefined;
     try {
-        renderValues([values], { namespace, releaseName });
+        rendered = renderValues([values], { namespace, releaseName });
     } catch (e) {
         if (!(e instanceof ValuesError)) throw e;
         issues.push(...e.issues.map((i) => ({ path: `${key("values")}.${i.path}`, message: i.message })));
     }
-    if (issues.length > 0) fail(issues);
-    return { values: values as GlooKeepaliveValues, namespace, releaseName, deployWith: deployWith as "resources" | "helm" };
+    if (issues.length > 0 || rendered === undefined) fail(issues);
+    return { values: values as GlooKeepaliveValues, rendered, namespace, releaseName, deployWith: deployWith as "resources" | "helm" };
 }
 
-const { values, namespace, releaseName, deployWith } = readConfig();
+// The program's one render of its values: the components below are handed their part of it.
+const { values, rendered, namespace, releaseName, deployWith } = readConfig();
 
 // "" counts as unset, so Pulumi.yaml can declare both keys with an empty default.
 const kubeconfig = config.get("kubeconfig") || undefined;
 const context = config.get("context") || undefined;
-// An explicit provider when the stack names a cluster; it updates ConfigMaps in place, so a keepalive
-// change rewrites the bootstrap and the checksum annotation rolls the pods (the default provider
-// replaces a ConfigMap whose data changes, unless `kubernetes:enableConfigMapMutable` is set).
+// An explicit provider when the stack names a cluster. The typed resources need no provider setting
+// (the bootstrap ConfigMap is named after its content, replaced create-before-delete); the chart
+// path keeps Gloo's fixed name, which a provider updates in place only with enableConfigMapMutable
+// (else delete, then create), hence the flag here and `kubernetes:enableConfigMapMutable` in the stacks.
 const provider =
     kubeconfig !== undefined || context !== undefined
         ? new k8s.Provider("kubernetes", {
@@ -77,19 +81,20 @@ const provider =
           })
         : undefined;
 
-const proxies = new GatewayProxies("gateway-proxies", {
-    gatewayProxies: values.gatewayProxies,
-    gloo: values.gloo,
-    k8s: values.k8s,
-    namespace,
-    releaseName,
-    deployWith,
-    provider,
-});
+const proxies = new GatewayProxies(
+    "gateway-proxies",
+    handRender(
+        { gatewayProxies: values.gatewayProxies, gloo: values.gloo, k8s: values.k8s, namespace, releaseName, deployWith, provider },
+        rendered,
+    ),
+);
 
 const upstreams = (values.upstreams ?? []).map((u) => {
     const ns = u.namespace ?? namespace;
-    return new KeepaliveUpstream(`${ns}/${u.name}`, { ...u, namespace: ns, releaseName, provider });
+    const object = rendered.objects.find(
+        (o) => o.apiVersion === "gloo.solo.io/v1" && o.kind === "Upstream" && o.metadata.name === u.name && o.metadata.namespace === ns,
+    );
+    return new KeepaliveUpstream(`${ns}/${u.name}`, handRender({ ...u, namespace: ns, releaseName, provider }, object));
 });
 
 /** Per proxy (gatewayProxies key): worst-case seconds to detect a dead peer, per hop (`<kind>/<name>`; null: no keepalive). */

@@ -11,19 +11,37 @@ import { cpus, tmpdir } from "os";
 import * as path from "path";
 import { helmBinaries } from "../scripts/helm";
 import { inProcessBench } from "./in-process";
-import { ROOT, task } from "./measure";
+import { fmt, interleave, measure, ROOT, row, Samples, task } from "./measure";
 import { growthLines, targetLines } from "./targets";
 import { GLOO_CHART, wholeProcessBench, type SizeInputs } from "./whole-process";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SIZES = (process.env.BENCH_SIZES ?? "1,10,100,1000").split(",").map(Number);
 
-/** Build what users run (dist/, as `npm run build`) and the bench tasks. */
+/** Build what users run (`npm run build`: dist/, the policy pack, the precompiled validators) and the bench tasks. */
 function build(): void {
-    const tsc = require.resolve("typescript/bin/tsc");
-    console.error("building dist/ (tsconfig.build.json) and the bench (bench/tsconfig.json) ...");
-    execFileSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
-    execFileSync(process.execPath, [tsc, "-p", path.join(ROOT, "bench", "tsconfig.json")], { stdio: "inherit" });
+    console.error("building: npm run build, then the bench (bench/tsconfig.json) ...");
+    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "bench", "tsconfig.json")], {
+        stdio: "inherit",
+    });
+}
+
+/** `gloo-keepalive --help` (the installed bin over dist/) against a bare `node` start, whole processes. */
+function startupLines(rounds: number): string[] {
+    const samples = new Samples();
+    const help = [process.execPath, path.join(ROOT, "bin", "gloo-keepalive.js"), "--help"];
+    interleave(rounds, [() => samples.add("help", measure(help)), () => samples.add("node", measure([process.execPath, "-e", ""]))]);
+    return [
+        row(["what", "wall ms", "CPU ms", "peak RSS MB"]),
+        row(["---", "---:", "---:", "---:"]),
+        ...[
+            ["`gloo-keepalive --help` (target: well under 1 s)", "help"],
+            ['floor: `node -e ""`', "node"],
+        ].map(([label, key]) =>
+            row([label, fmt(samples.median(key, "ms")), fmt(samples.median(key, "cpuMs")), fmt(samples.median(key, "rssMB"))]),
+        ),
+    ];
 }
 
 /** Per size: the values file (for every contender) and the rendered objects (for the floor). */
@@ -47,6 +65,7 @@ function main(): void {
     const inputs = prepare(mkdtempSync(path.join(tmpdir(), "gk-bench-")));
     const whole = wholeProcessBench(inputs, helms, ROUNDS);
     const inProcess = inProcessBench(ROUNDS);
+    const startup = startupLines(ROUNDS);
     const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, ${helms.map((b) => `Helm ${b.version}`).join(", ")}`;
     const text = [
         "# Benchmark results",
@@ -58,6 +77,10 @@ function main(): void {
         "## Whole processes, as a user runs them",
         "",
         ...whole.lines,
+        "",
+        "## Start-up",
+        "",
+        ...startup,
         "",
         "## Growth per proxy",
         "",

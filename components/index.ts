@@ -11,6 +11,7 @@
 // Pulumi components.
 export { GatewayProxies, type GatewayProxiesArgs } from "./pulumi/gateway-proxies";
 export {
+    contentHashedBootstrap,
     detectionSecondsByHop,
     GATEWAY_PROXY_INPUT_PATHS,
     GatewayProxy,
@@ -26,6 +27,7 @@ export {
 } from "./pulumi/gateway-proxy";
 export { KEEPALIVE_UPSTREAM_INPUT_PATHS, KeepaliveUpstream, type KeepaliveUpstreamArgs } from "./pulumi/keepalive-upstream";
 export { ComponentArgsError, type DeployWith, type TcpKeepaliveInputs } from "./pulumi/component-args";
+export { DuplicateKubernetesObjectError } from "./pulumi/program-state";
 
 // The values (Gloo's chart shape) and their schema.
 export type {

@@ -14,7 +14,7 @@ import { KeepaliveUpstream } from "../components/pulumi/keepalive-upstream";
 import { keepaliveUpstream } from "../components/render/manifests";
 import { renderValues } from "../components/render/render";
 import type { GatewayProxyValues } from "../components/values/types";
-import { byKey, registeredObjects, REPO_ROOT, runProgram, type ProgramRun } from "./pulumi-harness";
+import { byKey, deployedObjects, registeredObjects, REPO_ROOT, runProgram, type ProgramRun } from "./pulumi-harness";
 
 const ENTRY: GatewayProxyValues = {
     tcpKeepaliveTimeSeconds: 60,
@@ -65,7 +65,7 @@ describe("GatewayProxy", () => {
         });
         expect(run.errors).to.deep.equal([]);
         const expected = libraryObjects("gatewayProxy", ENTRY);
-        expect(byKey(registeredObjects(run))).to.deep.equal(byKey(expected.objects));
+        expect(byKey(registeredObjects(run))).to.deep.equal(byKey(deployedObjects(expected)));
         const out = run.outputs as Record<string, any>;
         const p = expected.proxies[0];
         expect(out.bootstrap).to.deep.equal(p.bootstrap);
@@ -102,7 +102,7 @@ describe("GatewayProxy", () => {
         ]);
         for (const c of children) expect(c.parent).to.equal(component.urn);
         // Only the proxy asked for: the chart's default entry gatewayProxy is not rendered beside it.
-        expect(byKey(registeredObjects(run))).to.deep.equal(byKey(libraryObjects("publicGw", ENTRY, [], "edge-ns").objects));
+        expect(byKey(registeredObjects(run))).to.deep.equal(byKey(deployedObjects(libraryObjects("publicGw", ENTRY, [], "edge-ns"))));
     });
 
     it("rolls the workload only after its ConfigMap and ServiceAccount: the Deployment depends on both", async () => {
@@ -123,7 +123,7 @@ describe("GatewayProxy", () => {
             .to.include("kubernetes:apps/v1:DaemonSet")
             .and.not.include("kubernetes:apps/v1:Deployment");
         expect(byKey(registeredObjects(run))).to.deep.equal(
-            byKey(libraryObjects("gatewayProxy", { ...ENTRY, kind: { daemonSet: { hostPort: true } } }, []).objects),
+            byKey(deployedObjects(libraryObjects("gatewayProxy", { ...ENTRY, kind: { daemonSet: { hostPort: true } } }, []))),
         );
     });
 
@@ -194,7 +194,7 @@ describe("GatewayProxy", () => {
                     }),
             );
             expect(run.errors).to.deep.equal([]);
-            expect(byKey(registeredObjects(run))).to.deep.equal(byKey(libraryObjects("gatewayProxy", ENTRY).objects));
+            expect(byKey(registeredObjects(run))).to.deep.equal(byKey(deployedObjects(libraryObjects("gatewayProxy", ENTRY))));
             // A secret input keeps what it renders into secret.
             const configMap = run.registrations.find((r) => r.type === "kubernetes:core/v1:ConfigMap");
             expect(configMap?.secretPaths).to.not.deep.equal([]);
@@ -210,7 +210,7 @@ describe("GatewayProxy", () => {
             const configMap = run.registrations.find((r) => r.type === "kubernetes:core/v1:ConfigMap");
             expect(configMap?.dependencies).to.include(gloo);
             expect(byKey(registeredObjects(run).filter((o) => o.metadata.name !== "gloo"))).to.deep.equal(
-                byKey(libraryObjects("gatewayProxy", ENTRY, []).objects),
+                byKey(deployedObjects(libraryObjects("gatewayProxy", ENTRY, []))),
             );
         });
 
@@ -299,7 +299,7 @@ describe("GatewayProxies", () => {
             ["gloo-system/internal-gw", parent.urn],
             ["gloo-system/public-gw", parent.urn],
         ]);
-        expect(byKey(registeredObjects(run))).to.deep.equal(byKey(expected.objects));
+        expect(byKey(registeredObjects(run))).to.deep.equal(byKey(deployedObjects(expected)));
         expect(Object.keys(proxies.proxies)).to.deep.equal(["gatewayProxy", "internalGw", "publicGw"]);
         expect(run.outputs?.checksums).to.deep.equal(Object.fromEntries(expected.proxies.map((p) => [p.key, p.checksum])));
     });

@@ -1,58 +1,16 @@
 /**
- * The built package as another stack uses it: `tsc -p tsconfig.build.json` (when dist/ is not
- * fresh: older than a source, or built by something else than this test), then test/consumer/index.js, which imports "gloo-keepalive" by name, runs under Pulumi's
+ * The built package as another stack uses it: the build (test/build-harness.ts, when dist/ is not
+ * fresh), then test/consumer/index.js, which imports "gloo-keepalive" by name, runs under Pulumi's
  * mock engine in a separate Node process without ts-node, and is type-checked against dist's .d.ts.
  */
 import { expect } from "chai";
-import { spawn } from "child_process";
-import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from "fs";
 import * as path from "path";
 import { gatewayProxyChartValues } from "../components/pulumi/gateway-proxy";
 import { keepaliveUpstream } from "../components/render/manifests";
 import { renderValues } from "../components/render/render";
-import { byKey, REPO_ROOT } from "./pulumi-harness";
+import { DIST, ensureBuilt, REPO_ROOT, runNode, TSC, type ProcessRun } from "./build-harness";
+import { byKey, deployedObjects } from "./pulumi-harness";
 import type { KubernetesObject } from "../components/render/manifests";
-
-const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
-const DIST = path.join(REPO_ROOT, "dist", "components");
-const STAMP = path.join(REPO_ROOT, "dist", ".build-stamp");
-
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: "" } });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d));
-        child.stderr.on("data", (d: Buffer) => (stderr += d));
-        child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
-}
-
-/** Newest modification time of the inputs of the build. */
-function newestSource(): number {
-    const files = [
-        ...["components", "policy"].flatMap((dir) =>
-            readdirSync(path.join(REPO_ROOT, dir), { recursive: true, encoding: "utf8" })
-                .filter((f) => f.endsWith(".ts") && !f.split(path.sep).includes("node_modules"))
-                .map((f) => path.join(REPO_ROOT, dir, f)),
-        ),
-        ...["tsconfig.json", "tsconfig.build.json", "package.json"].map((f) => path.join(REPO_ROOT, f)),
-    ];
-    return Math.max(...files.map((f) => statSync(f).mtimeMs));
-}
-
-/** Build dist/ with tsconfig.build.json unless it is complete and newer than every source; the stamp records the build's start. */
-async function ensureBuilt(): Promise<boolean> {
-    const complete = existsSync(path.join(DIST, "index.js")) && existsSync(path.join(DIST, "index.d.ts"));
-    if (complete && existsSync(STAMP) && statSync(STAMP).mtimeMs >= newestSource()) return false;
-    const started = new Date();
-    const build = await run([TSC, "-p", "tsconfig.build.json"]);
-    expect(build.status, `tsc -p tsconfig.build.json failed:\n${build.stdout}${build.stderr}`).to.equal(0);
-    writeFileSync(STAMP, "");
-    utimesSync(STAMP, started, started);
-    return true;
-}
 
 interface ConsumerReport {
     resolved: string;
@@ -70,8 +28,8 @@ interface ConsumerReport {
  */
 const prepared = ensureBuilt().then(() =>
     Promise.all([
-        run([path.join(REPO_ROOT, "test", "consumer", "run-with-mocks.js")]),
-        run([TSC, "-p", path.join("test", "consumer", "tsconfig.json")]),
+        runNode([path.join(REPO_ROOT, "test", "consumer", "run-with-mocks.js")]),
+        runNode([TSC, "-p", path.join("test", "consumer", "tsconfig.json")]),
     ]),
 );
 prepared.catch(() => undefined); // reported by the before hook below, not as an unhandled rejection
@@ -79,7 +37,7 @@ prepared.catch(() => undefined); // reported by the before hook below, not as an
 describe("the built package, imported by another stack (test/consumer)", function () {
     this.timeout(120_000);
     let report: ConsumerReport;
-    let typecheck: { status: number | null; stdout: string; stderr: string };
+    let typecheck: ProcessRun;
 
     before(async () => {
         const [program, check] = await prepared;
@@ -127,7 +85,7 @@ describe("the built package, imported by another stack (test/consumer)", functio
             "gateway-proxy",
         );
         const registered = report.registrations.filter((r) => r.custom).map((r) => r.inputs);
-        expect(byKey(registered)).to.deep.equal(byKey([...proxy.objects, upstream]));
+        expect(byKey(registered)).to.deep.equal(byKey([...deployedObjects(proxy), upstream]));
         expect(report.outputs).to.deep.equal({
             upstream: { name: "orders", namespace: "shop" },
             upstreamDetectionSeconds: 180,

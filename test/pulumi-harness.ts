@@ -2,7 +2,9 @@
 import { readFileSync } from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { contentHashedBootstrap } from "../components/pulumi/gateway-proxy";
 import type { KubernetesObject } from "../components/render/manifests";
+import type { RenderResult } from "../components/render/render";
 import type { ProgramRun } from "../scripts/pulumi-mocks";
 
 export { diffPaths } from "./object-diff";
@@ -21,6 +23,12 @@ export function registeredObjects(run: ProgramRun): KubernetesObject[] {
     return run.registrations
         .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"))
         .map((r) => r.inputs as unknown as KubernetesObject);
+}
+
+/** The library's objects as the typed resources deploy them: each bootstrap ConfigMap named after its content. */
+export function deployedObjects(render: RenderResult): KubernetesObject[] {
+    const ofProxies = new Set(render.proxies.flatMap((p) => p.objects));
+    return [...render.proxies.flatMap((p) => contentHashedBootstrap(p.objects, p)), ...render.objects.filter((o) => !ofProxies.has(o))];
 }
 
 /** `apiVersion kind namespace/name`: how objects are compared across renders. */

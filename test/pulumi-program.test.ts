@@ -8,6 +8,7 @@ import { renderValues, type RenderResult } from "../components/render/render";
 import { readStackConfig } from "../components/values/read";
 import {
     byKey,
+    deployedObjects,
     diffPaths,
     loadProgram,
     registeredObjects,
@@ -54,7 +55,7 @@ for (const env of ["dev", "prod"]) {
 
         it("registers exactly the objects renderValues gives for the stack: same kinds, names and every field", () => {
             const registered = byKey(registeredObjects(run));
-            const library = byKey(expected.objects);
+            const library = byKey(deployedObjects(expected));
             expect(Object.keys(registered)).to.deep.equal(Object.keys(library));
             expect(registered).to.deep.equal(library);
         });
@@ -129,8 +130,19 @@ describe("pulumi program: a keepalive change", () => {
         const changed = Object.keys(a).flatMap((urn) => diffPaths(a[urn], b[urn]).map((p) => `${urn.split("::").pop()} ${p}`));
         expect(changed).to.deep.equal([
             "gloo-system/gateway-proxy-envoy-config .data.envoy.yaml",
+            "gloo-system/gateway-proxy-envoy-config .metadata.name",
             "gloo-system/gateway-proxy .spec.template.metadata.annotations.checksum/gateway-proxy-envoy-config",
+            "gloo-system/gateway-proxy .spec.template.spec.volumes[0].configMap.name",
         ]);
+        // The ConfigMap is renamed after its content (replaced create-before-delete), and the pods follow it.
+        const configMap = (run: ProgramRun) => run.registrations.find((r) => r.type === "kubernetes:core/v1:ConfigMap") as Registration;
+        const checksum = (run: ProgramRun) => (run.outputs as any).bootstrapChecksums.gatewayProxy as string;
+        for (const run of [before, after]) {
+            expect((configMap(run).inputs as any).metadata.name).to.equal(`gateway-proxy-envoy-config-${checksum(run).slice(0, 10)}`);
+        }
+        const volumes = (after.registrations.find((r) => r.type === "kubernetes:apps/v1:Deployment")?.inputs as any).spec.template.spec
+            .volumes;
+        expect(volumes[0].configMap.name).to.equal((configMap(after).inputs as any).metadata.name);
         // The Deployment's identity: kind, name, namespace and its (immutable) selector.
         const deployment = after.registrations.find((r) => r.type === "kubernetes:apps/v1:Deployment") as Registration;
         expect(deployment.name).to.equal("gloo-system/gateway-proxy");
@@ -151,10 +163,12 @@ describe("pulumi program: a keepalive change", () => {
         const changed = Object.keys(a).flatMap((urn) => diffPaths(a[urn], b[urn]).map((p) => `${urn.split("::").pop()} ${p}`));
         expect(changed).to.deep.equal([
             "gloo-system/gateway-proxy-envoy-config .data.envoy.yaml",
+            "gloo-system/gateway-proxy-envoy-config .metadata.name",
             "gloo-system/gateway-proxy .spec.template.metadata.annotations.checksum/gateway-proxy-envoy-config",
             "gloo-system/gateway-proxy .spec.template.spec.securityContext.sysctls[0].value",
             "gloo-system/gateway-proxy .spec.template.spec.securityContext.sysctls[1].value",
             "gloo-system/gateway-proxy .spec.template.spec.securityContext.sysctls[2].value",
+            "gloo-system/gateway-proxy .spec.template.spec.volumes[0].configMap.name",
         ]);
     });
 });

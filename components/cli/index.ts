@@ -1,8 +1,10 @@
 /**
- * The command line: dispatch to one file per command (render, explain, check). Run through npm scripts:
+ * The command line: dispatch to one file per command (render, explain, check). Installed as the
+ * `gloo-keepalive` command (bin/gloo-keepalive.js); in a checkout, through npm scripts:
  *   npm run render -- [--stack <env> | --values <file> ...] [--out <dir>] [--release <name>] [--namespace <ns>]
  */
 import { formatIssue, ValuesError } from "../values/values";
+import { helpOrVersion } from "./help";
 import { renderCommand } from "./render";
 
 const COMMANDS: Record<string, (argv: string[]) => number> = {
@@ -14,10 +16,12 @@ const COMMANDS: Record<string, (argv: string[]) => number> = {
 
 /** Run a command; every input problem is printed as `<value path>: <what is wrong>`, exit status 1. */
 export function main(argv: string[]): number {
+    const answered = helpOrVersion(argv);
+    if (answered !== undefined) return answered;
     const [command, ...rest] = argv;
     const run = COMMANDS[command ?? ""];
     if (!run) {
-        console.error(`usage: cli.ts <${Object.keys(COMMANDS).join("|")}> [options]`);
+        console.error(`usage: gloo-keepalive <${Object.keys(COMMANDS).join("|")}> [options] (gloo-keepalive --help: every option)`);
         return 2;
     }
     try {

@@ -6,11 +6,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkArgs, ComponentArgsError, inputPaths, type DeployWith } from "./component-args";
-import { GatewayProxy } from "./gateway-proxy";
-import { kebabCase } from "../render/manifests";
-import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "../render/render";
+import { GatewayProxy, gatewayProxyChartValues } from "./gateway-proxy";
+import { claimObjects, handedRender, handRender } from "./program-state";
+import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type RenderResult } from "../render/render";
 import type { GatewayProxyValues } from "../values/types";
-import { effectiveValues, resolveProxies } from "../values/values";
 
 /** The arguments of `GatewayProxies`: the values' proxy maps as plain values (a stack's config), plus where and how to deploy. */
 export interface GatewayProxiesArgs {
@@ -35,7 +34,9 @@ export interface GatewayProxiesArgs {
  * `<namespace>/<proxy name>` (so renaming this component moves only its own URN; pass
  * `aliases: [{ name: "<old name>" }]` to keep it). The values are checked whole with the library
  * first: a bad value throws a `ComponentArgsError` naming its path (`gatewayProxies.edge.tcpKeepaliveProbes`,
- * `gloo.gatewayProxies.edge...`) before any resource is registered. Values that come from other
+ * `gloo.gatewayProxies.edge...`) before any resource is registered. That one render serves every
+ * child proxy. A proxy another component of the program already deploys is refused
+ * (`DuplicateKubernetesObjectError`) before this component registers. Values that come from other
  * resources: use `GatewayProxy`, whose keepalive args accept Outputs.
  */
 export class GatewayProxies extends pulumi.ComponentResource {
@@ -72,26 +73,32 @@ export class GatewayProxies extends pulumi.ComponentResource {
             );
         }
         // The whole values, checked as the chart and the library check them; paths are the args' own.
-        checkArgs(component, [], () => renderValues([values], { namespace, releaseName }));
+        // The program's own render of the same values when it hands one (the stack program does).
+        const rendered =
+            handedRender<RenderResult>(args) ?? checkArgs(component, [], () => renderValues([values], { namespace, releaseName }));
+        // Only the proxies: the Upstreams (and their hops) belong to whoever deploys them.
+        const renders = rendered.proxies.map((proxy) => ({
+            proxy: { ...proxy, hops: proxy.hops.filter((h) => h.kind !== "upstream") },
+            objects: proxy.objects,
+            chartValues: gatewayProxyChartValues(proxy.key, proxy.values, [], rendered.values.k8s),
+        }));
+        for (const r of renders)
+            claimObjects(`gloo-keepalive:index:GatewayProxy "${namespace}/${r.proxy.name}" of ${component}`, r.objects);
 
         super(type, name, {}, opts);
 
-        const effective = effectiveValues(values);
         const proxies: Record<string, GatewayProxy> = {};
-        for (const proxy of resolveProxies(effective)) {
-            proxies[proxy.name] = new GatewayProxy(
-                `${namespace}/${kebabCase(proxy.name)}`,
-                {
-                    ...proxy.values,
-                    name: proxy.name,
-                    namespace,
-                    releaseName,
-                    k8s: effective.k8s,
-                    deployWith,
-                    provider,
-                },
-                { parent: this },
-            );
+        for (const r of renders) {
+            const childArgs = {
+                ...r.proxy.values,
+                name: r.proxy.key,
+                namespace,
+                releaseName,
+                k8s: rendered.values.k8s,
+                deployWith,
+                provider,
+            };
+            proxies[r.proxy.key] = new GatewayProxy(`${namespace}/${r.proxy.name}`, handRender(childArgs, r), { parent: this });
         }
         this.proxies = proxies;
         const byKey = <T>(pick: (p: GatewayProxy) => pulumi.Output<T>) =>

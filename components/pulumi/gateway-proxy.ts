@@ -22,7 +22,7 @@ import {
     type TcpKeepaliveInputs,
 } from "./component-args";
 import type { EffectiveTcpKeepalive } from "../keepalive";
-import type { KubernetesObject } from "../render/manifests";
+import { configMapName, type KubernetesObject } from "../render/manifests";
 import { packageRoot } from "../package-root";
 import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type HopKind, type ProxyRender } from "../render/render";
 import type {
@@ -36,6 +36,7 @@ import type {
 } from "../values/types";
 import { formatPath } from "../values/values";
 import { DEFAULT_PROXY } from "../values/schema";
+import { claimObjects, handedRender } from "./program-state";
 
 /** `gatewaySettings` whose typed downstream keepalive may come from other resources. */
 export interface GatewaySettingsInputs extends Omit<GatewaySettings, "tcpKeepalive"> {
@@ -189,7 +190,7 @@ function placeholder(valuePath: string): unknown {
 }
 
 /** What one render of the proxy gives the component. */
-interface ProxyRendering {
+export interface ProxyRendering {
     objects: KubernetesObject[];
     proxy: ProxyRender;
     chartValues: GlooKeepaliveValues;
@@ -244,17 +245,127 @@ export function maxDetectionSeconds(hops: readonly HopKeepalive[]): number | nul
     return Math.max(...hops.map((h) => h.detectionSeconds as number));
 }
 
+/** The one-proxy render from args: `shape` for plain args (stand-ins for Outputs), the render once Outputs resolve. */
+interface ProxyRenders {
+    shape: ProxyRendering;
+    rendering: pulumi.Output<ProxyRendering>;
+}
+
+/** Which objects exist and their names from the plain args (stand-ins where a value is an Output), and the real render. */
+function proxyRenders(component: string, args: GatewayProxyArgs): ProxyRenders {
+    const { name: key, namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, upstreams = [], k8s: k8sSettings } = args;
+    const entry = proxyEntry(args);
+    const render = (e: unknown, u: unknown) =>
+        renderProxy(
+            component,
+            key,
+            withoutUndefined(e) as GatewayProxyValues,
+            withoutUndefined(u) as UpstreamValues[],
+            k8sSettings,
+            namespace,
+            releaseName,
+        );
+    const shape = render(
+        withPlaceholders(entry, placeholder),
+        withPlaceholders(upstreams, (p) => placeholder(`upstreams${p}`)),
+    );
+    // Plain args: the render above is the render. Outputs: render again, checked, once they resolve.
+    if (inputPaths({ entry, upstreams }).length === 0)
+        return { shape, rendering: pulumi.output(shape) as unknown as pulumi.Output<ProxyRendering> };
+    // Annotations may carry an Output's value (the load balancer idle timeout); names and labels may not.
+    const identity = (objects: readonly KubernetesObject[]) =>
+        JSON.stringify(objects.map((o) => [o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels]));
+    const rendering = pulumi.output({ entry, upstreams }).apply((resolved) => {
+        const real = render(resolved.entry, resolved.upstreams);
+        // Outputs never decide which objects exist or their metadata (checkInputPaths): make sure.
+        if (identity(real.objects) !== identity(shape.objects)) {
+            throw new Error(
+                `${component}: internal error: resolved args render [${objectIdentities(real.objects).join(", ")}], expected [${objectIdentities(shape.objects).join(", ")}]`,
+            );
+        }
+        return real;
+    });
+    return { shape, rendering };
+}
+
+/** The `gatewayProxies.<name>` entry among the args (everything but where and how to deploy). */
+function proxyEntry(args: GatewayProxyArgs): GatewayProxyEntryInputs {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { name, namespace, releaseName, upstreams, k8s: k8sSettings, deployWith, provider, ...entry } = args;
+    return entry;
+}
+
+/** Refuse what would deploy nothing or cannot be deployed, before anything is rendered. */
+function checkDeployArgs(component: string, args: GatewayProxyArgs): void {
+    const deployWith = args.deployWith ?? "resources";
+    if (deployWith !== "resources" && deployWith !== "helm") {
+        throw new ComponentArgsError(component, [
+            { path: "deployWith", message: `${JSON.stringify(deployWith)} is not one of resources, helm` },
+        ]);
+    }
+    if (args.disabled === true) {
+        throw new ComponentArgsError(component, [{ path: "disabled", message: "true would deploy nothing; leave the proxy out instead" }]);
+    }
+    checkInputPaths(component, { ...proxyEntry(args), upstreams: args.upstreams ?? [] }, GATEWAY_PROXY_INPUT_PATHS);
+    const chart = gatewayProxyChartPath();
+    if (deployWith === "helm" && !existsSync(path.join(chart, "Chart.yaml"))) {
+        throw new Error(`${component}: deployWith "helm" needs the bundled chart, not found at ${chart}`);
+    }
+}
+
+/**
+ * The objects as the typed resources deploy them: the bootstrap ConfigMap named after its
+ * content (`<proxy>-envoy-config-<first 10 hex digits of its sha256>`), and the workload's volume
+ * pointing at that name. A keepalive change thus renames the ConfigMap: pulumi-kubernetes
+ * replaces it create-before-delete (it deletes first only when the name stays the same), the
+ * workload's update rolls the pods onto the new one, and the old one goes last — on any provider,
+ * with or without `enableConfigMapMutable`. The chart keeps Gloo's fixed name.
+ */
+export function contentHashedBootstrap(
+    objects: readonly KubernetesObject[],
+    proxy: Pick<ProxyRender, "name" | "checksum">,
+): KubernetesObject[] {
+    const fixed = configMapName(proxy.name);
+    const hashed = `${fixed}-${proxy.checksum.slice(0, 10)}`;
+    return objects.map((o) => {
+        if (o.apiVersion === "v1" && o.kind === "ConfigMap" && o.metadata.name === fixed)
+            return { ...o, metadata: { ...o.metadata, name: hashed } };
+        if (o.apiVersion !== "apps/v1" || (o.kind !== "Deployment" && o.kind !== "DaemonSet")) return o;
+        const spec = o.spec as { template: { spec: { volumes?: { configMap?: { name: string } }[] } } };
+        const volumes = spec.template.spec.volumes?.map((v) =>
+            v.configMap?.name === fixed ? { ...v, configMap: { ...v.configMap, name: hashed } } : v,
+        );
+        return { ...o, spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, volumes } } } };
+    });
+}
+
+/**
+ * `deployWith: "helm"` keeps Gloo's fixed ConfigMap name, which pulumi-kubernetes replaces
+ * delete-first on a data change unless the provider has `enableConfigMapMutable`. Warn when that
+ * is known to be unset: the default provider without `kubernetes:enableConfigMapMutable`. (An
+ * explicit provider's settings cannot be read here; the README says what it needs.)
+ */
+function warnIfReplacedDeleteFirst(resource: pulumi.Resource, provider: k8s.Provider | undefined): void {
+    if (provider !== undefined || new pulumi.Config("kubernetes").getBoolean("enableConfigMapMutable") === true) return;
+    void pulumi.log.warn(
+        `deployWith "helm" keeps Gloo's fixed bootstrap ConfigMap name, and kubernetes:enableConfigMapMutable is not set: a keepalive change would delete the live ConfigMap before its replacement exists. Set kubernetes:enableConfigMapMutable: "true" (or a provider with enableConfigMapMutable: true), or deploy with "resources" (a content-named ConfigMap, replaced create-before-delete).`,
+        resource,
+    );
+}
+
 /**
  * A Gloo gateway proxy (Envoy) with TCP keepalive on every hop: its ServiceAccount, the
- * `<proxy>-envoy-config` bootstrap ConfigMap, its Service, its Deployment or DaemonSet (whose pod
- * template carries the bootstrap checksum, so a keepalive change rolls the pods), its http/https
- * Gloo Gateways and any Upstreams given, exactly as `renderValues` renders them.
+ * bootstrap ConfigMap, its Service, its Deployment or DaemonSet (whose pod template carries the
+ * bootstrap checksum, so a keepalive change rolls the pods), its http/https Gloo Gateways and any
+ * Upstreams given, exactly as `renderValues` renders them (with `deployWith: "resources"`, the
+ * ConfigMap is named after its content: see `contentHashedBootstrap`).
  *
  * Args are checked with the library before anything is registered: plain args synchronously (the
  * constructor throws a `ComponentArgsError` whose lines read `<arg path>: <what is wrong>`); args
  * that are Outputs when they resolve (the apply fails with the same message and no child is
- * registered). Child resources are named `<namespace>/<object name>`: no name depends on a
- * keepalive value or on this component's name.
+ * registered). A Kubernetes object another component of the program already deploys is refused
+ * (`DuplicateKubernetesObjectError`, naming both) before anything is registered. Child resources
+ * are named `<namespace>/<object name>`: no name depends on a keepalive value or on this component's name.
  */
 export class GatewayProxy extends pulumi.ComponentResource {
     /** The Envoy bootstrap, as stored in the ConfigMap (key `envoy.yaml`). */
@@ -287,105 +398,50 @@ export class GatewayProxy extends pulumi.ComponentResource {
     constructor(name: string, args: GatewayProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         const type = "gloo-keepalive:index:GatewayProxy";
         const component = `${type} "${name}"`;
-        const {
-            name: key,
-            namespace = DEFAULT_NAMESPACE,
-            releaseName = DEFAULT_RELEASE_NAME,
-            upstreams = [],
-            k8s: k8sSettings,
-            deployWith = "resources",
-            provider,
-            ...entry
-        } = args;
-        if (deployWith !== "resources" && deployWith !== "helm") {
-            throw new ComponentArgsError(component, [
-                { path: "deployWith", message: `${JSON.stringify(deployWith)} is not one of resources, helm` },
-            ]);
-        }
-        if (entry.disabled === true) {
-            throw new ComponentArgsError(component, [
-                { path: "disabled", message: "true would deploy nothing; leave the proxy out instead" },
-            ]);
-        }
-        checkInputPaths(component, { ...entry, upstreams }, GATEWAY_PROXY_INPUT_PATHS);
-        // Which objects exist and their names, from the plain args (stand-ins where a value is an Output).
-        const shapeEntry = withPlaceholders(entry, placeholder) as GatewayProxyValues;
-        const shapeUpstreams = withPlaceholders(upstreams, (p) => placeholder(`upstreams${p}`)) as UpstreamValues[];
-        const shape = renderProxy(
-            component,
-            key,
-            withoutUndefined(shapeEntry),
-            withoutUndefined(shapeUpstreams),
-            k8sSettings,
-            namespace,
-            releaseName,
-        );
-        const chart = deployWith === "helm" ? gatewayProxyChartPath() : undefined;
-        if (chart && !existsSync(path.join(chart, "Chart.yaml"))) {
-            throw new Error(`${component}: deployWith "helm" needs the bundled chart, not found at ${chart}`);
-        }
+        checkDeployArgs(component, args);
+        // From GatewayProxies: its render of the whole values, whose objects it has claimed already.
+        const handed = handedRender<ProxyRendering>(args);
+        const { shape, rendering } = handed
+            ? { shape: handed, rendering: pulumi.output(handed) as unknown as pulumi.Output<ProxyRendering> }
+            : proxyRenders(component, args);
+        if (!handed) claimObjects(component, shape.objects);
 
         super(type, name, {}, opts);
 
-        this.proxyName = shape.proxy.name;
-        // Annotations may carry an Output's value (the load balancer idle timeout); names and labels may not.
-        const identity = (objects: readonly KubernetesObject[]) =>
-            JSON.stringify(objects.map((o) => [o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels]));
-        const identities = identity(shape.objects);
-        // Plain args: the render above is the render. Outputs: render again, checked, once they resolve.
-        const rendering: pulumi.Output<ProxyRendering> =
-            inputPaths({ entry, upstreams }).length === 0
-                ? (pulumi.output(shape) as unknown as pulumi.Output<ProxyRendering>)
-                : pulumi.output({ entry, upstreams }).apply((resolved) => {
-                      const real = renderProxy(
-                          component,
-                          key,
-                          withoutUndefined(resolved.entry) as GatewayProxyValues,
-                          withoutUndefined(resolved.upstreams) as UpstreamValues[],
-                          k8sSettings,
-                          namespace,
-                          releaseName,
-                      );
-                      // Outputs never decide which objects exist or their metadata (checkInputPaths): make sure.
-                      if (identity(real.objects) !== identities) {
-                          throw new Error(
-                              `${component}: internal error: resolved args render [${objectIdentities(real.objects).join(", ")}], expected [${objectIdentities(shape.objects).join(", ")}]`,
-                          );
-                      }
-                      return real;
-                  });
+        const { namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, provider } = args;
         const childOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
-
+        this.proxyName = shape.proxy.name;
         const resources: Record<string, pulumi.CustomResource> = {};
-        if (chart) {
+        if (args.deployWith === "helm") {
+            const values = rendering.apply((r) => r.chartValues as Record<string, unknown>);
+            warnIfReplacedDeleteFirst(this, args.provider);
             this.chart = new k8s.helm.v4.Chart(
                 `${namespace}/${shape.proxy.name}`,
-                {
-                    chart,
-                    name: releaseName,
-                    namespace,
-                    values: rendering.apply((r) => r.chartValues as Record<string, unknown>),
-                },
+                { chart: gatewayProxyChartPath(), name: releaseName, namespace, values },
                 childOpts,
             );
             this.serviceName = pulumi.all([this.chart.urn, rendering]).apply(([, r]) => serviceOf(r.objects));
         } else {
+            const deployed = rendering.apply((r) => contentHashedBootstrap(r.objects, r.proxy));
             shape.objects.forEach((object, i) => {
-                const rendered = rendering.apply((r) => r.objects[i]);
-                resources[`${object.kind} ${objectResourceName(object)}`] = deployObject(object, rendered, childOpts, resources);
+                resources[`${object.kind} ${objectResourceName(object)}`] = deployObject(
+                    object,
+                    deployed.apply((d) => d[i]),
+                    childOpts,
+                    resources,
+                );
             });
             const service = Object.values(resources).find((r) => k8s.core.v1.Service.isInstance(r)) as k8s.core.v1.Service;
             this.serviceName = service.metadata.name;
         }
         this.resources = resources;
 
-        const keepalive = rendering.apply((r) => hopKeepalive(r.proxy));
+        this.keepalive = rendering.apply((r) => hopKeepalive(r.proxy));
         this.bootstrap = rendering.apply((r) => r.proxy.bootstrap);
         this.bootstrapChecksum = rendering.apply((r) => r.proxy.checksum);
-        this.keepalive = keepalive;
-        this.detectionSeconds = keepalive.apply(detectionSecondsByHop);
-        this.maxDetectionSeconds = keepalive.apply(maxDetectionSeconds);
-        this.warnings = keepalive.apply((hops) => hops.flatMap((h) => h.warnings.map((w) => `${h.kind} ${h.name}: ${w}`)));
+        this.detectionSeconds = this.keepalive.apply(detectionSecondsByHop);
+        this.maxDetectionSeconds = this.keepalive.apply(maxDetectionSeconds);
+        this.warnings = this.keepalive.apply((hops) => hops.flatMap((h) => h.warnings.map((w) => `${h.kind} ${h.name}: ${w}`)));
 
         this.registerOutputs({
             bootstrap: this.bootstrap,
@@ -422,11 +478,11 @@ function deployObject(
     siblings: Readonly<Record<string, pulumi.CustomResource>>,
 ): pulumi.CustomResource {
     const name = objectResourceName(shape);
-    const fields: Record<string, pulumi.Input<unknown>> = {
-        metadata: shape.metadata.annotations
-            ? { ...shape.metadata, annotations: rendered.apply((o) => o.metadata.annotations) }
-            : shape.metadata,
-    };
+    // Plain metadata (previews show every name), but for what the render decides: the annotations, the bootstrap's content-hashed name.
+    const metadata: Record<string, pulumi.Input<unknown>> = { ...shape.metadata };
+    if (shape.metadata.annotations) metadata.annotations = rendered.apply((o) => o.metadata.annotations);
+    if (shape.kind === "ConfigMap") metadata.name = rendered.apply((o) => o.metadata.name);
+    const fields: Record<string, pulumi.Input<unknown>> = { metadata };
     for (const field of Object.keys(shape)) {
         if (field !== "apiVersion" && field !== "kind" && field !== "metadata") fields[field] = rendered.apply((o) => o[field]);
     }

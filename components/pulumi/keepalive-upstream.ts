@@ -19,6 +19,7 @@ import { keepaliveUpstream, type KubernetesObject } from "../render/manifests";
 import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "../render/render";
 import type { UpstreamValues } from "../values/types";
 import { DEFAULT_PROXY } from "../values/schema";
+import { claimObjects, handedRender } from "./program-state";
 
 /** The arguments of a `KeepaliveUpstream`: the library's `UpstreamValues`, address and keepalive possibly from other resources. */
 export interface KeepaliveUpstreamArgs {
@@ -60,6 +61,8 @@ function renderUpstream(component: string, upstream: UpstreamValues, namespace: 
  * A `gloo.solo.io/v1 Upstream` with `spec.connectionConfig.tcpKeepalive`, checked before anything is
  * registered (plain args: the constructor throws a `ComponentArgsError` with `<arg path>: <what is
  * wrong>` lines; Outputs: the apply fails with the same message and the Upstream is not registered).
+ * An Upstream another component of the program already deploys (e.g. in `GatewayProxy.upstreams`)
+ * is refused with a `DuplicateKubernetesObjectError` naming both, before anything is registered.
  * The child is named `<namespace>/<name>`, independent of the keepalive values and of this
  * component's name (pass `aliases: [{ name: "<old name>" }]` in `opts` when you rename it).
  */
@@ -89,12 +92,11 @@ export class KeepaliveUpstream extends pulumi.ComponentResource {
         const namespace = upstream.namespace ?? DEFAULT_NAMESPACE;
         checkInputPaths(component, upstream, KEEPALIVE_UPSTREAM_INPUT_PATHS);
         const placeholder = (p: string) => (p === "host" ? "placeholder.invalid" : 1);
-        const shape = renderUpstream(
-            component,
-            withoutUndefined(withPlaceholders(upstream, placeholder)) as UpstreamValues,
-            namespace,
-            releaseName,
-        );
+        // The program's own render of this upstream when it hands one (the stack program does).
+        const shape =
+            handedRender<KubernetesObject>(args) ??
+            renderUpstream(component, withoutUndefined(withPlaceholders(upstream, placeholder)) as UpstreamValues, namespace, releaseName);
+        claimObjects(component, [shape]);
 
         super(type, name, {}, opts);
 

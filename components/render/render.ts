@@ -95,6 +95,8 @@ export interface ProxyRender {
     /** The OS defaults in the proxy's pod (the keepalive sysctls when the pod sets them). */
     osDefaults: EffectiveTcpKeepalive;
     hops: KeepaliveHop[];
+    /** The proxy's own Kubernetes objects (also in `RenderResult.objects`), in the same order. */
+    objects: KubernetesObject[];
 }
 
 export interface RenderResult {
@@ -323,6 +325,14 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
         if (gateways.length > 0 && v.gatewaySettings?.options !== undefined) {
             issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
         }
+        const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
+        const proxyObjects = [
+            proxyServiceAccount(name, namespace, releaseName),
+            bootstrapConfigMap(name, v, namespace, releaseName, text),
+            proxyService(name, v, namespace, releaseName),
+            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls),
+            ...gateways,
+        ];
         proxies.push({
             key: proxy.name,
             name,
@@ -332,15 +342,9 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
             checksum,
             osDefaults,
             hops: proxyHops(proxy, bootstrap, upstreams, osDefaults, ctx),
+            objects: proxyObjects,
         });
-        const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-        objects.push(
-            proxyServiceAccount(name, namespace, releaseName),
-            bootstrapConfigMap(name, v, namespace, releaseName, text),
-            proxyService(name, v, namespace, releaseName),
-            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls),
-            ...gateways,
-        );
+        objects.push(...proxyObjects);
     }
     upstreams.forEach((u, i) => {
         const object = keepaliveUpstream(u, namespace, releaseName);
