@@ -16,7 +16,15 @@
  *    renders with `keepalive_time` only) their interval and probes. The list replaces the
  *    rendered one, so the sysctls the user already sets (pod security context or override) are kept.
  */
-import { KEEPALIVE_FIELDS, toEnvoyTcpKeepalive, toPodSysctls, type Sysctl, type TcpKeepalive } from "../keepalive";
+import {
+    KEEPALIVE_FIELDS,
+    toEnvoyTcpKeepalive,
+    toPodSysctls,
+    toSocketOptions,
+    type SocketOption,
+    type Sysctl,
+    type TcpKeepalive,
+} from "../keepalive";
 import { staticClusterKeepalive, withProxyKeepalive } from "../render/bootstrap";
 import { gatewaySocketOptions } from "../render/manifests";
 import { renderValues, type ProxyRender, type RenderOptions, type RenderResult } from "../render/render";
@@ -156,6 +164,31 @@ export function loweredSysctls(proxy: GatewayProxyValues): Sysctl[] {
     return needed ? toPodSysctls(keepalive) : [];
 }
 
+/** Socket options: the ones given, then each of ours whose level and name none of them has. */
+function withOptions(given: unknown, ours: readonly SocketOption[]): unknown[] {
+    const list = Array.isArray(given) ? given : [];
+    const has = (o: SocketOption) => list.some((g) => isPlainObject(g) && Number(g.level) === o.level && Number(g.name) === o.name);
+    return [...list, ...ours.filter((o) => !has(o))];
+}
+
+/** A Gateway override (merged over the rendered Gateway, lists replaced) with the keepalive options in its spec.options. */
+function overrideWithOptions(override: unknown, ours: readonly SocketOption[]): Record<string, unknown> {
+    const o = record(override);
+    const options = record(record(o.spec).options);
+    return mergeValues(o, { spec: { options: { socketOptions: withOptions(options.socketOptions, ours) } } });
+}
+
+/** The http/https Gateway overrides that replace spec.options.socketOptions: ours are appended there too, or they would be lost. */
+function gatewayOverrides(chartEntry: Record<string, unknown>, ours: readonly SocketOption[]): Record<string, unknown> {
+    const settings = record(chartEntry.gatewaySettings);
+    const out: Record<string, unknown> = {};
+    for (const key of ["httpGatewayKubeOverride", "httpsGatewayKubeOverride"]) {
+        if (record(record(record(settings[key]).spec).options).socketOptions !== undefined)
+            out[key] = overrideWithOptions(settings[key], ours);
+    }
+    return out;
+}
+
 /** The keys written into one proxy entry. */
 function loweredEntry(proxy: GatewayProxyValues, chartEntry: Record<string, unknown>, ownEntry: Record<string, unknown>) {
     const keepalive = toEnvoyTcpKeepalive(staticClusterKeepalive(proxy));
@@ -167,7 +200,16 @@ function loweredEntry(proxy: GatewayProxyValues, chartEntry: Record<string, unkn
         out.tracing = { cluster: tracing.cluster.map((c) => (isPlainObject(c) ? withProxyKeepalive(c as EnvoyCluster, keepalive) : c)) };
     }
     const socketOptions = proxy.gatewaySettings?.tcpKeepalive ? gatewaySocketOptions(proxy) : undefined;
-    if (socketOptions) out.gatewaySettings = { options: { ...record(proxy.gatewaySettings?.options), socketOptions } };
+    if (socketOptions) {
+        const ours = toSocketOptions(proxy.gatewaySettings!.tcpKeepalive!, proxy.gatewaySettings?.socketOptionsPlatform ?? "linux");
+        out.gatewaySettings = {
+            options: { ...record(proxy.gatewaySettings?.options), socketOptions },
+            ...gatewayOverrides(chartEntry, ours),
+        };
+        const failover = record(chartEntry.failover);
+        // The failover Gateway takes no gatewaySettings.options: only its own override reaches its spec.
+        if (failover.enabled === true) out.failover = { kubeResourceOverride: overrideWithOptions(failover.kubeResourceOverride, ours) };
+    }
     const ours = loweredSysctls(proxy);
     const sysctls = ours.length > 0 ? mergedSysctls(chartEntry.podTemplate, ownEntry.kubeResourceOverride, ours) : [];
     if (sysctls.length > 0) out.kubeResourceOverride = { spec: { template: { spec: { securityContext: { sysctls } } } } };

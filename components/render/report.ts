@@ -2,7 +2,8 @@
 import { KEEPALIVE_FIELD_NAMES, type TcpKeepaliveField } from "../keepalive";
 import type { KeepaliveHop, ProxyRender } from "./render";
 
-function table(rows: string[][]): string {
+/** Rows as aligned columns (the first row is the header). */
+export function table(rows: string[][]): string {
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
     return rows
         .map((r) =>
