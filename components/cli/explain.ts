@@ -7,7 +7,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { explainRender, explainText, timelineSvg } from "../explain";
 import { renderValues } from "../render/render";
-import { explainGlooChart, forGlooChart, GLOO_CHART_OPTIONS } from "./gloo-chart";
+import { explainGlooChart, forGlooChart, GLOO_CHART_OPTIONS } from "./gloo-chart-input";
 import { readRenderInput, RENDER_INPUT_OPTIONS } from "./input";
 
 /** Write a file atomically: a temporary name in the same directory, then rename. */

@@ -9,7 +9,8 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { renderValues, type RenderResult } from "../render/render";
 import { keepaliveTable } from "../render/report";
-import { forGlooChart, GLOO_CHART_OPTIONS, renderGlooChart } from "./gloo-chart";
+import { renderGlooChart } from "./gloo-chart";
+import { forGlooChart, GLOO_CHART_OPTIONS } from "./gloo-chart-input";
 import { readRenderInput, RENDER_INPUT_OPTIONS } from "./input";
 
 const RENDER_OPTIONS = { ...RENDER_INPUT_OPTIONS, ...GLOO_CHART_OPTIONS, out: { type: "string" } } as const;

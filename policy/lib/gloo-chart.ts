@@ -11,8 +11,15 @@
  */
 import * as yaml from "js-yaml";
 import { isPlainObject, metadataOf, objectRef, pulumiType, CONFIG_MAP, type KubeObject } from "./objects";
-import type { BootstrapRead } from "./hops";
-import type { Target } from "./rule";
+
+/** A target as rule.ts defines it (declared here too: rule.ts imports this file). */
+interface TargetLike {
+    type: string;
+    object: KubeObject;
+    ref: string;
+    urn?: string;
+    embeddedIn?: string;
+}
 
 /** The ConfigMap the gloo chart stores its custom resources (the default Gateways) in, and its key. */
 export const CUSTOM_RESOURCES_CONFIG_MAP = "gloo-custom-resource-config";
@@ -39,10 +46,10 @@ export function embeddedObjects(object: KubeObject): KubeObject[] {
 }
 
 /** A target and, for the custom-resources ConfigMap, one target per object inside it (never remediated: they are text). */
-export function expandTargets(targets: readonly Target[]): Target[] {
+export function expandTargets(targets: readonly TargetLike[]): TargetLike[] {
     return targets.flatMap((target) => [
         target,
-        ...embeddedObjects(target.object).map((object): Target => ({
+        ...embeddedObjects(target.object).map((object): TargetLike => ({
             type: pulumiType(object),
             object,
             ref: `${objectRef(object)} (in ${target.ref} data["${CUSTOM_RESOURCES_KEY}"])`,
@@ -71,7 +78,9 @@ export function isLoopbackCluster(cluster: unknown): boolean {
 }
 
 /** A bootstrap read without its loopback clusters that have no keepalive: nothing there to probe. */
-export function withoutUnprobedLoopback<R extends BootstrapRead>(read: R): R {
+export function withoutUnprobedLoopback<R extends { bootstrap?: Record<string, unknown>; clusters: { index: number; missing: boolean }[] }>(
+    read: R,
+): R {
     const clusters = isPlainObject(read.bootstrap?.static_resources) ? read.bootstrap.static_resources.clusters : undefined;
     if (!Array.isArray(clusters)) return read;
     return { ...read, clusters: read.clusters.filter((c) => !(c.missing && isLoopbackCluster(clusters[c.index]))) };
