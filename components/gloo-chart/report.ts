@@ -104,7 +104,8 @@ function clusterHops(p: LoweredProxy, chart: Record<string, unknown>, namespace:
                   },
               ]
             : [];
-    const stats = get(entry, "stats", "enabled") ?? get(chart, "global", "glooStats", "enabled");
+    // The chart's default global.glooStats.enabled is true (values.yaml of GLOO_CHART_VERSION).
+    const stats = get(entry, "stats", "enabled") ?? get(chart, "global", "glooStats", "enabled") ?? true;
     const mtls = [
         ["global", "glooMtls", "enabled"],
         ["global", "istioSDS", "enabled"],
