@@ -28,7 +28,7 @@ const NAMESPACE = "gloo-system";
 const KEEPALIVE_OPTIONS = new Set(["1/9", "6/4", "6/5", "6/6"]);
 const KEEPALIVE_SYSCTLS = /^net\.ipv4\.tcp_keepalive_(time|intvl|probes)$/;
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 /** One case: typed values over a Gloo values file; `baseline` is what the chart gets without the lowering. */
 interface Case {
