@@ -218,26 +218,31 @@ function expectKeepaliveCarried(c: Case, lowered: LoweredGlooValues, objects: Ku
 const mandatory = (findings: Finding[]) =>
     findings.filter((f) => f.level === "mandatory").map((f) => `${f.object} ${f.path}: ${f.message}`);
 
+const HELMS: HelmBinary[] = [];
+const rendered = new Map<string, Rendered>();
+
+/** Lower and render every case with helm 3 and 4, with and without the lowering, once for the whole file. */
+function renderCases(): void {
+    if (rendered.size > 0) return;
+    HELMS.push(helmBinary(3), helmBinary(4));
+    for (const c of cases) {
+        const lowered = lowerForGlooChart([c.typed], c.gloo, { releaseName: "gloo", namespace: NAMESPACE });
+        const chartValues = c.ee ? (lowered.values.gloo as Obj) : lowered.values;
+        const byHelm = new Map<number, { with: KubernetesObject[]; without: KubernetesObject[] }>();
+        for (const helm of HELMS) {
+            byHelm.set(helm.major, {
+                with: helmTemplateObjects(helm.path, GLOO_CHART, "gloo", NAMESPACE, chartValues),
+                without: helmTemplateObjects(helm.path, GLOO_CHART, "gloo", NAMESPACE, c.baseline),
+            });
+        }
+        rendered.set(c.name, { lowered, byHelm });
+    }
+}
+
 describe("solo-io's gloo chart with the lowered values (real helm 3 and 4)", function () {
     this.timeout(180_000);
-    let helms: HelmBinary[];
-    const rendered = new Map<string, Rendered>();
-
-    before(() => {
-        helms = [helmBinary(3), helmBinary(4)];
-        for (const c of cases) {
-            const lowered = lowerForGlooChart([c.typed], c.gloo, { releaseName: "gloo", namespace: NAMESPACE });
-            const chartValues = c.ee ? (lowered.values.gloo as Obj) : lowered.values;
-            const byHelm = new Map<number, { with: KubernetesObject[]; without: KubernetesObject[] }>();
-            for (const helm of helms) {
-                byHelm.set(helm.major, {
-                    with: helmTemplateObjects(helm.path, GLOO_CHART, "gloo", NAMESPACE, chartValues),
-                    without: helmTemplateObjects(helm.path, GLOO_CHART, "gloo", NAMESPACE, c.baseline),
-                });
-            }
-            rendered.set(c.name, { lowered, byHelm });
-        }
-    });
+    const helms = HELMS;
+    before(renderCases);
 
     it(`covers the dev and prod stacks and ${CORPUS_SIZE} generated cases, both shapes, with and without failover, user sysctls and options`, () => {
         expect(cases.filter((c) => c.ee).length).to.be.at.least(2);
@@ -272,6 +277,12 @@ describe("solo-io's gloo chart with the lowered values (real helm 3 and 4)", fun
         expect(failover.length, c.name).to.be.at.least(1);
         for (const gw of failover) expect(gw.spec.options?.socketOptions?.length ?? 0, gw.metadata.name).to.be.at.least(1);
     });
+});
+
+describe("the policy rules and the report over solo-io's chart with the lowered values", function () {
+    this.timeout(180_000);
+    const helms = HELMS;
+    before(renderCases);
 
     // After Gloo's merge over gatewayProxy: an entry inherits the default entry's downstream keepalive field by field.
     const downstreamEverywhere = (c: Case) =>
@@ -381,7 +392,9 @@ describe("check --gloo-chart (real helm)", function () {
                 `[gateway-socket-options-keepalive] Gateway/gloo-system/${gw} (in ConfigMap/gloo-system/gloo-custom-resource-config data["custom-resources"]) spec.options.socketOptions: missing SO_KEEPALIVE`,
             );
     });
+});
 
+describe("lowering errors and render --for gloo-chart", () => {
     it("refuses bad keepalive in the Gloo values file and a replaced bootstrap, naming the value path, before running helm", () => {
         const bad = {
             gatewayProxies: {
@@ -401,7 +414,7 @@ describe("check --gloo-chart (real helm)", function () {
             ValuesError,
             "gloo.gatewayProxies.edge.configMap.data: replaces the chart's Envoy bootstrap",
         );
-        const run = runCli(["check", "--gloo-chart", GLOO_CHART, "--stack", "dev", "--helm", "/nonexistent/helm"]);
+        const run = runCli(["check", "--gloo-chart", GLOO_CHART, "--stack", "dev", "--helm", "/nonexistent/helm"]); // lowering passes, helm cannot run
         expect(run.status).to.equal(1);
         expect(run.stderr).to.include("--helm: cannot run /nonexistent/helm");
     });

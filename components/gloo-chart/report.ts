@@ -67,9 +67,9 @@ function keepaliveHop(
     return { kind, name, status, keepalive, effective, detectionSeconds: detectionSeconds(keepalive, os), gets };
 }
 
-function clusterHops(p: LoweredProxy, chart: Record<string, unknown>, namespace: string, os: EffectiveTcpKeepalive): GlooChartHop[] {
+/** The chart's clusters that take `tcpKeepaliveTimeSeconds` (and nothing else): xDS, REST xDS, wasm cache. */
+function timeOnlyHops(p: LoweredProxy, chart: Record<string, unknown>, namespace: string, os: EffectiveTcpKeepalive): GlooChartHop[] {
     const v = p.render.values;
-    const entry = p.chartEntry;
     const sysctls = p.sysctls.length > 0;
     const time = v.tcpKeepaliveTimeSeconds;
     const builtIn: TcpKeepalive | undefined = time === undefined ? undefined : { timeSeconds: time };
@@ -85,7 +85,7 @@ function clusterHops(p: LoweredProxy, chart: Record<string, unknown>, namespace:
     const xdsPort = String(get(chart, "gloo", "deployment", "xdsPort") ?? 9977);
     const gets = `keepalive_time ${time} (tcpKeepaliveTimeSeconds), ${rest}`;
     const status = sysctls || !asked ? "full" : "partial";
-    const hops: GlooChartHop[] = [
+    return [
         keepaliveHop("xds", `gloo.${namespace}.svc.${domain}:${xdsPort}`, builtIn, os, gets, status),
         keepaliveHop("built-in-cluster", "rest_xds_cluster", builtIn, os, gets, status),
         keepaliveHop("built-in-cluster", "wasm-cache", builtIn, os, gets, status),
@@ -93,6 +93,13 @@ function clusterHops(p: LoweredProxy, chart: Record<string, unknown>, namespace:
         ...h,
         cannot: [cannotBuiltIn, h.kind === "xds" ? http2 : undefined].filter(Boolean).join("; ") || undefined,
     }));
+}
+
+/** Every cluster the chart renders for a proxy. */
+function clusterHops(p: LoweredProxy, chart: Record<string, unknown>, namespace: string, os: EffectiveTcpKeepalive): GlooChartHop[] {
+    const v = p.render.values;
+    const entry = p.chartEntry;
+    const hops = timeOnlyHops(p, chart, namespace, os);
     const loopback = (name: string, on: boolean) =>
         on
             ? [
