@@ -12,7 +12,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
-import { checkObjects, formatFinding, resolvePackSettings } from "../../policy/check";
 import type { LoweredGlooValues } from "../gloo-chart/lower";
 import { glooChartReport, glooChartText } from "../gloo-chart/report";
 import type { KubernetesObject } from "../render/manifests";
@@ -65,6 +64,8 @@ export function helmTemplateObjects(helm: string, chart: string, release: string
 
 /** `check --gloo-chart <dir>`: 1 on any mandatory violation. */
 export function checkGlooChart(args: GlooChartArgs & { "gloo-chart": string; helm?: string; "policy-config"?: string }): number {
+    // The policy rules load only for check (render must not load policy/).
+    const { checkObjects, formatFinding, resolvePackSettings } = require("../../policy/check") as typeof import("../../policy/check");
     const configFile = args["policy-config"];
     const settings = resolvePackSettings(configFile === undefined ? {} : parseYamlFile(configFile), configFile);
     const { lowered } = lowerFromArgs(args);
