@@ -419,7 +419,7 @@ describe("lowering errors and render --for gloo-chart", () => {
         expect(run.stderr).to.include("--helm: cannot run /nonexistent/helm");
     });
 
-    it("render --for gloo-chart writes gloo-values.yaml equal to the library's lowering, and refuses an unknown target", () => {
+    it("render --for gloo-chart writes gloo-values.yaml equal to the library's lowering, explain --for gloo-chart reports per hop, an unknown target is refused", () => {
         const out = path.join(require("os").tmpdir(), `gk-gloo-out-${process.pid}`);
         const run = runCli(["render", "--for", "gloo-chart", "--stack", "prod", "--out", out]);
         expect(run.status, run.stderr).to.equal(0);
@@ -427,6 +427,11 @@ describe("lowering errors and render --for gloo-chart", () => {
         const expected = lowerForGlooChart([stack.values], {}, { releaseName: "gloo", namespace: stack.namespace }).values;
         expect(yaml.load(require("fs").readFileSync(path.join(out, "gloo-values.yaml"), "utf8"))).to.deep.equal(expected);
         expect(run.stdout).to.include("what the chart cannot carry:");
+        const explained = runCli(["explain", "--for", "gloo-chart", "--stack", "prod"]);
+        expect(explained.status, explained.stderr).to.equal(0);
+        expect(explained.stdout).to.include("worst-case detection 345s");
+        expect(explained.stdout).to.include("loadBalancerIdleTimeoutSeconds 350: the chart renders no idle-timeout annotation");
+        expect(explained.stdout).to.match(/static-cluster\s+otel_collector\s+90\s+20\s+3\s+150/);
         const wrong = runCli(["render", "--for", "gloo", "--stack", "prod", "--out", out]);
         expect(wrong.status).to.equal(1);
         expect(wrong.stderr).to.include('--for: "gloo" is not a target');

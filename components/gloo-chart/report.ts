@@ -48,6 +48,8 @@ export interface GlooChartProxyReport {
     hops: GlooChartHop[];
     /** Worst case over the hops that leave the pod; undefined ("never") when one of them has no keepalive. */
     worstDetectionSeconds?: number;
+    /** What the chart cannot carry for the proxy as a whole. */
+    notes: string[];
 }
 
 const get = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => (isPlainObject(o) ? o[k] : undefined), v);
@@ -203,7 +205,14 @@ export function glooChartReport(lowered: LoweredGlooValues): GlooChartProxyRepor
         const worst = leaving.some((h) => h.detectionSeconds === undefined)
             ? undefined
             : Math.max(0, ...leaving.map((h) => h.detectionSeconds ?? 0));
-        return { key: p.render.key, name: kebabCase(p.render.key), osDefaults: os, hops, worstDetectionSeconds: worst };
+        const lb = p.render.values.loadBalancerIdleTimeoutSeconds;
+        const notes =
+            lb === undefined
+                ? []
+                : [
+                      `loadBalancerIdleTimeoutSeconds ${lb}: the chart renders no idle-timeout annotation, so give the policy keepalive-below-idle-timeout loadBalancerIdleTimeoutSeconds: ${lb} in the policy config`,
+                  ];
+        return { key: p.render.key, name: kebabCase(p.render.key), osDefaults: os, hops, worstDetectionSeconds: worst, notes };
     });
 }
 
@@ -225,7 +234,9 @@ export function glooChartText(reports: readonly GlooChartProxyReport[]): string 
                     h.gets,
                 ]);
             }
-            const cannot = r.hops.filter((h) => h.cannot).map((h) => `  - ${h.kind} ${h.name}: ${h.cannot}`);
+            const cannot = [...r.hops.filter((h) => h.cannot).map((h) => `${h.kind} ${h.name}: ${h.cannot}`), ...r.notes].map(
+                (line) => `  - ${line}`,
+            );
             const worst = r.worstDetectionSeconds === undefined ? "never (a hop has no keepalive)" : `${r.worstDetectionSeconds}s`;
             return [
                 `gatewayProxies.${r.key} (${r.name}) on solo-io's gloo chart ${GLOO_CHART_VERSION}; pod defaults ${r.osDefaults.timeSeconds}/${r.osDefaults.intervalSeconds}/${r.osDefaults.probes}; worst-case detection ${worst}`,
