@@ -128,6 +128,11 @@ function generatedCase(seed: number): Case {
             };
         if (g.chance(0.3)) entry.failover = { enabled: true };
         if (g.chance(0.3)) entry.podTemplate = { image: { tag: `1.22.${g.int(0, 9)}` } };
+        if (g.chance(0.3))
+            entry.podTemplate = {
+                ...entry.podTemplate,
+                podSecurityContext: { fsGroup: 10101, runAsUser: 10101, sysctls: [{ name: "net.core.somaxconn", value: "1024" }] },
+            };
         if (name !== "gatewayProxy" || g.chance(0.3)) entry.service = { type: g.pick(["ClusterIP", "LoadBalancer"]) };
         glooProxies[name] = entry;
         const typed: Obj = { tcpKeepaliveTimeSeconds: g.int(1, 300) };
@@ -248,6 +253,7 @@ describe("solo-io's gloo chart with the lowered values (real helm 3 and 4)", fun
         expect(cases.filter((c) => c.ee).length).to.be.at.least(2);
         expect(cases.filter((c) => !c.ee).length).to.be.at.least(2);
         expect(cases.some((c) => JSON.stringify(c.gloo).includes("ip_unprivileged_port_start"))).to.equal(true);
+        expect(cases.some((c) => JSON.stringify(c.gloo).includes("net.core.somaxconn"))).to.equal(true);
         expect(cases.some((c) => JSON.stringify(c.gloo).includes('"failover":{"enabled":true}'))).to.equal(true);
     });
 

@@ -146,13 +146,18 @@ function replacedBootstraps(chartValues: Record<string, unknown>, prefix: string
     });
 }
 
-/** The pod sysctls: the user's (pod security context, then override) first, then ours for the names they do not set. */
+/**
+ * The pod sysctls: what the chart renders of the user's first (the override's list, which replaces
+ * the pod security context's, else the pod security context's), then ours for the names they do not set.
+ */
 function mergedSysctls(podTemplate: unknown, kubeResourceOverride: unknown, ours: readonly Sysctl[]): Sysctl[] {
-    const podContext = record(record(podTemplate).podSecurityContext).sysctls;
+    // The pod security context is rendered only with podTemplate.enablePodSecurityContext (the chart's default: true).
+    const rendered = record(podTemplate).enablePodSecurityContext !== false;
+    const podContext = rendered ? record(record(podTemplate).podSecurityContext).sysctls : undefined;
     const override = record(record(record(record(record(kubeResourceOverride).spec).template).spec).securityContext).sysctls;
-    const user = [...(Array.isArray(podContext) ? podContext : []), ...(Array.isArray(override) ? override : [])] as Sysctl[];
+    const user = (Array.isArray(override) ? override : Array.isArray(podContext) ? podContext : []) as Sysctl[];
     const byName = new Map<string, Sysctl>();
-    for (const s of [...user, ...ours]) if (isPlainObject(s) && !byName.has(String(s.name))) byName.set(String(s.name), s);
+    for (const s of [...user, ...ours]) if (isPlainObject(s) && !byName.has(String(s.name))) byName.set(String(s.name), { ...s });
     return [...byName.values()];
 }
 
