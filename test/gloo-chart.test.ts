@@ -127,6 +127,15 @@ function generatedCase(seed: number): Case {
                 },
             };
         if (g.chance(0.3)) entry.failover = { enabled: true };
+        if (g.chance(0.25)) entry.tracing = { cluster: [staticCluster(g, `${name.toLowerCase()}_tracing`)] };
+        if (g.chance(0.2)) {
+            const override = {
+                spec: {
+                    options: { socketOptions: [{ description: "reuse port", level: 1, name: 15, intValue: 1, state: "STATE_PREBIND" }] },
+                },
+            };
+            entry.gatewaySettings = { ...entry.gatewaySettings, httpGatewayKubeOverride: override };
+        }
         if (g.chance(0.3)) entry.podTemplate = { image: { tag: `1.22.${g.int(0, 9)}` } };
         if (g.chance(0.3))
             entry.podTemplate = {
@@ -166,7 +175,7 @@ function stackCase(stack: string): Case {
     return { name: `stack ${stack}`, typed, gloo: {}, baseline, ee: false };
 }
 
-const CORPUS_SIZE = 16;
+const CORPUS_SIZE = 24;
 const cases: Case[] = [stackCase("dev"), stackCase("prod"), ...Array.from({ length: CORPUS_SIZE }, (_, i) => generatedCase(1500 + i))];
 
 interface Rendered {
@@ -191,7 +200,8 @@ function expectKeepaliveCarried(c: Case, lowered: LoweredGlooValues, objects: Ku
         const asked = defined(askedKeepalive(v));
         const envoy = toEnvoyTcpKeepalive(asked);
         const bootstrap = bootstrapOf(objects, proxy);
-        const userClusters = new Map(((v.envoyStaticClusters ?? []) as EnvoyCluster[]).map((u) => [u.name, u]));
+        const tracing = ((p.chartEntry.tracing as Obj | undefined)?.cluster ?? []) as EnvoyCluster[];
+        const userClusters = new Map([...((v.envoyStaticClusters ?? []) as EnvoyCluster[]), ...tracing].map((u) => [u.name, u]));
         for (const cluster of bootstrap.static_resources.clusters) {
             const tcp = cluster.upstream_connection_options?.tcp_keepalive;
             const at = `${c.name}: ${proxy} cluster ${cluster.name}`;
@@ -254,6 +264,8 @@ describe("solo-io's gloo chart with the lowered values (real helm 3 and 4)", fun
         expect(cases.filter((c) => !c.ee).length).to.be.at.least(2);
         expect(cases.some((c) => JSON.stringify(c.gloo).includes("ip_unprivileged_port_start"))).to.equal(true);
         expect(cases.some((c) => JSON.stringify(c.gloo).includes("net.core.somaxconn"))).to.equal(true);
+        expect(cases.some((c) => JSON.stringify(c.gloo).includes("httpGatewayKubeOverride"))).to.equal(true);
+        expect(cases.some((c) => JSON.stringify(c.gloo).includes('"tracing":{"cluster"'))).to.equal(true);
         expect(cases.some((c) => JSON.stringify(c.gloo).includes('"failover":{"enabled":true}'))).to.equal(true);
     });
 
