@@ -413,7 +413,7 @@ describe("check --gloo-chart (real helm)", function () {
 });
 
 describe("lowering errors and render --for gloo-chart", () => {
-    it("refuses bad keepalive in the Gloo values file and a replaced bootstrap, naming the value path, before running helm", () => {
+    it("refuses bad keepalive in the Gloo values file, a clashing keepalive sysctl and a replaced bootstrap, naming the value path, before running helm", () => {
         const bad = {
             gatewayProxies: {
                 gatewayProxy: {
@@ -427,6 +427,22 @@ describe("lowering errors and render --for gloo-chart", () => {
             ValuesError,
             "gatewayProxies.gatewayProxy.envoyStaticClusters[0].upstream_connection_options.tcp_keepalive.keepalive_probes: 300 exceeds the kernel maximum 127",
         );
+        const sysctl = {
+            gatewayProxies: {
+                gatewayProxy: {
+                    kubeResourceOverride: {
+                        spec: {
+                            template: { spec: { securityContext: { sysctls: [{ name: "net.ipv4.tcp_keepalive_probes", value: "9" }] } } },
+                        },
+                    },
+                },
+            },
+        };
+        expect(() => lowerForGlooChart([{ gatewayProxies: { gatewayProxy: { tcpKeepaliveProbes: 3 } } }], sysctl)).to.throw(
+            ValuesError,
+            'gatewayProxies.gatewayProxy pod sysctl net.ipv4.tcp_keepalive_probes: is set to "9" (kubeResourceOverride or podTemplate.podSecurityContext), but the typed keepalive asks for 3',
+        );
+        expect(() => lowerForGlooChart([{ gatewayProxies: { gatewayProxy: { tcpKeepaliveProbes: 9 } } }], sysctl)).to.not.throw();
         const replaced = { gloo: { gatewayProxies: { edge: { configMap: { data: { "envoy.yaml": "{}" } } } } } };
         expect(() => lowerForGlooChart([{}], replaced)).to.throw(
             ValuesError,

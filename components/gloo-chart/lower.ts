@@ -14,7 +14,8 @@
  *  - `kubeResourceOverride.spec.template.spec.securityContext.sysctls`: the pod's
  *    `net.ipv4.tcp_keepalive_*`, the only way to give the built-in clusters (which the chart
  *    renders with `keepalive_time` only) their interval and probes. The list replaces the
- *    rendered one, so the sysctls the user already sets (pod security context or override) are kept.
+ *    rendered one, so the sysctls the user already sets (pod security context or override) are kept;
+ *    a keepalive sysctl the user sets to another value than the typed keepalive is refused.
  */
 import {
     KEEPALIVE_FIELDS,
@@ -161,6 +162,21 @@ function mergedSysctls(podTemplate: unknown, kubeResourceOverride: unknown, ours
     return [...byName.values()];
 }
 
+/** A keepalive sysctl the user already sets to another value than the typed keepalive asks: refused, never silently kept or replaced. */
+function sysctlConflicts(entryPath: string, ours: readonly Sysctl[], merged: readonly Sysctl[]): ValueIssue[] {
+    return ours.flatMap((o) => {
+        const theirs = merged.find((m) => m.name === o.name);
+        return theirs && String(theirs.value) !== o.value
+            ? [
+                  {
+                      path: `${entryPath} pod sysctl ${o.name}`,
+                      message: `is set to ${JSON.stringify(theirs.value)} (kubeResourceOverride or podTemplate.podSecurityContext), but the typed keepalive asks for ${o.value}; keep one of them`,
+                  },
+              ]
+            : [];
+    });
+}
+
 /** The sysctls a proxy needs: whenever interval or probes are asked for (the chart's built-in clusters cannot carry them), or when opted in. */
 export function loweredSysctls(proxy: GatewayProxyValues): Sysctl[] {
     const keepalive: TcpKeepalive = staticClusterKeepalive(proxy);
@@ -244,13 +260,16 @@ export function lowerForGlooChart(layers: readonly unknown[], glooValues: unknow
     const entries = record(combined.gatewayProxies);
     const defaults = record(entries.gatewayProxy);
     const written: Record<string, unknown> = { ...entries };
+    const issues: ValueIssue[] = [];
     const proxies: LoweredProxy[] = render.proxies.map((p) => {
         const own = record(entries[p.key]);
         const chartEntry = p.key === "gatewayProxy" ? own : mergeValues(defaults, own);
         const { out, sysctls } = loweredEntry(p.values, chartEntry, own);
+        issues.push(...sysctlConflicts(`${prefix}gatewayProxies.${p.key}`, loweredSysctls(p.values), sysctls));
         written[p.key] = mergeValues(own, out);
         return { render: p, chartEntry: mergeValues(chartEntry, out), sysctls };
     });
+    if (issues.length > 0) throw new ValuesError(issues);
     const lowered = { ...combined, gatewayProxies: written };
     const values = shape === "gloo-ee" ? { ...file, gloo: lowered } : lowered;
     return { shape, values, chartValues: lowered, proxies, render };
