@@ -28,6 +28,19 @@ export {
 export { KEEPALIVE_UPSTREAM_INPUT_PATHS, KeepaliveUpstream, type KeepaliveUpstreamArgs } from "./pulumi/keepalive-upstream";
 export { ComponentArgsError, type DeployWith, type TcpKeepaliveInputs } from "./pulumi/component-args";
 export { DuplicateKubernetesObjectError } from "./pulumi/program-state";
+export { GlooRelease, type GlooReleaseArgs } from "./pulumi/gloo-release";
+
+// Teams that keep solo-io's gloo chart: typed keepalive lowered into its values, and what it cannot carry.
+export {
+    GLOO_CHART_REPOSITORY,
+    GLOO_CHART_VERSION,
+    lowerForGlooChart,
+    type GlooChartShape,
+    type LoweredGlooValues,
+    type LoweredProxy,
+    type LowerOptions,
+} from "./gloo-chart/lower";
+export { glooChartReport, glooChartText, type GlooChartHop, type GlooChartHopStatus, type GlooChartProxyReport } from "./gloo-chart/report";
 
 // The values (Gloo's chart shape) and their schema.
 export type {

@@ -16,6 +16,7 @@ import type { EnforcementLevel } from "@pulumi/policy";
 import { didYouMean } from "../components/values/suggest";
 import { formatIssue, formatPath, issuesFromAjv, ValuesError, type ValueIssue } from "../components/values/values";
 import { resolveConfig } from "./lib/config";
+import { expandTargets } from "./lib/gloo-chart";
 import { objectRef, pulumiType, type KubeObject, type Violation } from "./lib/objects";
 import type { ResourceRule, StackRule, Target } from "./lib/rule";
 import { RESOURCE_RULES, STACK_RULES } from "./policies";
@@ -126,10 +127,11 @@ export function checkObjects(objects: readonly KubeObject[], settings: PackSetti
         return target;
     });
     const findings: Finding[] = [];
+    const expanded = expandTargets(targets);
     const add = (level: EnforcementLevel, violations: Violation[]) => {
         for (const v of violations) findings.push({ ...v, level: level === "advisory" ? "advisory" : "mandatory" });
     };
-    for (const target of targets) {
+    for (const target of expanded) {
         for (const rule of RESOURCE_RULES) {
             const { level, config } = setting(rule);
             if (level !== "disabled" && rule.types.includes(target.type)) add(level, rule.check(target, config));
@@ -137,7 +139,7 @@ export function checkObjects(objects: readonly KubeObject[], settings: PackSetti
     }
     for (const rule of STACK_RULES) {
         const { level, config } = setting(rule);
-        if (level !== "disabled") add(level, rule.check(targets, config));
+        if (level !== "disabled") add(level, rule.check(expanded, config));
     }
     return { findings, remediations };
 }

@@ -46,10 +46,10 @@ describe("policy envoy-bootstrap-keepalive", () => {
     });
 
     it("reports a static cluster without tcp_keepalive, naming the cluster and the value path", async () => {
-        const messages = await run(bootstrapConfigMap(dropKeepalive(3)));
+        const messages = await run(bootstrapConfigMap(dropKeepalive(2)));
         expect(messages).to.have.length(1);
         expect(messages[0]).to.match(
-            /^data\["envoy\.yaml"\]\.static_resources\.clusters\[3\]\.upstream_connection_options\.tcp_keepalive: static cluster "admin_port_cluster" has no tcp_keepalive/,
+            /^data\["envoy\.yaml"\]\.static_resources\.clusters\[2\]\.upstream_connection_options\.tcp_keepalive: static cluster "wasm-cache" has no tcp_keepalive/,
         );
         expect(messages[0]).to.include(
             'Fix: add upstream_connection_options.tcp_keepalive, e.g. {"keepalive_time":60,"keepalive_interval":20,"keepalive_probes":3}',
@@ -163,7 +163,7 @@ describe("policy envoy-bootstrap-keepalive", () => {
         const broken = () =>
             bootstrapConfigMap((b) => {
                 dropKeepalive(0)(b);
-                delete b.static_resources.clusters[3].upstream_connection_options;
+                delete b.static_resources.clusters[1].upstream_connection_options;
                 (b.static_resources.clusters[2].upstream_connection_options as Record<string, unknown>).tcp_keepalive = {
                     keepalive_probes: 7,
                 };
@@ -203,7 +203,7 @@ describe("policy envoy-bootstrap-keepalive", () => {
             const a = bootstrapOf(before);
             const b = bootstrapOf(fixed);
             expect(b.static_resources.clusters[2]).to.deep.equal(a.static_resources.clusters[2]);
-            expect(b.static_resources.clusters[1]).to.deep.equal(a.static_resources.clusters[1]);
+            expect(b.static_resources.clusters[3]).to.deep.equal(a.static_resources.clusters[3]);
             expect({ ...b, static_resources: undefined }).to.deep.equal({ ...a, static_resources: undefined });
             expect(objectRef(fixed)).to.equal("ConfigMap/gloo-system/gateway-proxy-envoy-config");
         });

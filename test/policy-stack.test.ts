@@ -49,7 +49,7 @@ describe("policy proxy-hops-keepalive (stack)", () => {
         const objects = twoProxies();
         // public-gw renders no typed downstream keepalive: its Gateways have no socket options
         const cm = named(objects, "ConfigMap", "public-gw-envoy-config");
-        objects[cm] = withBootstrap(objects[cm], (b: Bootstrap) => void delete b.static_resources.clusters[3].upstream_connection_options);
+        objects[cm] = withBootstrap(objects[cm], (b: Bootstrap) => void delete b.static_resources.clusters[2].upstream_connection_options);
         const orders = objects[named(objects, "Upstream", "orders")] as UpstreamObject;
         delete orders.spec.connectionConfig;
         const reports = await validateStack(proxyHopsKeepalive, stackArgs(objects));
@@ -61,7 +61,7 @@ describe("policy proxy-hops-keepalive (stack)", () => {
             `Gateway/gloo-system/gateway-proxy spec.options.socketOptions: gateway proxy "gateway-proxy": downstream listener (Gateway) "gateway-proxy" has no keepalive. ${downstreamFix}`,
             `Gateway/gloo-system/gateway-proxy-ssl spec.options.socketOptions: gateway proxy "gateway-proxy": downstream listener (Gateway) "gateway-proxy-ssl" has no keepalive. ${downstreamFix}`,
             `Upstream/shop/orders spec.connectionConfig.tcpKeepalive: gateway proxy "gateway-proxy": upstream "orders" has no keepalive. ${upstreamFix}`,
-            'ConfigMap/gloo-system/public-gw-envoy-config data["envoy.yaml"].static_resources.clusters[3].upstream_connection_options.tcp_keepalive: gateway proxy "public-gw": static cluster "admin_port_cluster" has no keepalive. Fix: add upstream_connection_options.tcp_keepalive to the cluster (policy envoy-bootstrap-keepalive can remediate)',
+            'ConfigMap/gloo-system/public-gw-envoy-config data["envoy.yaml"].static_resources.clusters[2].upstream_connection_options.tcp_keepalive: gateway proxy "public-gw": static cluster "wasm-cache" has no keepalive. Fix: add upstream_connection_options.tcp_keepalive to the cluster (policy envoy-bootstrap-keepalive can remediate)',
             `Upstream/shop/orders spec.connectionConfig.tcpKeepalive: gateway proxy "public-gw": upstream "orders" has no keepalive. ${upstreamFix}`,
         ]);
         expect(reports.map((r) => r.urn)).to.deep.equal([

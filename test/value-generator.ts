@@ -61,7 +61,7 @@ export class Gen {
     }
 }
 
-function staticCluster(g: Gen, name: string): EnvoyCluster {
+export function staticCluster(g: Gen, name: string): EnvoyCluster {
     const cluster: EnvoyCluster = {
         name,
         connect_timeout: g.pick(["0.25s", "1s", "5s", "2.5s"]),

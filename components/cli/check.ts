@@ -2,18 +2,28 @@
  * `check`: render an environment with the library, then run the policy pack's rules over the
  * rendered objects (policy/check.ts), as `pulumi preview --policy-pack` would: no cluster, no Pulumi CLI.
  *   gloo-keepalive check [--stack <env> | --values <file> ...] [--release <name>] [--namespace <ns>] [--policy-config <file.json>]
+ *   gloo-keepalive check --gloo-chart <dir> [--gloo-values <file>] [--helm <binary>] ...   (solo-io's chart: cli/gloo-chart.ts)
  */
 import { parseArgs } from "util";
 import { checkObjects, formatFinding, resolvePackSettings, RULES } from "../../policy/check";
 import { renderValues } from "../render/render";
 import { parseYamlFile } from "../values/read";
+import { checkGlooChart } from "./gloo-chart";
 import { readRenderInput, RENDER_INPUT_OPTIONS } from "./input";
 
-const CHECK_OPTIONS = { ...RENDER_INPUT_OPTIONS, "policy-config": { type: "string" } } as const;
+const CHECK_OPTIONS = {
+    ...RENDER_INPUT_OPTIONS,
+    "policy-config": { type: "string" },
+    "gloo-chart": { type: "string" },
+    "gloo-values": { type: "string" },
+    helm: { type: "string" },
+} as const;
 
 /** `gloo-keepalive check`: render, run the policies, print every violation; 1 on any mandatory one. */
 export function runCheck(argv: string[]): number {
     const { values: args } = parseArgs({ args: argv, options: CHECK_OPTIONS, strict: true, allowPositionals: false });
+    const glooChart = args["gloo-chart"];
+    if (glooChart !== undefined) return checkGlooChart({ ...args, "gloo-chart": glooChart });
     const configFile = args["policy-config"];
     const settings = resolvePackSettings(configFile === undefined ? {} : parseYamlFile(configFile) /* JSON is YAML */, configFile);
     const input = readRenderInput(args);

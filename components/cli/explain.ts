@@ -7,10 +7,11 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { explainRender, explainText, timelineSvg } from "../explain";
 import { renderValues } from "../render/render";
+import { explainGlooChart, forGlooChart, GLOO_CHART_OPTIONS } from "./gloo-chart-input";
 import { readRenderInput, RENDER_INPUT_OPTIONS } from "./input";
 
 /** Write a file atomically: a temporary name in the same directory, then rename. */
-function writeAtomically(file: string, text: string): void {
+export function writeAtomically(file: string, text: string): void {
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
     try {
         writeFileSync(tmp, text);
@@ -21,11 +22,12 @@ function writeAtomically(file: string, text: string): void {
     }
 }
 
-const EXPLAIN_OPTIONS = { ...RENDER_INPUT_OPTIONS, out: { type: "string" } } as const;
+const EXPLAIN_OPTIONS = { ...RENDER_INPUT_OPTIONS, ...GLOO_CHART_OPTIONS, out: { type: "string" } } as const;
 
 /** The `explain` command: the text on stdout, `<out>/explain/<proxy>.svg` per proxy. */
 export function explainCommand(argv: string[]): number {
     const { values: args } = parseArgs({ args: argv, options: EXPLAIN_OPTIONS, strict: true, allowPositionals: false });
+    if (forGlooChart(args)) return explainGlooChart(args);
     const input = readRenderInput(args);
     const out = args.out ?? path.join("out", input.stack ?? "render");
     const result = renderValues(input.layers, { releaseName: input.releaseName, namespace: input.namespace });

@@ -1,6 +1,7 @@
 /**
  * `render` (the main job): the values files, every proxy's Envoy bootstrap and the manifests, written in --out.
  *   gloo-keepalive render [--stack <env> | --values <file> ...] [--out <dir>] [--release <name>] [--namespace <ns>]
+ *   gloo-keepalive render --for gloo-chart [--gloo-values <file>] ...   (values for solo-io's chart: cli/gloo-chart.ts)
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
@@ -8,9 +9,11 @@ import { parseArgs } from "util";
 import { renderValues, type RenderResult } from "../render/render";
 import { keepaliveTable } from "../render/report";
 import { yamlText } from "../render/yaml-text";
+import { renderGlooChart } from "./gloo-chart";
+import { forGlooChart, GLOO_CHART_OPTIONS } from "./gloo-chart-input";
 import { readRenderInput, RENDER_INPUT_OPTIONS } from "./input";
 
-const RENDER_OPTIONS = { ...RENDER_INPUT_OPTIONS, out: { type: "string" } } as const;
+const RENDER_OPTIONS = { ...RENDER_INPUT_OPTIONS, ...GLOO_CHART_OPTIONS, out: { type: "string" } } as const;
 
 /** js-yaml's text (noRefs, no line folding, keys in order), written faster: render/yaml-text.ts. */
 const dump = yamlText;
@@ -54,6 +57,7 @@ export function writeRenderOutput(result: RenderResult, out: string): void {
 
 export function renderCommand(argv: string[]): number {
     const { values: args } = parseArgs({ args: argv, options: RENDER_OPTIONS, strict: true, allowPositionals: false });
+    if (forGlooChart(args)) return renderGlooChart(args);
     const input = readRenderInput(args);
     const out = args.out ?? path.join("out", input.stack ?? "render");
     const result = renderValues(input.layers, { releaseName: input.releaseName, namespace: input.namespace });

@@ -24,6 +24,7 @@ import {
     type TcpKeepaliveField,
 } from "../../components/keepalive";
 import { BOOTSTRAP_KEY, configMapName } from "../../components/render/manifests";
+import { withoutUnprobedLoopback } from "./gloo-chart";
 import { CONFIG_MAP, formatPath, GATEWAY, int64, isPlainObject, metadataOf, pulumiType, UPSTREAM, type KubeObject } from "./objects";
 
 /** A problem at a value path of an object. */
@@ -170,7 +171,7 @@ export function readBootstrapConfigMap(object: KubeObject): BootstrapRead | unde
     if (!labelled && node?.cluster !== "gateway") return undefined;
 
     const xds = grpcClusterNames(bootstrap.dynamic_resources);
-    return {
+    return withoutUnprobedLoopback({
         proxy,
         bootstrap,
         clusters: clusters.map((cluster: unknown, index: number): BootstrapCluster => {
@@ -217,7 +218,7 @@ export function readBootstrapConfigMap(object: KubeObject): BootstrapRead | unde
                 },
             };
         }),
-    };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------

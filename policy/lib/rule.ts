@@ -14,6 +14,7 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { resolveConfig } from "./config";
+import { expandTargets } from "./gloo-chart";
 import { objectRef, plainCopy, violationMessage, type KubeObject, type Violation } from "./objects";
 
 /** The object a rule looks at, with how to name it. */
@@ -24,6 +25,8 @@ export interface Target {
     /** `Kind/namespace/name`. */
     ref: string;
     urn?: string;
+    /** The object is text inside another object (`ref` of that one), e.g. a Gateway in the gloo chart's custom-resources ConfigMap. */
+    embeddedIn?: string;
 }
 
 /** A remediated object and the value paths remediation filled. */
@@ -73,9 +76,13 @@ export function resourcePolicy<C>(rule: ResourceRule<C>): ResourceValidationPoli
     return {
         ...metadata(rule),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-            if (!rule.types.includes(args.type)) return;
+            const targets = expandTargets([resourceTarget(args)]).filter((t) => rule.types.includes(t.type));
+            if (targets.length === 0) return;
             const config = resolveConfig<C>(rule.configSchema, args.getConfig());
-            for (const v of rule.check(resourceTarget(args), config)) reportViolation(violationMessage(v));
+            for (const target of targets) {
+                const prefix = target.embeddedIn ? `${target.ref} ` : "";
+                for (const v of rule.check(target, config)) reportViolation(`${prefix}${violationMessage(v)}`);
+            }
         },
         ...(rule.remediate
             ? {
@@ -97,12 +104,14 @@ export function stackPolicy<C>(rule: StackRule<C>): StackValidationPolicy {
     return {
         ...metadata(rule),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const targets = args.resources.map((r): Target => ({
-                type: r.type,
-                object: r.props,
-                ref: objectRef(r.props, r.name),
-                urn: r.urn,
-            }));
+            const targets = expandTargets(
+                args.resources.map((r): Target => ({
+                    type: r.type,
+                    object: r.props,
+                    ref: objectRef(r.props, r.name),
+                    urn: r.urn,
+                })),
+            );
             const config = resolveConfig<C>(rule.configSchema, args.getConfig());
             for (const v of rule.check(targets, config)) reportViolation(`${v.object} ${violationMessage(v)}`, v.urn);
         },
