@@ -11,7 +11,7 @@ import { cpus, tmpdir } from "os";
 import * as path from "path";
 import { helmBinaries } from "../scripts/helm";
 import { inProcessBench } from "./in-process";
-import { fmt, interleave, measure, ROOT, row, Samples, task } from "./measure";
+import { BUILT, fmt, interleave, measure, ROOT, row, Samples, task } from "./measure";
 import { growthLines, targetLines } from "./targets";
 import { GLOO_CHART, wholeProcessBench, type SizeInputs } from "./whole-process";
 
@@ -25,6 +25,10 @@ function build(): void {
     execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "bench", "tsconfig.json")], {
         stdio: "inherit",
     });
+    // The in-process tasks load this build of the library: give it the validators a build ships.
+    const validators = path.join(ROOT, "scripts", "build-validators.ts");
+    const tsNode = require.resolve("ts-node/dist/bin.js");
+    execFileSync(process.execPath, [tsNode, "--transpile-only", validators, path.join(BUILT, "components")], { stdio: "inherit" });
 }
 
 /** `gloo-keepalive --help` (the installed bin over dist/) against a bare `node` start, whole processes. */

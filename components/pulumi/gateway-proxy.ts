@@ -444,7 +444,6 @@ export class GatewayProxy extends pulumi.ComponentResource {
         this.warnings = this.keepalive.apply((hops) => hops.flatMap((h) => h.warnings.map((w) => `${h.kind} ${h.name}: ${w}`)));
 
         this.registerOutputs({
-            bootstrap: this.bootstrap,
             bootstrapChecksum: this.bootstrapChecksum,
             keepalive: this.keepalive,
             detectionSeconds: this.detectionSeconds,
