@@ -17,8 +17,20 @@ import {
     WASM_CACHE_PORT,
     XDS_CLUSTER_DESCRIPTION,
 } from "../components/render/bootstrap";
-import { KEEPALIVE_FIELDS, SOCKET_OPTION_DESCRIPTIONS, SOCKET_OPTION_NUMBERS } from "../components/keepalive";
-import { LB_IDLE_TIMEOUT_ANNOTATION, PROXY_UID } from "../components/render/manifests";
+import {
+    KEEPALIVE_FIELDS,
+    LOAD_BALANCER_TYPES,
+    SOCKET_OPTION_DESCRIPTIONS,
+    SOCKET_OPTION_NUMBERS,
+    TCP_USER_TIMEOUT,
+} from "../components/keepalive";
+import { PROXY_UID } from "../components/render/manifests";
+import {
+    CONTROL_PLANE_IDLE_TIMEOUT_ANNOTATION,
+    EGRESS_IDLE_TIMEOUT_ANNOTATION,
+    LB_IDLE_TIMEOUT_ANNOTATION,
+    LB_TYPE_ANNOTATION,
+} from "../components/render/middlebox";
 import { gatewayProxySchema, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -82,7 +94,14 @@ export function constantsTpl(): string {
         keepaliveFields: KEEPALIVE_FIELDS,
         ports: { admin: ADMIN_PORT, readConfig: READ_CONFIG_PORT, restXds: REST_XDS_PORT, wasmCache: WASM_CACHE_PORT },
         proxyUid: PROXY_UID,
-        lbIdleTimeoutAnnotation: LB_IDLE_TIMEOUT_ANNOTATION,
+        annotations: {
+            loadBalancerIdleTimeout: LB_IDLE_TIMEOUT_ANNOTATION,
+            loadBalancerType: LB_TYPE_ANNOTATION,
+            egressIdleTimeout: EGRESS_IDLE_TIMEOUT_ANNOTATION,
+            controlPlaneIdleTimeout: CONTROL_PLANE_IDLE_TIMEOUT_ANNOTATION,
+        },
+        loadBalancerTypes: LOAD_BALANCER_TYPES,
+        tcpUserTimeout: TCP_USER_TIMEOUT,
         builtInClusters: BUILT_IN_CLUSTERS,
         xdsClusterDescription: XDS_CLUSTER_DESCRIPTION,
         defaultProxy: DEFAULT_PROXY,

@@ -17,6 +17,7 @@ import type {
     ProxyService,
     UpstreamValues,
 } from "./types";
+import { gatewayTimeoutProperties, middleboxProperties } from "./middlebox-schema";
 
 /** The subset of JSON Schema (draft-07) we use; both ajv and Helm 3/4 understand it. */
 export interface JsonSchema {
@@ -127,6 +128,7 @@ const gatewaySettingsSchema = object<GatewaySettings>("The proxy's Gloo Gateways
         description: "Gloo's raw ListenerOptions, copied into both Gateways (checked against the Gloo Gateway CRD).",
         "x-renders-to": "Gateway spec.options",
     },
+    ...gatewayTimeoutProperties,
 });
 
 const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
@@ -221,11 +223,12 @@ export const gatewayProxySchema = object<GatewayProxyValues>("One gateway proxy.
     }),
     readConfig: boolean("Add the read-config listener (port 8082) and the admin port cluster.", false),
     loadBalancerIdleTimeoutSeconds: integer(
-        "Idle timeout of the load balancer in front of the proxy (AWS NLB 350, GCP 600, Azure 240): keepalive time must stay below it.",
+        "Shorthand for loadBalancer {type: custom-l4, idleTimeoutSeconds: N}: keepalive time must stay below it.",
         1,
         86400,
         { "x-renders-to": "warnings and policy checks" },
     ),
+    ...middleboxProperties,
     gatewaySettings: gatewaySettingsSchema,
     podTemplate: podTemplateSchema,
     kind: kindSchema,

@@ -5,7 +5,7 @@
  * idle connection before the first probe, and the next packet gets a RST.
  */
 import { LINUX_KEEPALIVE_DEFAULTS } from "../../components/keepalive";
-import { LB_IDLE_TIMEOUT_ANNOTATION } from "../../components/render/manifests";
+import { LB_IDLE_TIMEOUT_ANNOTATION } from "../../components/render/middlebox";
 import { idleTimeoutConfigSchema, type IdleTimeoutConfig } from "../lib/config";
 import { fieldSetting, HOP_KIND_NAMES, hopsWithKeepalive, valuesHint } from "../lib/hops";
 import { CONFIG_MAP, GATEWAY, UPSTREAM, type Violation } from "../lib/objects";
