@@ -22,7 +22,7 @@ export type HopKind = "xds" | "built-in-cluster" | "static-cluster" | "downstrea
 /** How each hop kind is named in messages. */
 export const HOP_KIND_NAMES: Readonly<Record<HopKind, string>> = {
     xds: "xDS cluster",
-    "built-in-cluster": "built-in cluster",
+    "built-in-cluster": "static cluster", // Envoy's word: Gloo's own clusters are static clusters of the bootstrap too
     "static-cluster": "static cluster",
     downstream: "downstream listener (Gateway)",
     upstream: "upstream",

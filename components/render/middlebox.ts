@@ -159,11 +159,13 @@ function httpIdleWarnings(proxy: ResolvedProxy, box: Middlebox): string[] {
 export function withClusterUserTimeout(bootstrap: Record<string, unknown>, proxy: GatewayProxyValues): Record<string, unknown> {
     const seconds = proxy.tcpUserTimeoutSeconds;
     if (seconds === undefined) return bootstrap;
+    const { intValue, ...rest } = toUserTimeoutSocketOption(seconds);
+    const envoyOption = { ...rest, int_value: intValue }; // Envoy YAML is snake_case
     const staticResources = bootstrap.static_resources as { clusters: Record<string, unknown>[] };
     const clusters = staticResources.clusters.map((cluster) => {
         const bind = isPlainObject(cluster.upstream_bind_config) ? cluster.upstream_bind_config : {};
         const options = Array.isArray(bind.socket_options) ? bind.socket_options : [];
-        return { ...cluster, upstream_bind_config: { ...bind, socket_options: [...options, toUserTimeoutSocketOption(seconds)] } };
+        return { ...cluster, upstream_bind_config: { ...bind, socket_options: [...options, envoyOption] } };
     });
     return { ...bootstrap, static_resources: { ...staticResources, clusters } };
 }
