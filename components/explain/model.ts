@@ -8,7 +8,7 @@
 import type { Middlebox } from "../keepalive";
 import { httpIdleTimeout } from "../render/middlebox";
 import type { KeepaliveHop, ProxyRender, RenderResult } from "../render/render";
-import { resolveProxies } from "../values/values";
+import { resolveProxies, type ResolvedProxy } from "../values/values";
 
 export type { FieldExplanation, FieldSource } from "../render/render";
 
@@ -24,6 +24,8 @@ export interface HopExplanation {
     middlebox?: Middlebox;
     /** The first probe comes at or after the idle timeout of an L4 box it crosses (or there is no keepalive at all, behind one). */
     exceedsLoadBalancer: boolean;
+    /** Downstream behind an L7 balancer whose idle timeout is not shorter than the Gateways' HTTP idle timeout. */
+    httpIdleViolation: boolean;
 }
 
 export interface ProxyExplanation {
@@ -47,7 +49,7 @@ function probeTimes(hop: KeepaliveHop): number[] {
     return Array.from({ length: Math.min(count, 1000) }, (_, k) => e.timeSeconds + k * e.intervalSeconds);
 }
 
-function explainHop(hop: KeepaliveHop): HopExplanation {
+function explainHop(hop: KeepaliveHop, httpIdle: number): HopExplanation {
     const e = hop.effective;
     const box = hop.middlebox;
     const exceeds = box !== undefined && box.layer === 4 && (e === undefined || e.timeSeconds >= box.idleTimeoutSeconds);
@@ -58,6 +60,7 @@ function explainHop(hop: KeepaliveHop): HopExplanation {
         detectionSeconds: hop.detectionSeconds,
         ...(box ? { middlebox: box } : {}),
         exceedsLoadBalancer: exceeds,
+        httpIdleViolation: box !== undefined && box.layer === 7 && httpIdle <= box.idleTimeoutSeconds,
     };
 }
 
@@ -72,11 +75,12 @@ export function explainRender(result: RenderResult): ProxyExplanation[] {
     return result.proxies.map((proxy) => {
         const lb = proxy.middleboxes["load-balancer"];
         const r = resolved.find((p) => p.name === proxy.key);
+        const http = httpIdleTimeout(r as ResolvedProxy);
         return {
             proxy,
             ...(lb ? { loadBalancerIdleTimeoutSeconds: lb.idleTimeoutSeconds, loadBalancer: lb, loadBalancerSource: lbSource(lb) } : {}),
-            httpIdleTimeout: r ? httpIdleTimeout(r) : { seconds: 3600, path: "Envoy's default" },
-            hops: proxy.hops.map(explainHop),
+            httpIdleTimeout: http,
+            hops: proxy.hops.map((h) => explainHop(h, http.seconds)),
         };
     });
 }
