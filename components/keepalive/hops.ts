@@ -1,4 +1,3 @@
-import type { TcpKeepalive, TcpKeepaliveField } from "./index";
 import type { LoadBalancerType } from "./load-balancers";
 
 /**
@@ -70,19 +69,4 @@ export interface Middlebox {
     isDefault: boolean;
     /** The values file that set it, when known. */
     file?: string;
-}
-
-/** The keepalive of one hop: what the renderer decided, or what a policy read from an object. */
-export interface Hop {
-    kind: HopKind;
-    /** Cluster, Gateway or Upstream name. */
-    name: string;
-    /** The fields that are set (unset fields are the OS default); undefined: keepalive is off on this hop. */
-    keepalive?: TcpKeepalive;
-    /** TCP_USER_TIMEOUT in seconds, where set: the most sent data may stay unacknowledged. */
-    tcpUserTimeoutSeconds?: number;
-    /** Value path of the keepalive as a whole. */
-    path: string;
-    /** Value path of each field (where it is, or would be). */
-    fieldPaths: Record<TcpKeepaliveField, string>;
 }

@@ -6,6 +6,8 @@
  * EINVAL otherwise). Values are whole numbers: nothing is ever truncated, rounded or clamped.
  */
 
+import type { HopKind } from "./hops";
+
 /** TCP keepalive for one hop. An unset field means the operating system's default. */
 export interface TcpKeepalive {
     /** Seconds a connection stays idle before the first probe (TCP_KEEPIDLE, Envoy `keepalive_time`). 1..32767. */
@@ -71,6 +73,21 @@ export const KEEPALIVE_FIELD_NAMES = Object.keys(KEEPALIVE_FIELDS) as TcpKeepali
 
 export * from "./hops";
 export * from "./load-balancers";
+
+/** The keepalive of one hop: what the renderer decided, or what a policy read from an object. */
+export interface Hop {
+    kind: HopKind;
+    /** Cluster, Gateway or Upstream name. */
+    name: string;
+    /** The fields that are set (unset fields are the OS default); undefined: keepalive is off on this hop. */
+    keepalive?: TcpKeepalive;
+    /** TCP_USER_TIMEOUT in seconds, where set: the most sent data may stay unacknowledged. */
+    tcpUserTimeoutSeconds?: number;
+    /** Value path of the keepalive as a whole. */
+    path: string;
+    /** Value path of each field (where it is, or would be). */
+    fieldPaths: Record<TcpKeepaliveField, string>;
+}
 
 /** Envoy's `envoy.config.core.v3.TcpKeepalive`, as written in Envoy YAML. */
 export interface EnvoyTcpKeepalive {

@@ -23,7 +23,6 @@ import {
     type Hop,
     type HopKind,
     type Middlebox,
-    type MiddleboxPlace,
     type TcpKeepalive,
     type TcpKeepaliveField,
 } from "../keepalive";
@@ -31,7 +30,7 @@ import type { GatewayProxyValues, UpstreamValues } from "../values/types";
 import { isPlainObject, type ResolvedProxy } from "../values/values";
 import { staticClusterKeepalive, xdsClusterName, type BootstrapContext } from "./bootstrap";
 import { kebabCase } from "./manifests";
-import { hopWarnings } from "./middlebox";
+import { hopWarnings, type ProxyMiddleboxes } from "./middlebox";
 import { sourceOf, type ValueLayers } from "./provenance";
 
 /** Where an effective keepalive number came from. */
@@ -65,9 +64,6 @@ export interface KeepaliveHop extends Hop {
     /** Things a person should look at (e.g. keepalive time at or above the idle timeout of the box it crosses). */
     warnings: string[];
 }
-
-/** The middleboxes of a proxy, by where they sit (from loadBalancer / loadBalancerIdleTimeoutSeconds and the *IdleTimeoutSeconds values). */
-export type ProxyMiddleboxes = Partial<Record<MiddleboxPlace, Middlebox>>;
 
 interface HopInput {
     kind: HopKind;

@@ -10,14 +10,17 @@ import {
     MIDDLEBOX_NAMES,
     TCP_USER_TIMEOUT,
     toUserTimeoutSocketOption,
+    type EffectiveTcpKeepalive,
     type Middlebox,
     type MiddleboxPlace,
 } from "../keepalive";
 import type { GatewayProxyValues } from "../values/types";
 import { isPlainObject, type ResolvedProxy, type ValueIssue } from "../values/values";
-import type { KeepaliveHop, ProxyMiddleboxes } from "./hops";
 import type { KubernetesObject } from "./manifests";
 import { sourceOf, type ValueLayers } from "./provenance";
+
+/** The middleboxes of a proxy, by where they sit (from loadBalancer / loadBalancerIdleTimeoutSeconds and the *IdleTimeoutSeconds values). */
+export type ProxyMiddleboxes = Partial<Record<MiddleboxPlace, Middlebox>>;
 
 /** Envoy's HTTP connection manager idle timeout when none is set. */
 export const ENVOY_DEFAULT_HTTP_IDLE_TIMEOUT_SECONDS = 3600;
@@ -124,7 +127,7 @@ function userTimeoutIssues(proxy: ResolvedProxy): ValueIssue[] {
 }
 
 /** What a hop should be looked at for, against the box it crosses (and no other). */
-export function hopWarnings(hop: KeepaliveHop, proxy: ResolvedProxy): string[] {
+export function hopWarnings(hop: { middlebox?: Middlebox; effective?: EffectiveTcpKeepalive }, proxy: ResolvedProxy): string[] {
     const box = hop.middlebox;
     if (!box) return [];
     const name = MIDDLEBOX_NAMES[box.place];

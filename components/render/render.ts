@@ -17,12 +17,13 @@ import {
     type KubernetesObject,
 } from "./manifests";
 import { checkStaticClusterNames, READ_CONFIG_PORT, renderBootstrap, staticClusterKeepalive, type BootstrapContext } from "./bootstrap";
-import { proxyHops, type KeepaliveHop, type ProxyMiddleboxes } from "./hops";
+import { proxyHops, type KeepaliveHop } from "./hops";
 import {
     annotated,
     EGRESS_IDLE_TIMEOUT_ANNOTATION,
     middleboxAnnotations,
     proxyMiddleboxes,
+    type ProxyMiddleboxes,
     withClusterUserTimeout,
     withGatewayTimeouts,
 } from "./middlebox";
