@@ -65,16 +65,111 @@ const mixedValues = {
     },
 };
 
+/** What the library renders for the cases. */
+interface Rendered {
+    downstream: RenderResult;
+    downstreamOptions: GatewaySocketOption[];
+    manifestOptions: GatewaySocketOption[];
+    sysctl: RenderResult;
+    mixed: RenderResult;
+}
+
+/** The cases, from what the library rendered: each with the detection time it must show (none for the control). */
+/** A case with no options, sysctls or keepalive unless given. */
+const spec = (
+    s: Partial<CaseSpec> & Pick<CaseSpec, "letter" | "title" | "keepaliveSide" | "waitSeconds" | "blackholeBeforeSeconds">,
+): CaseSpec => ({
+    serverOptions: [],
+    clientOptions: [],
+    serverSysctls: [],
+    ...s,
+});
+
+function caseSpecs(rendered: Rendered): [string, CaseSpec, number | undefined][] {
+    const downstreamExpected = DOWNSTREAM.timeSeconds + DOWNSTREAM.intervalSeconds * DOWNSTREAM.probes;
+    const sysctlExpected = sysctlDetection(podSysctls(rendered.sysctl));
+    const mixedHop = rendered.mixed.proxies[0].hops.find((h) => h.kind === "downstream");
+    const mixedExpected = mixedHop?.detectionSeconds ?? NaN;
+    const longest = Math.max(downstreamExpected, sysctlExpected, mixedExpected);
+    // SO_KEEPALIVE as rendered, without any TCP_KEEP* option.
+    const keepaliveOnly = raw(rendered.downstreamOptions.filter((o) => o.level !== IPPROTO_TCP));
+
+    const specs: [string, CaseSpec, number | undefined][] = [
+        [
+            "listener",
+            spec({
+                letter: "a",
+                title: "Gateway options on the listening socket",
+                keepaliveSide: "server",
+                serverOptions: raw(rendered.downstreamOptions),
+                waitSeconds: downstreamExpected + 3,
+                blackholeBeforeSeconds: DOWNSTREAM.timeSeconds,
+            }),
+            downstreamExpected,
+        ],
+        [
+            "client",
+            spec({
+                letter: "b",
+                title: "manifests.yaml options on the connecting socket",
+                keepaliveSide: "client",
+                clientOptions: raw(rendered.manifestOptions),
+                waitSeconds: downstreamExpected + 3,
+                blackholeBeforeSeconds: DOWNSTREAM.timeSeconds,
+            }),
+            downstreamExpected,
+        ],
+        [
+            "sysctl",
+            spec({
+                letter: "c",
+                title: "SO_KEEPALIVE only, pod sysctls in the namespace",
+                keepaliveSide: "server",
+                serverOptions: keepaliveOnly,
+                serverSysctls: podSysctls(rendered.sysctl),
+                waitSeconds: sysctlExpected + 3,
+                blackholeBeforeSeconds: 2,
+            }),
+            sysctlExpected,
+        ],
+        [
+            "mixed",
+            spec({
+                letter: "d",
+                title: "TCP_KEEPIDLE only on the listener, pod sysctls for the rest",
+                keepaliveSide: "server",
+                serverOptions: raw(gatewayOptions(rendered.mixed.objects as Obj[])),
+                serverSysctls: podSysctls(rendered.mixed),
+                waitSeconds: mixedExpected + 3,
+                blackholeBeforeSeconds: 2,
+            }),
+            mixedExpected,
+        ],
+        [
+            "control",
+            spec({
+                letter: "e",
+                title: "control: no keepalive",
+                keepaliveSide: "none",
+                waitSeconds: longest + 1,
+                blackholeBeforeSeconds: longest,
+            }),
+            undefined,
+        ],
+    ];
+    return specs;
+}
+
 // ---------------------------------------------------------------- the suite
 
 describe("kernel: rendered keepalive on real sockets in network namespaces", function () {
     this.timeout(45000);
 
     let setupError: Error | undefined;
-    const rendered = {
+    const rendered: Rendered = {
         downstream: undefined as unknown as RenderResult,
-        downstreamOptions: [] as GatewaySocketOption[],
-        manifestOptions: [] as GatewaySocketOption[],
+        downstreamOptions: [],
+        manifestOptions: [],
         sysctl: undefined as unknown as RenderResult,
         mixed: undefined as unknown as RenderResult,
     };
@@ -94,86 +189,7 @@ describe("kernel: rendered keepalive on real sockets in network namespaces", fun
         rendered.sysctl = renderValues([sysctlValues]);
         rendered.mixed = renderValues([mixedValues]);
 
-        const downstreamExpected = DOWNSTREAM.timeSeconds + DOWNSTREAM.intervalSeconds * DOWNSTREAM.probes;
-        const sysctlExpected = sysctlDetection(podSysctls(rendered.sysctl));
-        const mixedHop = rendered.mixed.proxies[0].hops.find((h) => h.kind === "downstream");
-        const mixedExpected = mixedHop?.detectionSeconds ?? NaN;
-        const longest = Math.max(downstreamExpected, sysctlExpected, mixedExpected);
-        // SO_KEEPALIVE as rendered, without any TCP_KEEP* option.
-        const keepaliveOnly = raw(rendered.downstreamOptions.filter((o) => o.level !== IPPROTO_TCP));
-
-        const specs: [string, CaseSpec, number | undefined][] = [
-            [
-                "listener",
-                {
-                    letter: "a",
-                    title: "Gateway options on the listening socket",
-                    keepaliveSide: "server",
-                    serverOptions: raw(rendered.downstreamOptions),
-                    clientOptions: [],
-                    serverSysctls: [],
-                    waitSeconds: downstreamExpected + 3,
-                    blackholeBeforeSeconds: DOWNSTREAM.timeSeconds,
-                },
-                downstreamExpected,
-            ],
-            [
-                "client",
-                {
-                    letter: "b",
-                    title: "manifests.yaml options on the connecting socket",
-                    keepaliveSide: "client",
-                    serverOptions: [],
-                    clientOptions: raw(rendered.manifestOptions),
-                    serverSysctls: [],
-                    waitSeconds: downstreamExpected + 3,
-                    blackholeBeforeSeconds: DOWNSTREAM.timeSeconds,
-                },
-                downstreamExpected,
-            ],
-            [
-                "sysctl",
-                {
-                    letter: "c",
-                    title: "SO_KEEPALIVE only, pod sysctls in the namespace",
-                    keepaliveSide: "server",
-                    serverOptions: keepaliveOnly,
-                    clientOptions: [],
-                    serverSysctls: podSysctls(rendered.sysctl),
-                    waitSeconds: sysctlExpected + 3,
-                    blackholeBeforeSeconds: 2,
-                },
-                sysctlExpected,
-            ],
-            [
-                "mixed",
-                {
-                    letter: "d",
-                    title: "TCP_KEEPIDLE only on the listener, pod sysctls for the rest",
-                    keepaliveSide: "server",
-                    serverOptions: raw(gatewayOptions(rendered.mixed.objects as Obj[])),
-                    clientOptions: [],
-                    serverSysctls: podSysctls(rendered.mixed),
-                    waitSeconds: mixedExpected + 3,
-                    blackholeBeforeSeconds: 2,
-                },
-                mixedExpected,
-            ],
-            [
-                "control",
-                {
-                    letter: "e",
-                    title: "control: no keepalive",
-                    keepaliveSide: "none",
-                    serverOptions: [],
-                    clientOptions: [],
-                    serverSysctls: [],
-                    waitSeconds: longest + 1,
-                    blackholeBeforeSeconds: longest,
-                },
-                undefined,
-            ],
-        ];
+        const specs = caseSpecs(rendered);
         for (const [key, spec, expected] of specs) cases[key] = { spec, expected };
 
         try {

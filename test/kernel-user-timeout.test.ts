@@ -44,50 +44,56 @@ const RUNS = 3;
 
 const isUserTimeout = (o: RawOption) => o.level === IPPROTO_TCP && o.name === 18;
 
+// What the library renders: the Gateways' options and the xDS cluster's bind-config options.
+const rendered = renderValues([values]);
+const listener = raw(gatewayOptions(rendered.objects as Obj[]));
+const clusters = (rendered.proxies[0].bootstrap.static_resources as { clusters: Record<string, unknown>[] }).clusters;
+const bind = clusters[0].upstream_bind_config as { socket_options: { level: number; name: number; int_value: number }[] };
+const clusterOptions = bind.socket_options.map((o) => ({ level: o.level, name: o.name, value: o.int_value }));
+const base = { serverSysctls: [], blackholeBeforeSeconds: KEEPALIVE.timeSeconds, sendAfterBlackhole: true };
+const specs: Record<string, CaseSpec> = {
+    ...Object.fromEntries(
+        Array.from({ length: RUNS }, (_, i): [string, CaseSpec] => [
+            `listener${i}`,
+            {
+                ...base,
+                letter: "fgh"[i],
+                title: `Gateway options with TCP_USER_TIMEOUT, run ${i + 1}`,
+                keepaliveSide: "server",
+                serverOptions: listener,
+                clientOptions: [],
+                waitSeconds: USER_TIMEOUT_SECONDS + 5,
+            },
+        ]),
+    ),
+    cluster: {
+        ...base,
+        letter: "i",
+        title: "xDS cluster upstream_bind_config.socket_options on the connecting socket",
+        keepaliveSide: "client",
+        serverOptions: [],
+        clientOptions: clusterOptions,
+        waitSeconds: USER_TIMEOUT_SECONDS + 5,
+    },
+    control: {
+        ...base,
+        letter: "j",
+        title: "control: the same Gateway options without TCP_USER_TIMEOUT",
+        keepaliveSide: "server",
+        serverOptions: listener.filter((o) => !isUserTimeout(o)),
+        clientOptions: [],
+        waitSeconds: CONTROL_SECONDS + 0.5,
+    },
+};
+
+async function cleanupNamespaces(): Promise<void> {
+    for (const ns of [...created]) await deleteNamespace(ns);
+}
+
 describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledged data", function () {
     this.timeout(60000);
 
     let setupError: Error | undefined;
-    const rendered = renderValues([values]);
-    const listener = raw(gatewayOptions(rendered.objects as Obj[]));
-    const clusters = (rendered.proxies[0].bootstrap.static_resources as { clusters: Record<string, unknown>[] }).clusters;
-    const bind = clusters[0].upstream_bind_config as { socket_options: { level: number; name: number; int_value: number }[] };
-    const clusterOptions = bind.socket_options.map((o) => ({ level: o.level, name: o.name, value: o.int_value }));
-    const base = { serverSysctls: [], blackholeBeforeSeconds: KEEPALIVE.timeSeconds, sendAfterBlackhole: true };
-    const specs: Record<string, CaseSpec> = {
-        ...Object.fromEntries(
-            Array.from({ length: RUNS }, (_, i): [string, CaseSpec] => [
-                `listener${i}`,
-                {
-                    ...base,
-                    letter: "fgh"[i],
-                    title: `Gateway options with TCP_USER_TIMEOUT, run ${i + 1}`,
-                    keepaliveSide: "server",
-                    serverOptions: listener,
-                    clientOptions: [],
-                    waitSeconds: USER_TIMEOUT_SECONDS + 5,
-                },
-            ]),
-        ),
-        cluster: {
-            ...base,
-            letter: "i",
-            title: "xDS cluster upstream_bind_config.socket_options on the connecting socket",
-            keepaliveSide: "client",
-            serverOptions: [],
-            clientOptions: clusterOptions,
-            waitSeconds: USER_TIMEOUT_SECONDS + 5,
-        },
-        control: {
-            ...base,
-            letter: "j",
-            title: "control: the same Gateway options without TCP_USER_TIMEOUT",
-            keepaliveSide: "server",
-            serverOptions: listener.filter((o) => !isUserTimeout(o)),
-            clientOptions: [],
-            waitSeconds: CONTROL_SECONDS + 0.5,
-        },
-    };
     const promises: Record<string, Promise<CaseResult>> = {};
 
     before(async () => {
@@ -104,10 +110,7 @@ describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledg
         });
     });
 
-    after(async () => {
-        await Promise.all(Object.values(promises).map((p) => p.catch(() => undefined)));
-        for (const ns of [...created]) await deleteNamespace(ns);
-    });
+    after(async () => Promise.all(Object.values(promises).map((p) => p.catch(() => undefined))).then(cleanupNamespaces));
 
     async function result(key: string): Promise<CaseResult> {
         if (setupError) throw setupError;

@@ -106,9 +106,8 @@ describe("load balancer types: defaults and documented bounds", () => {
     }
 });
 
-describe("each hop against the box it crosses", () => {
+describe("each hop against the box it crosses: an L7 balancer in front", () => {
     const warnings = (values: unknown) => renderValues([values]).warnings;
-    const upstream = { name: "orders", host: "orders.example", port: 80, tcpKeepalive: { timeSeconds: 400 } };
 
     it("the seed's ALB: an HTTP idle timeout of 30 s behind an ALB at 60 s is reported, naming both values and paths", () => {
         const w = warnings(
@@ -134,6 +133,11 @@ describe("each hop against the box it crosses", () => {
                 options: { httpConnectionManagerSettings: { idleTimeout: "75s" } },
             });
     });
+});
+
+describe("each hop against the box it crosses: L4 boxes and TCP_USER_TIMEOUT", () => {
+    const warnings = (values: unknown) => renderValues([values]).warnings;
+    const upstream = { name: "orders", host: "orders.example", port: 80, tcpKeepalive: { timeSeconds: 400 } };
 
     it("NLB at 350 s with downstream keepalive 400 s is reported on the downstream hop only", () => {
         const w = warnings(
@@ -177,6 +181,10 @@ describe("each hop against the box it crosses", () => {
         expect(hops.find((h) => h.name === "admin_port_cluster")?.middlebox).to.equal(undefined);
         expect(hops.find((h) => h.name === "otel")?.middlebox).to.equal(undefined);
     });
+});
+
+describe("TCP_USER_TIMEOUT on the hops", () => {
+    const proxy = (entry: Record<string, unknown>) => ({ gatewayProxies: { gatewayProxy: entry } });
 
     it("accounts for TCP_USER_TIMEOUT in the worst-case detection of each hop", () => {
         const values = proxy({
