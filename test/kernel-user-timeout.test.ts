@@ -5,28 +5,15 @@
  *
  * As in kernel-keepalive.test.ts: two namespaces per case on a veth pair; after the last data the
  * peer is black-holed with nftables; then the observing side sends data that is never
- * acknowledged, and the time to ETIMEDOUT is measured from that send. The options are the
+ * acknowledged, and the time to kernel.ETIMEDOUT is measured from that send. The options are the
  * rendered Gateway's (listener, inherited by the accepted socket) and the rendered bootstrap's
  * xDS cluster `upstream_bind_config.socket_options` (connecting socket).
  */
 import { expect } from "chai";
 import { TCP_USER_TIMEOUT } from "../components/keepalive";
 import { renderValues } from "../components/render/render";
-import {
-    cleanupLeftovers,
-    created,
-    deleteNamespace,
-    ETIMEDOUT,
-    gatewayOptions,
-    IPPROTO_TCP,
-    preflight,
-    raw,
-    runCase,
-    type CaseResult,
-    type CaseSpec,
-    type Obj,
-    type RawOption,
-} from "./kernel/harness";
+import * as kernel from "./kernel/harness";
+import type { CaseResult, CaseSpec, Obj, RawOption } from "./kernel/harness";
 
 const USER_TIMEOUT_SECONDS = 3;
 /** Keepalive far beyond the window: whatever drops the connection, it is not a keepalive probe. */
@@ -42,11 +29,11 @@ const values = {
 const CONTROL_SECONDS = 20;
 const RUNS = 3;
 
-const isUserTimeout = (o: RawOption) => o.level === IPPROTO_TCP && o.name === 18;
+const isUserTimeout = (o: RawOption) => o.level === kernel.IPPROTO_TCP && o.name === 18;
 
 // What the library renders: the Gateways' options and the xDS cluster's bind-config options.
 const rendered = renderValues([values]);
-const listener = raw(gatewayOptions(rendered.objects as Obj[]));
+const listener = kernel.raw(kernel.gatewayOptions(rendered.objects as Obj[]));
 const clusters = (rendered.proxies[0].bootstrap.static_resources as { clusters: Record<string, unknown>[] }).clusters;
 const bind = clusters[0].upstream_bind_config as { socket_options: { level: number; name: number; int_value: number }[] };
 const clusterOptions = bind.socket_options.map((o) => ({ level: o.level, name: o.name, value: o.int_value }));
@@ -87,7 +74,7 @@ const specs: Record<string, CaseSpec> = {
 };
 
 async function cleanupNamespaces(): Promise<void> {
-    for (const ns of [...created]) await deleteNamespace(ns);
+    for (const ns of [...kernel.created]) await kernel.deleteNamespace(ns);
 }
 
 describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledged data", function () {
@@ -98,14 +85,14 @@ describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledg
 
     before(async () => {
         try {
-            await preflight();
-            await cleanupLeftovers();
+            await kernel.preflight();
+            await kernel.cleanupLeftovers();
         } catch (e) {
             setupError = e as Error;
             return;
         }
         Object.entries(specs).forEach(([key, spec], i) => {
-            promises[key] = runCase(spec, 10 + i);
+            promises[key] = kernel.runCase(spec, 10 + i);
             promises[key].catch(() => undefined); // reported by the case's test
         });
     });
@@ -123,7 +110,7 @@ describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledg
     }
 
     it("renders TCP_USER_TIMEOUT in milliseconds on the Gateways (level 6 name 18, STATE_PREBIND) and on every cluster", () => {
-        const option = gatewayOptions(rendered.objects as Obj[]).find((o) => o.level === 6 && o.name === 18);
+        const option = kernel.gatewayOptions(rendered.objects as Obj[]).find((o) => o.level === 6 && o.name === 18);
         expect(option).to.deep.include({ intValue: USER_TIMEOUT_SECONDS * 1000, state: "STATE_PREBIND" });
         expect([TCP_USER_TIMEOUT.level, TCP_USER_TIMEOUT.name]).to.deep.equal([6, 18]);
         for (const cluster of clusters) {
@@ -144,7 +131,7 @@ describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledg
             const r = await result(`listener${i}`);
             expect(r.userTimeoutMs, "the accepted socket inherits TCP_USER_TIMEOUT").to.equal(USER_TIMEOUT_SECONDS * 1000);
             expect(r.outcome).to.equal("error");
-            expect(r.errno, "recv fails with ETIMEDOUT").to.equal(ETIMEDOUT);
+            expect(r.errno, "recv fails with kernel.ETIMEDOUT").to.equal(kernel.ETIMEDOUT);
             expect(r.elapsed).to.be.closeTo(USER_TIMEOUT_SECONDS, 0.5);
             expect(r.probesDropped, "the data was retransmitted into the black hole").to.be.at.least(2);
         });
@@ -153,7 +140,7 @@ describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledg
     it(`the xDS cluster's upstream_bind_config TCP_USER_TIMEOUT drops a connecting socket in ${USER_TIMEOUT_SECONDS} s ± 0.5 s`, async () => {
         const r = await result("cluster");
         expect(r.userTimeoutMs).to.equal(USER_TIMEOUT_SECONDS * 1000);
-        expect(r.errno, `outcome ${r.outcome}`).to.equal(ETIMEDOUT);
+        expect(r.errno, `outcome ${r.outcome}`).to.equal(kernel.ETIMEDOUT);
         expect(r.elapsed).to.be.closeTo(USER_TIMEOUT_SECONDS, 0.5);
     });
 
