@@ -97,6 +97,7 @@ describe("load balancer types: defaults and documented bounds", () => {
                 withLb({ type: "cloudflare", idleTimeoutSeconds: 600 }),
                 withLb({ type: "custom-l7" }),
                 proxy({ loadBalancerIdleTimeoutSeconds: 350, loadBalancer: { type: "aws-nlb" } }),
+                { gloo: { gatewayProxies: { edgeGw: { loadBalancer: { type: "azure-lb", idleTimeoutSeconds: 100 } } } } },
             ]) {
                 const chart = helmTemplate(bin, values, {});
                 expect(chart.status, JSON.stringify(values)).to.equal(1);

@@ -12,12 +12,12 @@ The proxy's boxes as annotations (JSON), failing on values the library refuses. 
 {{- $spec := index . 1 -}}
 {{- $origin := index . 2 -}}
 {{- $key := index . 3 -}}
-{{- $path := printf "gatewayProxies.%s.%s" $key -}}
+{{- $path := printf "gatewayProxies.%s" $key -}}
 {{- $a := $c.annotations -}}
 {{- $out := dict -}}
-{{- $lbPath := index $origin "loadBalancer" | default (printf $path "loadBalancer") -}}
+{{- $lbPath := index $origin "loadBalancer" | default (printf "%s.loadBalancer" $path) -}}
 {{- if and (hasKey $spec "loadBalancer") (hasKey $spec "loadBalancerIdleTimeoutSeconds") -}}
-{{- fail (printf "%s: is the shorthand for %s {type: custom-l4}; set one of them, not both" (index $origin "loadBalancerIdleTimeoutSeconds" | default (printf $path "loadBalancerIdleTimeoutSeconds")) $lbPath) -}}
+{{- fail (printf "%s: is the shorthand for %s {type: custom-l4}; set one of them, not both" (index $origin "loadBalancerIdleTimeoutSeconds" | default (printf "%s.loadBalancerIdleTimeoutSeconds" $path)) $lbPath) -}}
 {{- else if hasKey $spec "loadBalancer" -}}
 {{- $type := $spec.loadBalancer.type -}}
 {{- $t := index $c.loadBalancerTypes $type -}}
