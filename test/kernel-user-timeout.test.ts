@@ -7,7 +7,9 @@
  * peer is black-holed with nftables; then the observing side sends data that is never
  * acknowledged, and the time to kernel.ETIMEDOUT is measured from that send. The options are the
  * rendered Gateway's (listener, inherited by the accepted socket) and the rendered bootstrap's
- * xDS cluster `upstream_bind_config.socket_options` (connecting socket).
+ * xDS cluster `upstream_bind_config.socket_options` (connecting socket). One more case holds the
+ * renderer's idle detection with TCP_USER_TIMEOUT (the first probe timer at or after it, not the
+ * probe count) to the kernel.
  */
 import { expect } from "chai";
 import { TCP_USER_TIMEOUT } from "../components/keepalive";
@@ -26,6 +28,12 @@ const values = {
         },
     },
 };
+/** Idle: with TCP_USER_TIMEOUT the first probe timer at or after it drops the connection, not the probe count (2 + 9 × 2 = 20 s without). */
+const IDLE_VALUES = {
+    gatewayProxies: {
+        gatewayProxy: { gatewaySettings: { tcpKeepalive: { timeSeconds: 2, intervalSeconds: 2, probes: 9 }, tcpUserTimeoutSeconds: 3 } },
+    },
+};
 const CONTROL_SECONDS = 20;
 const RUNS = 3;
 
@@ -33,6 +41,7 @@ const isUserTimeout = (o: RawOption) => o.level === kernel.IPPROTO_TCP && o.name
 
 // What the library renders: the Gateways' options and the xDS cluster's bind-config options.
 const rendered = renderValues([values]);
+const idleRendered = renderValues([IDLE_VALUES]);
 const listener = kernel.raw(kernel.gatewayOptions(rendered.objects as Obj[]));
 const clusters = (rendered.proxies[0].bootstrap.static_resources as { clusters: Record<string, unknown>[] }).clusters;
 const bind = clusters[0].upstream_bind_config as { socket_options: { level: number; name: number; int_value: number }[] };
@@ -61,6 +70,17 @@ const specs: Record<string, CaseSpec> = {
         serverOptions: [],
         clientOptions: clusterOptions,
         waitSeconds: USER_TIMEOUT_SECONDS + 5,
+    },
+    idle: {
+        ...base,
+        letter: "k",
+        title: "idle with keepalive 2/2/9 and TCP_USER_TIMEOUT 3 s",
+        keepaliveSide: "server",
+        serverOptions: kernel.raw(kernel.gatewayOptions(idleRendered.objects as Obj[])),
+        clientOptions: [],
+        sendAfterBlackhole: false,
+        blackholeBeforeSeconds: 2,
+        waitSeconds: 10,
     },
     control: {
         ...base,
@@ -103,7 +123,7 @@ describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledg
         if (setupError) throw setupError;
         const r = await promises[key];
         console.log(
-            `      ${specs[key].title}: ${r.outcome}${r.error ? ` ${r.error}` : ""} ${r.elapsed.toFixed(3)} s after the unacknowledged send;` +
+            `      ${specs[key].title}: ${r.outcome}${r.error ? ` ${r.error}` : ""} ${r.elapsed.toFixed(3)} s after ${specs[key].sendAfterBlackhole ? "the unacknowledged send" : "the last data"};` +
                 ` TCP_USER_TIMEOUT ${r.userTimeoutMs} ms; retransmissions dropped ${r.probesDropped}, resets ${r.resetsDropped}; state ${r.tcpState}`,
         );
         return r;
@@ -142,6 +162,14 @@ describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledg
         expect(r.userTimeoutMs).to.equal(USER_TIMEOUT_SECONDS * 1000);
         expect(r.errno, `outcome ${r.outcome}`).to.equal(kernel.ETIMEDOUT);
         expect(r.elapsed).to.be.closeTo(USER_TIMEOUT_SECONDS, 0.5);
+    });
+
+    it("idle: the renderer's detection with TCP_USER_TIMEOUT (first probe timer at or after it) is what the kernel does", async () => {
+        const hop = idleRendered.proxies[0].hops.find((h) => h.kind === "downstream");
+        expect(hop?.detectionSeconds, "2 + 1 × 2: the probe at 4 s is the first at or after 3 s").to.equal(4);
+        const r = await result("idle");
+        expect(r.errno, `outcome ${r.outcome}`).to.equal(kernel.ETIMEDOUT);
+        expect(kernel.within(r.elapsed, hop?.detectionSeconds as number), `dropped after ${r.elapsed.toFixed(3)} s`).to.equal(true);
     });
 
     it(`control: without it the same socket is still retransmitting after ${CONTROL_SECONDS} s`, async () => {
