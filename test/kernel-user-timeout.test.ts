@@ -97,37 +97,38 @@ async function cleanupNamespaces(): Promise<void> {
     for (const ns of [...kernel.created]) await kernel.deleteNamespace(ns);
 }
 
+/** The cases, started once for the suite. */
+const run: { setupError?: Error; promises: Record<string, Promise<CaseResult>> } = { promises: {} };
+
+async function startCases(): Promise<void> {
+    try {
+        await kernel.preflight();
+        await kernel.cleanupLeftovers();
+    } catch (e) {
+        run.setupError = e as Error;
+        return;
+    }
+    Object.entries(specs).forEach(([key, spec], i) => {
+        run.promises[key] = kernel.runCase(spec, 10 + i);
+        run.promises[key].catch(() => undefined); // reported by the case's test
+    });
+}
+
+/** A case's result, logged with what was measured. */
+async function result(key: string): Promise<CaseResult> {
+    if (run.setupError) throw run.setupError;
+    const r = await run.promises[key];
+    console.log(
+        `      ${specs[key].title}: ${r.outcome}${r.error ? ` ${r.error}` : ""} ${r.elapsed.toFixed(3)} s after ${specs[key].sendAfterBlackhole ? "the unacknowledged send" : "the last data"};` +
+            ` TCP_USER_TIMEOUT ${r.userTimeoutMs} ms; retransmissions dropped ${r.probesDropped}, resets ${r.resetsDropped}; state ${r.tcpState}`,
+    );
+    return r;
+}
+
 describe("kernel: rendered TCP_USER_TIMEOUT drops a connection with unacknowledged data", function () {
     this.timeout(60000);
-
-    let setupError: Error | undefined;
-    const promises: Record<string, Promise<CaseResult>> = {};
-
-    before(async () => {
-        try {
-            await kernel.preflight();
-            await kernel.cleanupLeftovers();
-        } catch (e) {
-            setupError = e as Error;
-            return;
-        }
-        Object.entries(specs).forEach(([key, spec], i) => {
-            promises[key] = kernel.runCase(spec, 10 + i);
-            promises[key].catch(() => undefined); // reported by the case's test
-        });
-    });
-
-    after(async () => Promise.all(Object.values(promises).map((p) => p.catch(() => undefined))).then(cleanupNamespaces));
-
-    async function result(key: string): Promise<CaseResult> {
-        if (setupError) throw setupError;
-        const r = await promises[key];
-        console.log(
-            `      ${specs[key].title}: ${r.outcome}${r.error ? ` ${r.error}` : ""} ${r.elapsed.toFixed(3)} s after ${specs[key].sendAfterBlackhole ? "the unacknowledged send" : "the last data"};` +
-                ` TCP_USER_TIMEOUT ${r.userTimeoutMs} ms; retransmissions dropped ${r.probesDropped}, resets ${r.resetsDropped}; state ${r.tcpState}`,
-        );
-        return r;
-    }
+    before(startCases);
+    after(async () => Promise.all(Object.values(run.promises).map((p) => p.catch(() => undefined))).then(cleanupNamespaces));
 
     it("renders TCP_USER_TIMEOUT in milliseconds on the Gateways (level 6 name 18, STATE_PREBIND) and on every cluster", () => {
         const option = kernel.gatewayOptions(rendered.objects as Obj[]).find((o) => o.level === 6 && o.name === 18);
