@@ -162,73 +162,83 @@ function caseSpecs(rendered: Rendered): [string, CaseSpec, number | undefined][]
 
 // ---------------------------------------------------------------- the suite
 
+const suite: { setupError?: Error } = {};
+const rendered: Rendered = {
+    downstream: undefined as unknown as RenderResult,
+    downstreamOptions: [],
+    manifestOptions: [],
+    sysctl: undefined as unknown as RenderResult,
+    mixed: undefined as unknown as RenderResult,
+};
+const cases: Record<string, { spec: CaseSpec; expected?: number; promise?: Promise<CaseResult> }> = {};
+const scratch = mkdtempSync(path.join(tmpdir(), "gka-render-"));
+
+/** Render what the cases use, then start every case at once (the suite takes as long as the slowest). */
+async function startCases(): Promise<void> {
+    // What the library renders: renderValues, and the CLI's manifests.yaml for the same values.
+    rendered.downstream = renderValues([downstreamValues]);
+    rendered.downstreamOptions = gatewayOptions(rendered.downstream.objects as Obj[]);
+    const valuesFile = path.join(scratch, "downstream.yaml");
+    writeFileSync(valuesFile, yaml.dump(downstreamValues));
+    const cli = runCli(["render", "--values", valuesFile, "--out", path.join(scratch, "out")]);
+    if (cli.status !== 0) throw new Error(`render failed: ${cli.stderr}`);
+    const manifests = yaml.loadAll(readFileSync(path.join(scratch, "out", "manifests.yaml"), "utf8")) as Obj[];
+    rendered.manifestOptions = gatewayOptions(manifests);
+    rendered.sysctl = renderValues([sysctlValues]);
+    rendered.mixed = renderValues([mixedValues]);
+
+    const specs = caseSpecs(rendered);
+    for (const [key, spec, expected] of specs) cases[key] = { spec, expected };
+
+    try {
+        await preflight();
+        const removed = await cleanupLeftovers();
+        if (removed.length > 0) console.log(`      removed leftovers: ${removed.join(", ")}`);
+    } catch (e) {
+        suite.setupError = e as Error;
+        return;
+    }
+    // All cases at once: the suite takes as long as the slowest case.
+    specs.forEach(([key, spec], i) => {
+        cases[key].promise = runCase(spec, i);
+        cases[key].promise.catch(() => undefined); // reported by the case's test
+    });
+}
+
+/** Start the cases once, for every describe below (each can run alone). */
+let started: Promise<void> | undefined;
+const startOnce = () => (started ??= startCases());
+
+/** After every case: each case deletes its own namespaces; this removes what is left, and the scratch directory. */
+async function stopCases(): Promise<void> {
+    await Promise.all(Object.values(cases).map((c) => c.promise?.catch(() => undefined)));
+    for (const ns of [...created]) await deleteNamespace(ns);
+    rmSync(scratch, { recursive: true, force: true });
+}
+
+/** A case's result, logged with what was measured. */
+async function result(key: string): Promise<CaseResult> {
+    if (suite.setupError) throw suite.setupError;
+    const c = cases[key];
+    if (!c?.promise) throw new Error(`case ${key} did not start`);
+    const r = await c.promise;
+    console.log(
+        `      ${c.spec.title}: ${r.outcome}${r.error ? ` ${r.error}` : ""} after ${r.elapsed.toFixed(3)} s` +
+            `${c.expected !== undefined ? ` (expected ${c.expected} s)` : ""}; probes dropped ${r.probesDropped}, resets ${r.resetsDropped};` +
+            ` kernel keepalive ${JSON.stringify(r.effective)}${r.sysctls ? `; namespace sysctls ${JSON.stringify(r.sysctls)}` : ""};` +
+            ` peer ${r.peerOutcome} (${r.peerTcpState}); black-holed ${r.blackholedAfter.toFixed(3)} s after the last data`,
+    );
+    return r;
+}
+
 describe("kernel: rendered keepalive on real sockets in network namespaces", function () {
     this.timeout(45000);
 
-    let setupError: Error | undefined;
-    const rendered: Rendered = {
-        downstream: undefined as unknown as RenderResult,
-        downstreamOptions: [],
-        manifestOptions: [],
-        sysctl: undefined as unknown as RenderResult,
-        mixed: undefined as unknown as RenderResult,
-    };
-    const cases: Record<string, { spec: CaseSpec; expected?: number; promise?: Promise<CaseResult> }> = {};
-    const scratch = mkdtempSync(path.join(tmpdir(), "gka-render-"));
-
-    before(async function () {
-        // What the library renders: renderValues, and the CLI's manifests.yaml for the same values.
-        rendered.downstream = renderValues([downstreamValues]);
-        rendered.downstreamOptions = gatewayOptions(rendered.downstream.objects as Obj[]);
-        const valuesFile = path.join(scratch, "downstream.yaml");
-        writeFileSync(valuesFile, yaml.dump(downstreamValues));
-        const cli = runCli(["render", "--values", valuesFile, "--out", path.join(scratch, "out")]);
-        if (cli.status !== 0) throw new Error(`render failed: ${cli.stderr}`);
-        const manifests = yaml.loadAll(readFileSync(path.join(scratch, "out", "manifests.yaml"), "utf8")) as Obj[];
-        rendered.manifestOptions = gatewayOptions(manifests);
-        rendered.sysctl = renderValues([sysctlValues]);
-        rendered.mixed = renderValues([mixedValues]);
-
-        const specs = caseSpecs(rendered);
-        for (const [key, spec, expected] of specs) cases[key] = { spec, expected };
-
-        try {
-            await preflight();
-            const removed = await cleanupLeftovers();
-            if (removed.length > 0) console.log(`      removed leftovers: ${removed.join(", ")}`);
-        } catch (e) {
-            setupError = e as Error;
-            return;
-        }
-        // All cases at once: the suite takes as long as the slowest case.
-        specs.forEach(([key, spec], i) => {
-            cases[key].promise = runCase(spec, i);
-            cases[key].promise.catch(() => undefined); // reported by the case's test
-        });
-    });
-
-    after(async () => {
-        await Promise.all(Object.values(cases).map((c) => c.promise?.catch(() => undefined)));
-        for (const ns of [...created]) await deleteNamespace(ns);
-        rmSync(scratch, { recursive: true, force: true });
-    });
-
-    async function result(key: string): Promise<CaseResult> {
-        if (setupError) throw setupError;
-        const c = cases[key];
-        if (!c?.promise) throw new Error(`case ${key} did not start`);
-        const r = await c.promise;
-        console.log(
-            `      ${c.spec.title}: ${r.outcome}${r.error ? ` ${r.error}` : ""} after ${r.elapsed.toFixed(3)} s` +
-                `${c.expected !== undefined ? ` (expected ${c.expected} s)` : ""}; probes dropped ${r.probesDropped}, resets ${r.resetsDropped};` +
-                ` kernel keepalive ${JSON.stringify(r.effective)}${r.sysctls ? `; namespace sysctls ${JSON.stringify(r.sysctls)}` : ""};` +
-                ` peer ${r.peerOutcome} (${r.peerTcpState}); black-holed ${r.blackholedAfter.toFixed(3)} s after the last data`,
-        );
-        return r;
-    }
+    before(startOnce);
+    after(stopCases);
 
     it("runs as root with ip, nft and python3, and can create network namespaces", () => {
-        if (setupError) throw setupError;
+        if (suite.setupError) throw suite.setupError;
         expect(
             Object.values(cases).every((c) => c.promise !== undefined),
             "every case started",
@@ -244,6 +254,12 @@ describe("kernel: rendered keepalive on real sockets in network namespaces", fun
             DOWNSTREAM.probes,
         ]);
     });
+});
+
+describe("kernel: the rendered options find a black-holed peer", function () {
+    this.timeout(45000);
+    before(startOnce);
+    after(stopCases);
 
     it("listener options (inherited by the accepted socket) find a black-holed client in time + interval × probes", async () => {
         const r = await result("listener");
@@ -280,6 +296,12 @@ describe("kernel: rendered keepalive on real sockets in network namespaces", fun
         });
         expect(r.peerOutcome).to.equal("connected");
     });
+});
+
+describe("kernel: pod sysctls, and the control without keepalive", function () {
+    this.timeout(45000);
+    before(startOnce);
+    after(stopCases);
 
     it("(a) SO_KEEPALIVE alone uses the namespace's sysctls, set from the rendered pod sysctls", async () => {
         const sysctls = podSysctls(rendered.sysctl);
