@@ -92,3 +92,24 @@ describe("explain: each hop against its own middlebox", () => {
         expect(out).to.include("data in flight: given up after 90 s (TCP_USER_TIMEOUT)");
     });
 });
+
+describe("explain: the source of a value a proxy inherits from the default entry", () => {
+    it("names the default entry's path and file, not the proxy's own, and says value, not default", () => {
+        const base = { gatewayProxies: { gatewayProxy: { gatewaySettings: { tcpKeepalive: { timeSeconds: 45 } } } } };
+        const edge = { gloo: { gatewayProxies: { edgeGw: { gatewaySettings: { ipv4Only: true, tcpKeepalive: { probes: 4 } } } } } };
+        const result = renderValues([base, edge], { layerFiles: ["base.yaml", "edge.yaml"] });
+        const hop = result.proxies.find((p) => p.key === "edgeGw")!.hops.find((h) => h.kind === "downstream")!;
+        expect(hop.fields?.timeSeconds).to.deep.include({
+            value: 45,
+            source: "value",
+            path: "gatewayProxies.gatewayProxy.gatewaySettings.tcpKeepalive.timeSeconds",
+            file: "base.yaml",
+        });
+        expect(hop.fields?.probes).to.deep.include({
+            value: 4,
+            source: "value",
+            path: "gloo.gatewayProxies.edgeGw.gatewaySettings.tcpKeepalive.probes",
+            file: "edge.yaml",
+        });
+    });
+});

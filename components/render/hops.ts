@@ -98,8 +98,7 @@ function fieldExplanations(
                     : { field, value, source: "OS default", path: `${sysctl} (Linux default)` };
             continue;
         }
-        const path = input.fieldPaths[field];
-        out[field] = { field, value, path, ...sourceOf(layers, path) };
+        out[field] = { field, value, ...sourceOf(layers, input.fieldPaths[field]) };
     }
     return out;
 }

@@ -80,8 +80,9 @@ export function proxyMiddleboxes(proxy: ResolvedProxy, layers: ValueLayers): { b
         if (idle !== undefined) boxes[place] = { place, layer: 4, idleTimeoutSeconds: idle, path: proxy.origin(key), isDefault: false };
     }
     for (const box of Object.values(boxes)) {
-        const file = box.isDefault ? undefined : sourceOf(layers, box.path).file;
-        if (file) box.file = file;
+        if (box.isDefault) continue;
+        const from = sourceOf(layers, box.path);
+        if (from.file) box.file = from.file;
     }
     return { boxes, issues: [...issues, ...userTimeoutIssues(proxy)] };
 }

@@ -3,6 +3,7 @@
  * files) and their names, and says for each number it renders whether a layer set it (and which
  * file) or the chart's default did.
  */
+import { DEFAULT_PROXY } from "../values/schema";
 import { isPlainObject } from "../values/values";
 
 /** The user's values layers (without the chart's defaults), with the file each came from. */
@@ -32,14 +33,31 @@ function at(value: unknown, segments: readonly (string | number)[]): unknown {
     return node;
 }
 
-/** "value" with the file of the last layer that sets the path, or "default" when none does. */
-export function sourceOf(layers: ValueLayers, path: string): { source: "value" | "default"; file?: string } {
-    const segments = parseValuePath(path);
-    for (let i = layers.layers.length - 1; i >= 0; i--) {
-        if (at(layers.layers[i], segments) !== undefined) {
-            const file = layers.files[i];
-            return { source: "value", ...(file ? { file } : {}) };
+/**
+ * Where a proxy's value may be set, in the order that wins: the proxy's own entry (Enterprise
+ * nesting over the plain map), then the default entry every entry is merged over.
+ */
+function candidatePaths(path: string): string[][] {
+    const m = /^(?:gloo\.)?gatewayProxies\.([A-Za-z0-9]+)\.(.+)$/.exec(path);
+    if (!m) return [[path]];
+    const [, name, rest] = m;
+    const at = (proxy: string) => [`gloo.gatewayProxies.${proxy}.${rest}`, `gatewayProxies.${proxy}.${rest}`];
+    return name === DEFAULT_PROXY ? [at(name)] : [at(name), at(DEFAULT_PROXY)];
+}
+
+/**
+ * "value" with the file of the last layer that sets the value and the path it is set at (a
+ * proxy's value may come from the default entry), or "default" when no layer does.
+ */
+export function sourceOf(layers: ValueLayers, path: string): { source: "value" | "default"; file?: string; path: string } {
+    for (const group of candidatePaths(path)) {
+        for (let i = layers.layers.length - 1; i >= 0; i--) {
+            const found = group.find((p) => at(layers.layers[i], parseValuePath(p)) !== undefined);
+            if (found !== undefined) {
+                const file = layers.files[i];
+                return { source: "value", path: found, ...(file ? { file } : {}) };
+            }
         }
     }
-    return { source: "default" };
+    return { source: "default", path };
 }
