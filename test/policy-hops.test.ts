@@ -68,6 +68,9 @@ describe("policy keepalive-below-idle-timeout", () => {
         );
     });
 
+});
+
+describe("policy keepalive-below-idle-timeout: clusters and Upstreams, each against its own box", () => {
     it("uses the OS default 7200 s for a cluster whose tcp_keepalive has no keepalive_time, reported at the tcp_keepalive", async () => {
         // Gloo's clusters cross the control-plane box, never the load balancer in front.
         const cp = { controlPlaneIdleTimeoutSeconds: 350 };
