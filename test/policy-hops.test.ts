@@ -67,7 +67,6 @@ describe("policy keepalive-below-idle-timeout", () => {
             "marginSeconds 30 leaves no room below 30s",
         );
     });
-
 });
 
 describe("policy keepalive-below-idle-timeout: clusters and Upstreams, each against its own box", () => {
