@@ -101,6 +101,33 @@ export {
 } from "./render/manifests";
 export { renderBootstrap, staticClusterKeepalive, xdsClusterName, type BootstrapContext } from "./render/bootstrap";
 export { keepaliveTable } from "./render/report";
+export {
+    CONTROL_PLANE_IDLE_TIMEOUT_ANNOTATION,
+    EGRESS_IDLE_TIMEOUT_ANNOTATION,
+    ENVOY_DEFAULT_HTTP_IDLE_TIMEOUT_SECONDS,
+    LB_IDLE_TIMEOUT_ANNOTATION,
+    LB_TYPE_ANNOTATION,
+    type ProxyMiddleboxes,
+} from "./render/middlebox";
+
+// What sits between the hops: load balancer types, middleboxes, TCP_USER_TIMEOUT.
+export {
+    HOP_KIND_NAMES,
+    HOP_MIDDLEBOX,
+    inFlightDetectionSeconds,
+    LOAD_BALANCER_TYPE_NAMES,
+    LOAD_BALANCER_TYPES,
+    loadBalancerIdleProblem,
+    middleboxPlace,
+    TCP_USER_TIMEOUT,
+    toUserTimeoutSocketOption,
+    type Hop,
+    type LoadBalancer,
+    type LoadBalancerSpec,
+    type LoadBalancerType,
+    type Middlebox,
+    type MiddleboxPlace,
+} from "./keepalive";
 
 // One TCP keepalive type and everything it renders to.
 export {

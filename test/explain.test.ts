@@ -162,8 +162,17 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
                         (_, k) => e.time.value + k * e.interval.value,
                     ).join(", ")} s, dropped at ${detection} s`,
                 );
+                // Each hop against its own box: only downstream crosses the load balancer; prod sets no egress or control-plane box.
+                const place =
+                    hop.kind === "downstream"
+                        ? undefined
+                        : hop.kind === "xds" || hop.kind === "built-in-cluster"
+                          ? "controlPlaneIdleTimeoutSeconds"
+                          : "egressIdleTimeoutSeconds";
                 expect(hop.lines, name).to.include(
-                    `survives the load balancer: first probe at ${e.time.value} s, before its 350 s idle timeout`,
+                    place === undefined
+                        ? `survives the load balancer: first probe at ${e.time.value} s, before its 350 s idle timeout`
+                        : `crosses no middlebox with an idle timeout (${place} unset)`,
                 );
             });
             expect(proxy.hops[0].lines).to.include(
@@ -330,7 +339,7 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
                     gatewayProxies: { gatewayProxy: { loadBalancerIdleTimeoutSeconds: 350 } },
                 },
             ]);
-            const svg = parseXml(timelineSvg(explainRender(r, [])[0]));
+            const svg = parseXml(timelineSvg(explainRender(r)[0]));
             expect(byClass(svg, "axis-break")).to.have.length(1);
             const slow = byClass(svg, "hop").find((h) => h.attrs["data-name"] === "slow") as XmlElement;
             expect(slow.attrs["data-detection"]).to.equal(String(7200 + 75 * 3));

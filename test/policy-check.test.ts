@@ -57,6 +57,7 @@ describe("policy config", () => {
             "gateway-socket-options-keepalive": "advisory",
             "upstream-tcp-keepalive": "remediate",
             "keepalive-below-idle-timeout": "disabled",
+            "http-idle-timeout-above-load-balancer": "advisory",
             "keepalive-detection-time": "advisory",
             "proxy-hops-keepalive": "advisory",
         });
@@ -156,7 +157,11 @@ describe("check command (npm run check)", () => {
     });
 
     it("fails a copy of prod whose cluster keepalive time is 400 s, naming every cluster", () => {
-        const values = brokenProd((v) => void (v.gatewayProxies.gatewayProxy.tcpKeepaliveTimeSeconds = 400));
+        // Gloo's clusters cross the control-plane box (here kube-proxy IPVS at 350 s), not the load balancer in front.
+        const values = brokenProd((v) => {
+            v.gatewayProxies.gatewayProxy.tcpKeepaliveTimeSeconds = 400;
+            (v.gatewayProxies.gatewayProxy as { controlPlaneIdleTimeoutSeconds?: number }).controlPlaneIdleTimeoutSeconds = 350;
+        });
         const run = runCli(["check", "--stack", "prod", "--values", values]);
         expect(run.status).to.equal(1);
         const errors = run.stderr.split("\n").filter((l) => l.startsWith("error"));

@@ -67,24 +67,33 @@ describe("policy keepalive-below-idle-timeout", () => {
             "marginSeconds 30 leaves no room below 30s",
         );
     });
+});
 
+describe("policy keepalive-below-idle-timeout: clusters and Upstreams, each against its own box", () => {
     it("uses the OS default 7200 s for a cluster whose tcp_keepalive has no keepalive_time, reported at the tcp_keepalive", async () => {
-        const messages = await idle(clusterKeepalive(1, { keepalive_interval: 20, keepalive_probes: 3 }));
+        // Gloo's clusters cross the control-plane box, never the load balancer in front.
+        const cp = { controlPlaneIdleTimeoutSeconds: 350 };
+        expect(await idle(clusterKeepalive(1, { keepalive_interval: 20, keepalive_probes: 3 }))).to.deep.equal([]);
+        const messages = await idle(clusterKeepalive(1, { keepalive_interval: 20, keepalive_probes: 3 }), cp);
         expect(messages).to.deep.equal([
-            'data["envoy.yaml"].static_resources.clusters[1].upstream_connection_options.tcp_keepalive: static cluster "rest_xds_cluster": keepalive time 7200s (unset: the OS default) is not at least 30s below the load balancer idle timeout 350s, so an idle connection can be dropped before its first probe. ' +
-                "Fix: set keepalive_time: 320 or lower (gloo-keepalive values: gatewayProxies.<proxy>.tcpKeepaliveTimeSeconds, or the cluster's own tcp_keepalive in envoyStaticClusters)",
+            'data["envoy.yaml"].static_resources.clusters[1].upstream_connection_options.tcp_keepalive: static cluster "rest_xds_cluster": keepalive time 7200s (unset: the OS default) is not at least 30s below the control-plane middlebox idle timeout 350s, so an idle connection can be dropped before its first probe. ' +
+                "Fix: set keepalive_time: 320 or lower (gloo-keepalive values: gatewayProxies.<proxy>.tcpKeepaliveTimeSeconds)",
         ]);
-        expect((await idle(clusterKeepalive(0, { keepalive_time: 400 })))[0]).to.match(
+        expect((await idle(clusterKeepalive(0, { keepalive_time: 400 }), cp))[0]).to.match(
             /^data\["envoy\.yaml"\]\.static_resources\.clusters\[0\]\.upstream_connection_options\.tcp_keepalive\.keepalive_time: xDS cluster "gloo\.gloo-system\.svc\.cluster\.local:9977": keepalive time 400s/,
         );
     });
 
     it("reports an Upstream's keepaliveTime, and the OS default where it is unset", async () => {
-        expect(await idle(upstreamKeepalive({ keepaliveTime: "320s" }))).to.deep.equal([]);
-        expect((await idle(upstreamKeepalive({ keepaliveTime: "400s" })))[0])
+        // An Upstream crosses the egress box, never the load balancer in front.
+        const egress = { egressIdleTimeoutSeconds: 350 };
+        expect(await idle(upstreamKeepalive({ keepaliveTime: "400s" }))).to.deep.equal([]);
+        expect(await idle(upstreamKeepalive({ keepaliveTime: "320s" }), egress)).to.deep.equal([]);
+        expect((await idle(upstreamKeepalive({ keepaliveTime: "400s" }), egress))[0])
             .to.match(/^spec\.connectionConfig\.tcpKeepalive\.keepaliveTime: upstream "petstore": keepalive time 400s is not/)
+            .and.include("egress middlebox idle timeout 350s")
             .and.include('Fix: set keepaliveTime: "320s" or lower');
-        expect((await idle(upstreamKeepalive({})))[0]).to.match(
+        expect((await idle(upstreamKeepalive({}), egress))[0]).to.match(
             /^spec\.connectionConfig\.tcpKeepalive: upstream "petstore": keepalive time 7200s \(unset: the OS default\)/,
         );
     });

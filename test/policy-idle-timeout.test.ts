@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
-import { LB_IDLE_TIMEOUT_ANNOTATION } from "../components/render/manifests";
+import { LB_IDLE_TIMEOUT_ANNOTATION } from "../components/render/middlebox";
 import { renderValues } from "../components/render/render";
 import { runCli } from "./cli-harness";
 

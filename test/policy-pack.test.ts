@@ -95,12 +95,13 @@ describe("policy pack over the analyzer protocol (policy/index.ts in its own pro
         await call("configure", req);
     };
 
-    it("serves the six policies with their levels and config schemas", async () => {
+    it("serves the seven policies with their levels and config schemas", async () => {
         const info = await call("getAnalyzerInfo", new Empty());
         expect(info.getName()).to.equal("gloo-keepalive");
         expect(info.getVersion()).to.equal("0.1.0");
         const served = (info.getPoliciesList() as Message[]).map((p) => [p.getName(), LEVEL_NAMES[p.getEnforcementlevel() as number]]);
         expect(served).to.deep.equal(policies.map((p) => [p.name, p.enforcementLevel]));
+        expect(served).to.have.length(7);
         const idle = (info.getPoliciesList() as Message[]).find((p) => p.getName() === "keepalive-below-idle-timeout")!;
         const schema = (
             (idle.getConfigschema() as Message).getProperties() as { toJavaScript(): Record<string, { default: unknown }> }

@@ -4,7 +4,18 @@
  * their own keepalive, keepalive fields set or unset, downstream and upstream keepalive, raw
  * listener options, sysctls, DaemonSets, service settings and label-worthy strings.
  */
+import { LOAD_BALANCER_TYPE_NAMES, LOAD_BALANCER_TYPES, TCP_USER_TIMEOUT_MAX_SECONDS, type LoadBalancer } from "../components/keepalive";
 import type { EnvoyCluster, GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "../components/values/types";
+
+/**
+ * Choices made once per values file, so that merging an entry over the default entry never
+ * makes a combination the renderer refuses: the typed loadBalancer or its shorthand, and
+ * TCP_USER_TIMEOUT on the Gateways (Linux only) or Darwin socket-option numbers.
+ */
+export interface BatchStyle {
+    typedLoadBalancer: boolean;
+    gatewayUserTimeout: boolean;
+}
 
 /** mulberry32: small, fast, seeded. */
 export function random(seed: number): () => number {
@@ -119,8 +130,42 @@ export function staticCluster(g: Gen, name: string): EnvoyCluster {
     return cluster;
 }
 
+/** A load balancer of any type, its idle timeout unset (the type's default) or anywhere in the type's range. */
+function loadBalancer(g: Gen): LoadBalancer {
+    const type = g.pick(LOAD_BALANCER_TYPE_NAMES);
+    const spec = LOAD_BALANCER_TYPES[type];
+    if (spec.defaultIdleTimeoutSeconds !== undefined && g.chance(0.4)) return { type };
+    const idle = g.pick([
+        spec.minIdleTimeoutSeconds,
+        spec.maxIdleTimeoutSeconds,
+        g.int(spec.minIdleTimeoutSeconds, spec.maxIdleTimeoutSeconds),
+    ]);
+    return { type, idleTimeoutSeconds: idle };
+}
+
+const userTimeout = (g: Gen) => g.pick([1, 3, 30, 120, TCP_USER_TIMEOUT_MAX_SECONDS, g.int(1, TCP_USER_TIMEOUT_MAX_SECONDS)]);
+
+/** The middlebox and timeout values of a proxy. */
+function middleboxValues(g: Gen, p: GatewayProxyValues, maybe: (prob: number) => boolean, style: BatchStyle): void {
+    if (maybe(0.4)) {
+        if (style.typedLoadBalancer) p.loadBalancer = loadBalancer(g);
+        else p.loadBalancerIdleTimeoutSeconds = g.pick([60, 240, 350, 600, g.int(1, 86400)]);
+    }
+    if (maybe(0.3)) p.egressIdleTimeoutSeconds = g.pick([240, 350, 1200, g.int(1, 86400)]);
+    if (maybe(0.3)) p.controlPlaneIdleTimeoutSeconds = g.pick([350, 900, g.int(1, 86400)]);
+    if (maybe(0.3)) p.tcpUserTimeoutSeconds = userTimeout(g);
+    if (p.gatewaySettings) {
+        if (g.chance(0.3)) p.gatewaySettings.httpIdleTimeoutSeconds = g.pick([30, 61, 601, 3600, g.int(1, 86400)]);
+        if (style.gatewayUserTimeout && g.chance(0.4)) p.gatewaySettings.tcpUserTimeoutSeconds = userTimeout(g);
+    }
+}
+
 /** One proxy entry; `sparse` entries set few keys so most come from the default entry. */
-export function proxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
+export function proxyValues(
+    g: Gen,
+    sparse: boolean,
+    style: BatchStyle = { typedLoadBalancer: false, gatewayUserTimeout: false },
+): GatewayProxyValues {
     const p: GatewayProxyValues = {};
     const maybe = (prob: number) => g.chance(sparse ? prob / 3 : prob);
     if (maybe(0.7)) p.tcpKeepaliveTimeSeconds = g.keepalive(false).timeSeconds ?? 60;
@@ -146,7 +191,6 @@ export function proxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
     if (maybe(0.3)) p.xdsServicePort = g.int(1024, 65535);
     if (maybe(0.2)) p.loopBackAddress = g.pick(["127.0.0.1", "::1"]);
     if (maybe(0.4)) p.readConfig = g.chance(0.5);
-    if (maybe(0.4)) p.loadBalancerIdleTimeoutSeconds = g.pick([60, 240, 350, 600, g.int(1, 86400)]);
     if (maybe(0.7)) {
         p.gatewaySettings = {};
         if (g.chance(0.1)) p.gatewaySettings.enabled = false;
@@ -155,7 +199,7 @@ export function proxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
         if (g.chance(0.2)) p.gatewaySettings.ipv4Only = g.chance(0.5);
         if (g.chance(0.2)) p.gatewaySettings.useProxyProto = g.chance(0.5);
         if (g.chance(0.7)) p.gatewaySettings.tcpKeepalive = g.keepalive();
-        if (g.chance(0.2)) p.gatewaySettings.socketOptionsPlatform = g.pick(["linux", "darwin"]);
+        if (g.chance(0.2)) p.gatewaySettings.socketOptionsPlatform = style.gatewayUserTimeout ? "linux" : g.pick(["linux", "darwin"]);
         if (g.chance(0.3)) {
             const options: Record<string, unknown> = {};
             if (g.chance(0.5)) options.perConnectionBufferLimitBytes = g.int(1024, 1 << 20);
@@ -164,6 +208,7 @@ export function proxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
             p.gatewaySettings.options = options;
         }
     }
+    middleboxValues(g, p, maybe, style);
     if (maybe(0.6)) {
         p.podTemplate = {};
         if (g.chance(0.3)) p.podTemplate.httpPort = g.pick([80, 8080, 18080, g.int(1, 65535)]);
@@ -209,7 +254,8 @@ function upstream(g: Gen): UpstreamValues {
 /** One values file holding `proxies` generated proxy entries (one batch for one helm run). */
 export function generateValues(g: Gen, proxies: number): GlooKeepaliveValues {
     const values: GlooKeepaliveValues = { gatewayProxies: {} };
-    if (g.chance(0.7)) values.gatewayProxies!.gatewayProxy = proxyValues(g, false);
+    const style: BatchStyle = { typedLoadBalancer: g.chance(0.5), gatewayUserTimeout: g.chance(0.6) };
+    if (g.chance(0.7)) values.gatewayProxies!.gatewayProxy = proxyValues(g, false, style);
     if (g.chance(0.1)) values.gatewayProxies!.gatewayProxy = { ...values.gatewayProxies!.gatewayProxy, disabled: true };
     const names = new Set<string>(["gatewayProxy"]);
     for (let i = 0; i < proxies; i++) {
@@ -217,7 +263,7 @@ export function generateValues(g: Gen, proxies: number): GlooKeepaliveValues {
         while (names.has(name)) name = `${name.replace(/[0-9]+$/, "")}${g.int(0, 9)}`.slice(0, 31);
         if (names.has(name)) continue;
         names.add(name);
-        const entry = proxyValues(g, g.chance(0.5));
+        const entry = proxyValues(g, g.chance(0.5), style);
         if (values.gatewayProxies!.gatewayProxy?.disabled) entry.disabled = false;
         if (g.chance(0.15)) {
             values.gloo ??= { gatewayProxies: {} };

@@ -30,9 +30,9 @@ export function explainCommand(argv: string[]): number {
     if (forGlooChart(args)) return explainGlooChart(args);
     const input = readRenderInput(args);
     const out = args.out ?? path.join("out", input.stack ?? "render");
-    const result = renderValues(input.layers, { releaseName: input.releaseName, namespace: input.namespace });
-    const files = [...(input.stack !== undefined ? [`Pulumi.${input.stack}.yaml`] : []), ...(args.values ?? [])];
-    const explanations = explainRender(result, input.layers, files);
+    const layerFiles = [...(input.stack !== undefined ? [`Pulumi.${input.stack}.yaml`] : []), ...(args.values ?? [])];
+    const result = renderValues(input.layers, { releaseName: input.releaseName, namespace: input.namespace, layerFiles });
+    const explanations = explainRender(result);
     const svgs = explanations.map((p) => [path.join(out, "explain", `${p.proxy.name}.svg`), timelineSvg(p)] as const);
     console.log(explainText(explanations));
     mkdirSync(path.join(out, "explain"), { recursive: true });

@@ -6,6 +6,8 @@
  * EINVAL otherwise). Values are whole numbers: nothing is ever truncated, rounded or clamped.
  */
 
+import type { HopKind } from "./hops";
+
 /** TCP keepalive for one hop. An unset field means the operating system's default. */
 export interface TcpKeepalive {
     /** Seconds a connection stays idle before the first probe (TCP_KEEPIDLE, Envoy `keepalive_time`). 1..32767. */
@@ -30,6 +32,8 @@ export const KEEPALIVE_FIELDS: Readonly<
             sysctl: string;
             socketOption: "TCP_KEEPIDLE" | "TCP_KEEPINTVL" | "TCP_KEEPCNT";
             linuxDefault: number;
+            /** The `gatewayProxies.<name>` value that sets the field on the proxy's static clusters (Gloo's name for the time). */
+            proxyValue: "tcpKeepaliveTimeSeconds" | "tcpKeepaliveIntervalSeconds" | "tcpKeepaliveProbes";
         }
     >
 > = {
@@ -41,6 +45,7 @@ export const KEEPALIVE_FIELDS: Readonly<
         sysctl: "net.ipv4.tcp_keepalive_time",
         socketOption: "TCP_KEEPIDLE",
         linuxDefault: 7200,
+        proxyValue: "tcpKeepaliveTimeSeconds",
     },
     intervalSeconds: {
         min: 1,
@@ -50,6 +55,7 @@ export const KEEPALIVE_FIELDS: Readonly<
         sysctl: "net.ipv4.tcp_keepalive_intvl",
         socketOption: "TCP_KEEPINTVL",
         linuxDefault: 75,
+        proxyValue: "tcpKeepaliveIntervalSeconds",
     },
     probes: {
         min: 1,
@@ -59,10 +65,29 @@ export const KEEPALIVE_FIELDS: Readonly<
         sysctl: "net.ipv4.tcp_keepalive_probes",
         socketOption: "TCP_KEEPCNT",
         linuxDefault: 9,
+        proxyValue: "tcpKeepaliveProbes",
     },
 };
 
 export const KEEPALIVE_FIELD_NAMES = Object.keys(KEEPALIVE_FIELDS) as TcpKeepaliveField[];
+
+export * from "./hops";
+export * from "./load-balancers";
+
+/** The keepalive of one hop: what the renderer decided, or what a policy read from an object. */
+export interface Hop {
+    kind: HopKind;
+    /** Cluster, Gateway or Upstream name. */
+    name: string;
+    /** The fields that are set (unset fields are the OS default); undefined: keepalive is off on this hop. */
+    keepalive?: TcpKeepalive;
+    /** TCP_USER_TIMEOUT in seconds, where set: the most sent data may stay unacknowledged. */
+    tcpUserTimeoutSeconds?: number;
+    /** Value path of the keepalive as a whole. */
+    path: string;
+    /** Value path of each field (where it is, or would be). */
+    fieldPaths: Record<TcpKeepaliveField, string>;
+}
 
 /** Envoy's `envoy.config.core.v3.TcpKeepalive`, as written in Envoy YAML. */
 export interface EnvoyTcpKeepalive {
@@ -208,10 +233,50 @@ export const LINUX_KEEPALIVE_DEFAULTS: EffectiveTcpKeepalive = {
     probes: KEEPALIVE_FIELDS.probes.linuxDefault,
 };
 
-/** Worst-case seconds until a dead peer is detected: time + interval × probes (OS defaults for unset fields). */
-export function detectionSeconds(keepalive: TcpKeepalive, osDefaults: EffectiveTcpKeepalive = LINUX_KEEPALIVE_DEFAULTS): number {
+/**
+ * Worst-case seconds until an idle dead peer is detected: time + interval × probes (OS defaults
+ * for unset fields). With TCP_USER_TIMEOUT the kernel ignores the probe count: it drops the
+ * connection at the first probe timer at or after the user timeout (at least one probe sent),
+ * i.e. at time + k × interval, k ≥ 1 (net/ipv4/tcp_timer.c, tcp_keepalive_timer).
+ */
+export function detectionSeconds(
+    keepalive: TcpKeepalive,
+    osDefaults: EffectiveTcpKeepalive = LINUX_KEEPALIVE_DEFAULTS,
+    tcpUserTimeoutSeconds?: number,
+): number {
     const e = effectiveKeepalive(keepalive, osDefaults);
-    return e.timeSeconds + e.intervalSeconds * e.probes;
+    if (tcpUserTimeoutSeconds === undefined) return e.timeSeconds + e.intervalSeconds * e.probes;
+    const k = Math.max(1, Math.ceil((tcpUserTimeoutSeconds - e.timeSeconds) / e.intervalSeconds));
+    return e.timeSeconds + k * e.intervalSeconds;
+}
+
+/**
+ * Linux's give-up time for unacknowledged data without TCP_USER_TIMEOUT: net.ipv4.tcp_retries2 = 15
+ * retransmissions with exponential backoff from a 200 ms RTO, "a hypothetical timeout of 924.6
+ * seconds" (Documentation/networking/ip-sysctl.rst). Keepalive never fires while data is in flight.
+ */
+export const LINUX_RETRANSMISSION_TIMEOUT_SECONDS = 924.6;
+
+/** Seconds until a peer that vanished with data in flight is given up: TCP_USER_TIMEOUT where set, else the kernel's retransmissions. */
+export function inFlightDetectionSeconds(tcpUserTimeoutSeconds?: number): number {
+    return tcpUserTimeoutSeconds ?? LINUX_RETRANSMISSION_TIMEOUT_SECONDS;
+}
+
+/** TCP_USER_TIMEOUT (Linux: level IPPROTO_TCP 6, name 18, milliseconds; no Darwin equivalent). */
+export const TCP_USER_TIMEOUT = { level: 6, name: 18, description: "most time sent data may stay unacknowledged" } as const;
+
+/** The largest TCP_USER_TIMEOUT in whole seconds (the kernel takes an int of milliseconds). */
+export const TCP_USER_TIMEOUT_MAX_SECONDS = 2147483;
+
+/** TCP_USER_TIMEOUT as an Envoy/Gloo socket option at STATE_PREBIND: typed in seconds, rendered in milliseconds. */
+export function toUserTimeoutSocketOption(seconds: number): SocketOption {
+    return {
+        description: TCP_USER_TIMEOUT.description,
+        level: TCP_USER_TIMEOUT.level,
+        name: TCP_USER_TIMEOUT.name,
+        intValue: seconds * 1000,
+        state: "STATE_PREBIND",
+    };
 }
 
 /**

@@ -24,7 +24,7 @@ import {
 import type { EffectiveTcpKeepalive } from "../keepalive";
 import { configMapName, type KubernetesObject } from "../render/manifests";
 import { packageRoot } from "../package-root";
-import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type HopKind, type ProxyRender } from "../render/render";
+import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type KeepaliveHop, type ProxyRender } from "../render/render";
 import type {
     GatewayProxyValues,
     GatewaySettings,
@@ -123,21 +123,16 @@ export interface GatewayProxyArgs extends GatewayProxyEntryInputs {
     provider?: k8s.Provider;
 }
 
-/** The keepalive in force on one hop of the proxy. */
-export interface HopKeepalive {
-    /** `xds`, `built-in-cluster`, `static-cluster`, `downstream` or `upstream`. */
-    kind: HopKind;
-    /** Cluster, Gateway or Upstream name. */
-    name: string;
-    /** The arg path the setting comes from. */
-    source: string;
+/**
+ * The keepalive in force on one hop of the proxy: the renderer's hop (`KeepaliveHop`) as a
+ * plain output, `null` where the hop has no keepalive.
+ */
+export type HopKeepalive = Pick<KeepaliveHop, "kind" | "name" | "source" | "warnings"> & {
     /** Time, interval and probes in force (OS defaults, or the pod's keepalive sysctls, for unset fields); null: no keepalive on this hop. */
     effective: EffectiveTcpKeepalive | null;
-    /** Worst-case seconds to detect a dead peer (time + interval × probes); null: never detected by TCP keepalive. */
+    /** Worst-case seconds to detect a dead peer; null: never detected by TCP keepalive. */
     detectionSeconds: number | null;
-    /** Things to look at, e.g. a keepalive time not below the load balancer idle timeout. */
-    warnings: string[];
-}
+};
 
 /** The bundled chart, from the package root (so it resolves from `components/` and `dist/components/` alike). */
 export function gatewayProxyChartPath(): string {

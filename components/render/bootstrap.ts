@@ -2,7 +2,7 @@
  * The Envoy v3 bootstrap a Gloo gateway proxy runs: node, admin on the loopback address, ADS
  * over gRPC to the xDS cluster, and static clusters, every one of them with TCP keepalive.
  */
-import { toEnvoyTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive } from "../keepalive";
+import { KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, toEnvoyTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive } from "../keepalive";
 import type { EnvoyCluster, GatewayProxyValues } from "../values/types";
 import { isPlainObject, mergeValues, type ValueIssue } from "../values/values";
 
@@ -46,9 +46,10 @@ export function builtInClusterNames(ctx: BootstrapContext, xdsPort: number): Rec
 /** The keepalive a proxy puts on its static clusters, from its tcpKeepalive* values. */
 export function staticClusterKeepalive(proxy: GatewayProxyValues): TcpKeepalive {
     const keepalive: TcpKeepalive = {};
-    if (proxy.tcpKeepaliveTimeSeconds !== undefined) keepalive.timeSeconds = proxy.tcpKeepaliveTimeSeconds;
-    if (proxy.tcpKeepaliveIntervalSeconds !== undefined) keepalive.intervalSeconds = proxy.tcpKeepaliveIntervalSeconds;
-    if (proxy.tcpKeepaliveProbes !== undefined) keepalive.probes = proxy.tcpKeepaliveProbes;
+    for (const field of KEEPALIVE_FIELD_NAMES) {
+        const value = proxy[KEEPALIVE_FIELDS[field].proxyValue];
+        if (value !== undefined) keepalive[field] = value;
+    }
     return keepalive;
 }
 

@@ -47,28 +47,11 @@ export function configMapName(proxyName: string): string {
     return `${proxyName}-envoy-config`;
 }
 
-/**
- * The idle timeout of the load balancer in front of a proxy, on the proxy's ConfigMap and
- * Gateways, so the policy pack checks each proxy's hops against its own balancer.
- */
-export const LB_IDLE_TIMEOUT_ANNOTATION = "gloo-keepalive.io/load-balancer-idle-timeout-seconds";
-
-function lbAnnotations(proxy: GatewayProxyValues): { annotations?: Record<string, string> } {
-    const idle = proxy.loadBalancerIdleTimeoutSeconds;
-    return idle === undefined ? {} : { annotations: { [LB_IDLE_TIMEOUT_ANNOTATION]: String(idle) } };
-}
-
-export function bootstrapConfigMap(
-    proxyName: string,
-    proxy: GatewayProxyValues,
-    namespace: string,
-    releaseName: string,
-    text: string,
-): KubernetesObject {
+export function bootstrapConfigMap(proxyName: string, namespace: string, releaseName: string, text: string): KubernetesObject {
     return {
         apiVersion: "v1",
         kind: "ConfigMap",
-        metadata: { name: configMapName(proxyName), namespace, labels: proxyLabels(proxyName, releaseName), ...lbAnnotations(proxy) },
+        metadata: { name: configMapName(proxyName), namespace, labels: proxyLabels(proxyName, releaseName) },
         data: { [BOOTSTRAP_KEY]: text },
     };
 }
@@ -123,7 +106,7 @@ export function proxyGateways(proxyName: string, proxy: GatewayProxyValues, name
     const gateway = (name: string, port: number, ssl: boolean): KubernetesObject => ({
         apiVersion: "gateway.solo.io/v1",
         kind: "Gateway",
-        metadata: { name, namespace, labels: proxyLabels(proxyName, releaseName), ...lbAnnotations(proxy) },
+        metadata: { name, namespace, labels: proxyLabels(proxyName, releaseName) },
         spec: {
             bindAddress: settings.ipv4Only ? "0.0.0.0" : "::",
             bindPort: port,

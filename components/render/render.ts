@@ -16,26 +16,20 @@ import {
     proxyWorkload,
     type KubernetesObject,
 } from "./manifests";
+import { checkStaticClusterNames, READ_CONFIG_PORT, renderBootstrap, staticClusterKeepalive, type BootstrapContext } from "./bootstrap";
+import { proxyHops, type KeepaliveHop } from "./hops";
 import {
-    checkStaticClusterNames,
-    READ_CONFIG_PORT,
-    renderBootstrap,
-    staticClusterKeepalive,
-    xdsClusterName,
-    type BootstrapContext,
-} from "./bootstrap";
+    annotated,
+    EGRESS_IDLE_TIMEOUT_ANNOTATION,
+    middleboxAnnotations,
+    proxyMiddleboxes,
+    type ProxyMiddleboxes,
+    withClusterUserTimeout,
+    withGatewayTimeouts,
+} from "./middlebox";
 import { validateEnvoyBootstrap } from "../checks/envoy/validate";
 import { checkGlooObject } from "../checks/gloo-crds";
-import {
-    detectionSeconds,
-    effectiveKeepalive,
-    fromEnvoyTcpKeepalive,
-    LINUX_KEEPALIVE_DEFAULTS,
-    toPodSysctls,
-    type EffectiveTcpKeepalive,
-    type EnvoyTcpKeepalive,
-    type TcpKeepalive,
-} from "../keepalive";
+import { effectiveKeepalive, LINUX_KEEPALIVE_DEFAULTS, toPodSysctls, type EffectiveTcpKeepalive } from "../keepalive";
 import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "../values/types";
 import { K8S_NAME_PATTERN } from "../values/schema";
 import {
@@ -54,30 +48,12 @@ export interface RenderOptions {
     releaseName?: string;
     /** The release namespace. Default `gloo-system`. */
     namespace?: string;
+    /** The file each values layer came from (same order), so every number's source names it. */
+    layerFiles?: readonly (string | undefined)[];
 }
 
 export const DEFAULT_RELEASE_NAME = "gateway-proxy";
 export const DEFAULT_NAMESPACE = "gloo-system";
-
-/** Which connection a keepalive setting covers. */
-export type HopKind = "xds" | "built-in-cluster" | "static-cluster" | "downstream" | "upstream";
-
-/** The keepalive in force on one hop of a proxy. */
-export interface KeepaliveHop {
-    kind: HopKind;
-    /** Cluster, Gateway or Upstream name. */
-    name: string;
-    /** The value path the setting comes from. */
-    source: string;
-    /** The configured keepalive; undefined when the hop has no keepalive at all. */
-    keepalive?: TcpKeepalive;
-    /** Every field resolved (OS defaults, or the pod's keepalive sysctls, for unset fields). */
-    effective?: EffectiveTcpKeepalive;
-    /** Worst-case seconds to detect a dead peer. */
-    detectionSeconds?: number;
-    /** Things a person should look at (e.g. keepalive time at or above the load balancer idle timeout). */
-    warnings: string[];
-}
 
 /** One rendered proxy. */
 export interface ProxyRender {
@@ -94,6 +70,8 @@ export interface ProxyRender {
     checksum: string;
     /** The OS defaults in the proxy's pod (the keepalive sysctls when the pod sets them). */
     osDefaults: EffectiveTcpKeepalive;
+    /** The load balancer in front and the middleboxes on the other hops. */
+    middleboxes: ProxyMiddleboxes;
     hops: KeepaliveHop[];
     /** The proxy's own Kubernetes objects (also in `RenderResult.objects`), in the same order. */
     objects: KubernetesObject[];
@@ -109,65 +87,6 @@ export interface RenderResult {
     objects: KubernetesObject[];
     /** Every warning of every hop, prefixed with the proxy and hop. */
     warnings: string[];
-}
-
-function hop(
-    kind: HopKind,
-    name: string,
-    source: string,
-    keepalive: TcpKeepalive | undefined,
-    osDefaults: EffectiveTcpKeepalive,
-    lbIdle: number | undefined,
-): KeepaliveHop {
-    const warnings: string[] = [];
-    if (!keepalive) {
-        if (lbIdle !== undefined)
-            warnings.push(`no keepalive: an idle connection is dropped by the load balancer after ${lbIdle}s without either side knowing`);
-        return { kind, name, source, warnings };
-    }
-    const effective = effectiveKeepalive(keepalive, osDefaults);
-    if (lbIdle !== undefined && effective.timeSeconds >= lbIdle) {
-        warnings.push(`keepalive time ${effective.timeSeconds}s is not below the load balancer idle timeout ${lbIdle}s`);
-    }
-    return { kind, name, source, keepalive, effective, detectionSeconds: detectionSeconds(keepalive, osDefaults), warnings };
-}
-
-function proxyHops(
-    proxy: ResolvedProxy,
-    bootstrap: Record<string, unknown>,
-    upstreams: readonly UpstreamValues[],
-    osDefaults: EffectiveTcpKeepalive,
-    ctx: BootstrapContext,
-): KeepaliveHop[] {
-    const v = proxy.values;
-    const lbIdle = v.loadBalancerIdleTimeoutSeconds;
-    const xdsName = xdsClusterName(ctx, v.xdsServicePort as number);
-    const userClusters = new Set((v.envoyStaticClusters ?? []).map((c) => c.name));
-    const clusters = (
-        bootstrap.static_resources as { clusters: { name: string; upstream_connection_options?: { tcp_keepalive?: EnvoyTcpKeepalive } }[] }
-    ).clusters;
-    const hops: KeepaliveHop[] = clusters.map((cluster) => {
-        const user = userClusters.has(cluster.name);
-        const kind: HopKind = cluster.name === xdsName ? "xds" : user ? "static-cluster" : "built-in-cluster";
-        const index = (v.envoyStaticClusters ?? []).findIndex((c) => c.name === cluster.name);
-        const source = user ? `${proxy.origin("envoyStaticClusters")}[${index}]` : `${proxy.origin("tcpKeepaliveTimeSeconds")}`;
-        const tcp = cluster.upstream_connection_options?.tcp_keepalive;
-        return hop(kind, cluster.name, source, tcp ? fromEnvoyTcpKeepalive(tcp) : undefined, osDefaults, lbIdle);
-    });
-    if (v.gatewaySettings?.enabled !== false) {
-        hops.push(
-            hop(
-                "downstream",
-                kebabCase(proxy.name),
-                `${proxy.origin("gatewaySettings")}.tcpKeepalive`,
-                v.gatewaySettings?.tcpKeepalive,
-                osDefaults,
-                lbIdle,
-            ),
-        );
-    }
-    upstreams.forEach((u, i) => hops.push(hop("upstream", u.name, `upstreams[${i}].tcpKeepalive`, u.tcpKeepalive, osDefaults, lbIdle)));
-    return hops;
 }
 
 /** Check what the values schema cannot: cluster names and socket-option conflicts (Envoy checks the rendered bootstrap). */
@@ -287,6 +206,12 @@ function bootstrapIssues(proxy: ResolvedProxy, bootstrap: Record<string, unknown
     });
 }
 
+/** Every proxy may route to every Upstream: an Upstream crosses the tightest egress middlebox of the proxies. */
+function egressAnnotation(proxies: readonly ProxyRender[]): Record<string, string> {
+    const idle = proxies.map((p) => p.middleboxes.egress?.idleTimeoutSeconds).filter((x): x is number => x !== undefined);
+    return idle.length > 0 ? { [EGRESS_IDLE_TIMEOUT_ANNOTATION]: String(Math.min(...idle)) } : {};
+}
+
 /**
  * Render values (one or more layers, later ones win, over the chart's defaults) into every
  * bootstrap and Kubernetes object. Throws a ValuesError listing every issue; nothing partial.
@@ -295,6 +220,7 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     const releaseName = options.releaseName ?? DEFAULT_RELEASE_NAME;
     const namespace = options.namespace ?? DEFAULT_NAMESPACE;
     const values = effectiveValues(...layers);
+    const layerSources = { layers, files: options.layerFiles ?? [] };
     const shapeIssues = [...checkReleaseInputs(releaseName, namespace), ...checkValuesShape(values)];
     if (shapeIssues.length > 0) throw new ValuesError(shapeIssues);
 
@@ -308,19 +234,21 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     for (const proxy of resolveProxies(values)) {
         const name = kebabCase(proxy.name);
         const ctx: BootstrapContext = { proxyName: name, namespace, clusterDomain };
-        const proxyIssues = checkProxy(proxy, ctx);
+        const { boxes, issues: boxIssues } = proxyMiddleboxes(proxy, layerSources);
+        const proxyIssues = [...checkProxy(proxy, ctx), ...boxIssues];
         issues.push(...proxyIssues);
         if (proxyIssues.length > 0) continue;
 
         const v = proxy.values;
-        const bootstrap = renderBootstrap(v, ctx);
+        const bootstrap = withClusterUserTimeout(renderBootstrap(v, ctx), v);
         const text = bootstrapText(bootstrap);
         const envoyIssues = bootstrapIssues(proxy, bootstrap, text);
         issues.push(...envoyIssues);
         if (envoyIssues.length > 0) continue;
         const checksum = bootstrapChecksum(text);
         const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
-        const gateways = proxyGateways(name, v, namespace, releaseName);
+        const annotations = middleboxAnnotations(boxes);
+        const gateways = proxyGateways(name, v, namespace, releaseName).map((g) => annotated(withGatewayTimeouts(g, v), annotations));
         // Only the raw options come from values unchecked; the rest of a Gateway is ours (tested against the whole CRD).
         if (gateways.length > 0 && v.gatewaySettings?.options !== undefined) {
             issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
@@ -328,7 +256,7 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
         const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
         const proxyObjects = [
             proxyServiceAccount(name, namespace, releaseName),
-            bootstrapConfigMap(name, v, namespace, releaseName, text),
+            annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations),
             proxyService(name, v, namespace, releaseName),
             proxyWorkload(name, v, namespace, releaseName, checksum, sysctls),
             ...gateways,
@@ -341,13 +269,15 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
             bootstrapText: text,
             checksum,
             osDefaults,
-            hops: proxyHops(proxy, bootstrap, upstreams, osDefaults, ctx),
+            middleboxes: boxes,
+            hops: proxyHops(proxy, upstreams, osDefaults, ctx, boxes, layerSources),
             objects: proxyObjects,
         });
         objects.push(...proxyObjects);
     }
+    const egress = egressAnnotation(proxies);
     upstreams.forEach((u, i) => {
-        const object = keepaliveUpstream(u, namespace, releaseName);
+        const object = annotated(keepaliveUpstream(u, namespace, releaseName), egress);
         issues.push(...crdIssues(object, (p) => `upstreams[${i}] (Upstream spec.${p})`));
         objects.push(object);
     });
@@ -360,3 +290,5 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
 }
 
 export { BOOTSTRAP_KEY, formatPath };
+export type { FieldExplanation, FieldSource, KeepaliveHop } from "./hops";
+export type { HopKind } from "../keepalive";

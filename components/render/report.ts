@@ -11,8 +11,10 @@ function field(hop: KeepaliveHop, name: TcpKeepaliveField): string {
 
 /** One table per proxy: hop, time, interval, probes, worst-case detection, warnings. */
 export function keepaliveTable(proxy: ProxyRender): string {
-    const lb = proxy.values.loadBalancerIdleTimeoutSeconds;
-    const header = `gatewayProxies.${proxy.key} (${proxy.name})${lb !== undefined ? `, load balancer idle timeout ${lb}s` : ""}`;
+    const lb = proxy.middleboxes["load-balancer"];
+    const front =
+        lb && `, load balancer idle timeout ${lb.idleTimeoutSeconds}s${lb.type === "custom-l4" ? "" : ` (${lb.type}, L${lb.layer})`}`;
+    const header = `gatewayProxies.${proxy.key} (${proxy.name})${front ?? ""}`;
     const rows = [["hop", "name", "time", "interval", "probes", "detect (s)", "notes"]];
     for (const hop of proxy.hops) {
         rows.push([

@@ -2,7 +2,7 @@
  * The typed values, in the shape of the Gloo Helm chart (`gatewayProxies.<name>`), so a Gloo
  * user's values file keeps working. Field names are Gloo's where Gloo has them.
  */
-import type { SocketOptionsPlatform, TcpKeepalive } from "../keepalive";
+import type { LoadBalancer, SocketOptionsPlatform, TcpKeepalive } from "../keepalive";
 
 /** An Envoy v3 Cluster as written in Envoy YAML (snake_case). Checked strictly against Envoy's protos. */
 export interface EnvoyCluster {
@@ -37,6 +37,10 @@ export interface GatewaySettings {
     socketOptionsPlatform?: SocketOptionsPlatform;
     /** Gloo's raw ListenerOptions, copied as they are into both Gateways' `spec.options`. */
     options?: Record<string, unknown>;
+    /** HTTP idle timeout of both Gateways (Gloo `httpConnectionManagerSettings.idleTimeout`; Envoy's default 3600 s). */
+    httpIdleTimeoutSeconds?: number;
+    /** TCP_USER_TIMEOUT on downstream connections, in seconds (rendered in milliseconds as a listener socket option). */
+    tcpUserTimeoutSeconds?: number;
 }
 
 /** The container image of the proxy. */
@@ -99,6 +103,14 @@ export interface GatewayProxyValues {
     readConfig?: boolean;
     /** Idle timeout of the load balancer in front of the proxy (e.g. 350 for an AWS NLB): keepalive time must stay below it. */
     loadBalancerIdleTimeoutSeconds?: number;
+    /** The load balancer in front of the proxy: its type (L4 or L7) and idle timeout (default: the type's). */
+    loadBalancer?: LoadBalancer;
+    /** Idle timeout of a middlebox between the proxy and its upstreams and static clusters (e.g. an AWS NAT gateway, 350). */
+    egressIdleTimeoutSeconds?: number;
+    /** Idle timeout of a middlebox between the proxy and the xDS server (e.g. kube-proxy IPVS, 900). */
+    controlPlaneIdleTimeoutSeconds?: number;
+    /** TCP_USER_TIMEOUT in seconds on every static cluster and the xDS cluster (`upstream_bind_config.socket_options`). */
+    tcpUserTimeoutSeconds?: number;
     gatewaySettings?: GatewaySettings;
     podTemplate?: PodTemplate;
     kind?: ProxyKind;

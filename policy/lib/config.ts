@@ -6,16 +6,22 @@
  */
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, type EffectiveTcpKeepalive } from "../../components/keepalive";
+import { KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, MAX_IDLE_TIMEOUT_SECONDS, type EffectiveTcpKeepalive } from "../../components/keepalive";
 import { isPlainObject } from "./objects";
 
 /** What remediation writes where keepalive is missing: 60/20/3 detects a dead peer in 120 s, well below a 350 s NLB. */
 export const DEFAULT_KEEPALIVE: EffectiveTcpKeepalive = { timeSeconds: 60, intervalSeconds: 20, probes: 3 };
 
-const FIELD_DESCRIPTIONS: Record<keyof EffectiveTcpKeepalive, string> = {
-    timeSeconds: "Seconds idle before the first probe (TCP_KEEPIDLE, keepalive_time, keepaliveTime).",
-    intervalSeconds: "Seconds between probes (TCP_KEEPINTVL, keepalive_interval, keepaliveInterval).",
-    probes: "Unanswered probes before the connection is dropped (TCP_KEEPCNT, keepalive_probes, keepaliveProbes).",
+const FIELD_MEANINGS: Record<keyof EffectiveTcpKeepalive, string> = {
+    timeSeconds: "Seconds idle before the first probe",
+    intervalSeconds: "Seconds between probes",
+    probes: "Unanswered probes before the connection is dropped",
+};
+
+/** Each field's meaning and its names (socket option, Envoy, Gloo), from KEEPALIVE_FIELDS. */
+const fieldDescription = (field: keyof EffectiveTcpKeepalive) => {
+    const f = KEEPALIVE_FIELDS[field];
+    return `${FIELD_MEANINGS[field]} (${f.socketOption}, ${f.envoy}, ${f.gloo}).`;
 };
 
 /** `defaultKeepalive`: each field within the kernel's bounds (KEEPALIVE_FIELDS). */
@@ -30,7 +36,7 @@ export const defaultKeepaliveSchema: PolicyConfigJSONSchema = {
                 minimum: KEEPALIVE_FIELDS[field].min,
                 maximum: KEEPALIVE_FIELDS[field].max,
                 default: DEFAULT_KEEPALIVE[field],
-                description: FIELD_DESCRIPTIONS[field],
+                description: fieldDescription(field),
             },
         ]),
     ),
@@ -46,24 +52,60 @@ export const remediationConfigSchema: PolicyConfigSchema = { properties: { defau
 
 export interface IdleTimeoutConfig {
     loadBalancerIdleTimeoutSeconds: number;
+    /** Unset: hops to upstreams and static clusters are checked only against their proxy's own egress box (its annotation). */
+    egressIdleTimeoutSeconds?: number;
+    /** Unset: the xDS and built-in clusters are checked only against their proxy's own control-plane box (its annotation). */
+    controlPlaneIdleTimeoutSeconds?: number;
     marginSeconds: number;
 }
 
+const idleSeconds = (description: string, defaultValue?: number): PolicyConfigJSONSchema => ({
+    type: "integer",
+    minimum: 1,
+    maximum: MAX_IDLE_TIMEOUT_SECONDS,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    description,
+});
+
 export const idleTimeoutConfigSchema: PolicyConfigSchema = {
     properties: {
-        loadBalancerIdleTimeoutSeconds: {
-            type: "integer",
-            minimum: 1,
-            maximum: 86400,
-            default: 350,
-            description: "Idle timeout of the load balancer or NAT in front of the proxies (AWS NLB 350, Azure LB 240, GCP 600).",
-        },
+        loadBalancerIdleTimeoutSeconds: idleSeconds(
+            "Idle timeout of the L4 load balancer in front of proxies whose Gateways carry no load balancer of their own (AWS NLB 350, Azure LB 240, GCP 600).",
+            350,
+        ),
+        egressIdleTimeoutSeconds: idleSeconds(
+            "Idle timeout of the middlebox between the proxies and their upstreams and static clusters (AWS NAT gateway 350), for objects that carry none of their own. Unset: not checked.",
+        ),
+        controlPlaneIdleTimeoutSeconds: idleSeconds(
+            "Idle timeout of the middlebox between the proxies and the xDS server (kube-proxy IPVS 900), for bootstraps that carry none of their own. Unset: not checked.",
+        ),
         marginSeconds: {
             type: "integer",
             minimum: 0,
             maximum: 86400,
             default: 30,
             description: "Keepalive time must be at least this many seconds below the idle timeout.",
+        },
+    },
+};
+
+export interface HttpIdleTimeoutConfig {
+    /** For Gateways that carry no load balancer of their own but sit behind an L7 one; unset: those are not checked. */
+    loadBalancerIdleTimeoutSeconds?: number;
+    marginSeconds: number;
+}
+
+export const httpIdleTimeoutConfigSchema: PolicyConfigSchema = {
+    properties: {
+        loadBalancerIdleTimeoutSeconds: idleSeconds(
+            "Idle timeout of the L7 load balancer (AWS ALB 60, GCP 600, Cloudflare 900) in front of proxies whose Gateways carry no load balancer of their own. Unset: those Gateways are not checked.",
+        ),
+        marginSeconds: {
+            type: "integer",
+            minimum: 1,
+            maximum: 86400,
+            default: 1,
+            description: "The Gateway's HTTP idle timeout must be at least this many seconds longer than the balancer's.",
         },
     },
 };

@@ -20,9 +20,13 @@ import {
     KEEPALIVE_FIELDS,
     keepaliveFieldProblem,
     SOCKET_OPTION_NUMBERS,
+    TCP_USER_TIMEOUT,
+    type Hop,
+    type HopKind,
     type TcpKeepalive,
     type TcpKeepaliveField,
 } from "../../components/keepalive";
+import { BUILT_IN_CLUSTERS } from "../../components/render/bootstrap";
 import { BOOTSTRAP_KEY, configMapName } from "../../components/render/manifests";
 import { withoutUnprobedLoopback } from "./gloo-chart";
 import { CONFIG_MAP, formatPath, GATEWAY, int64, isPlainObject, metadataOf, pulumiType, UPSTREAM, type KubeObject } from "./objects";
@@ -34,31 +38,16 @@ export interface Problem {
     fix: string;
 }
 
-/** Which connection a hop is. */
-export type HopKind = "xds-cluster" | "static-cluster" | "downstream" | "upstream";
-
-export const HOP_KIND_NAMES: Record<HopKind, string> = {
-    "xds-cluster": "xDS cluster",
-    "static-cluster": "static cluster",
-    downstream: "downstream listener (Gateway)",
-    upstream: "upstream",
-};
+export { HOP_KIND_NAMES, type HopKind } from "../../components/keepalive";
 
 /** The keepalive of one hop, as read from an object. */
-export interface Hop {
-    kind: HopKind;
-    /** Cluster, Gateway or Upstream name. */
-    name: string;
+export interface ObjectHop extends Hop {
     /** Whether keepalive is on at all (tcp_keepalive present, SO_KEEPALIVE=1, tcpKeepalive present). */
     enabled: boolean;
     /** The valid fields that are set; unset fields are the OS default. */
     keepalive: TcpKeepalive;
     /** A field is set but malformed (the kind's own policy reports it): effective values are unknown. */
     malformed: boolean;
-    /** Value path of the keepalive as a whole. */
-    path: string;
-    /** Value path of each field (where it is, or would be). */
-    fieldPaths: Record<TcpKeepaliveField, string>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -70,7 +59,7 @@ const BOOTSTRAP_PATH = ["data", BOOTSTRAP_KEY] as const;
 export interface BootstrapCluster {
     index: number;
     name: string;
-    hop: Hop;
+    hop: ObjectHop;
     /** The cluster has no `upstream_connection_options.tcp_keepalive`. */
     missing: boolean;
     problems: Problem[];
@@ -174,51 +163,72 @@ export function readBootstrapConfigMap(object: KubeObject): BootstrapRead | unde
     return withoutUnprobedLoopback({
         proxy,
         bootstrap,
-        clusters: clusters.map((cluster: unknown, index: number): BootstrapCluster => {
-            const c = isPlainObject(cluster) ? cluster : {};
-            const name = typeof c.name === "string" ? c.name : `#${index}`;
-            const clusterPath = [...BOOTSTRAP_PATH, "static_resources", "clusters", index];
-            const keepalivePath = [...clusterPath, "upstream_connection_options", "tcp_keepalive"];
-            const options = isPlainObject(c.upstream_connection_options) ? c.upstream_connection_options : {};
-            const tcp = isPlainObject(options.tcp_keepalive) ? options.tcp_keepalive : undefined;
-            const problems: Problem[] = [];
-            const keepalive: TcpKeepalive = {};
-            for (const field of KEEPALIVE_FIELD_NAMES) {
-                const value = tcp?.[KEEPALIVE_FIELDS[field].envoy];
-                if (value === undefined || value === null) continue;
-                const problem = keepaliveFieldProblem(field, value);
-                if (problem) {
-                    problems.push({
-                        path: formatPath([...keepalivePath, KEEPALIVE_FIELDS[field].envoy]),
-                        message: problem,
-                        fix: `set ${KEEPALIVE_FIELDS[field].envoy} to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}${field === "probes" ? "" : " (seconds)"}`,
-                    });
-                } else {
-                    keepalive[field] = value as number;
-                }
-            }
-            return {
-                index,
-                name,
-                missing: !tcp,
-                problems,
-                hop: {
-                    kind: xds.has(name) ? "xds-cluster" : "static-cluster",
-                    name,
-                    enabled: !!tcp,
-                    keepalive,
-                    malformed: problems.length > 0,
-                    // value paths only when a rule reports one: a bootstrap has many clusters, read by four rules
-                    get path() {
-                        return formatPath(keepalivePath);
-                    },
-                    get fieldPaths() {
-                        return envoyFieldPaths(keepalivePath);
-                    },
-                },
-            };
-        }),
+        clusters: clusters.map((cluster: unknown, index: number) => readCluster(cluster, index, xds)),
     });
+}
+
+/** TCP_USER_TIMEOUT in seconds from a list of socket options (the last one wins, as Envoy applies them in order). */
+function userTimeoutSeconds(options: unknown, valueKey: "int_value" | "intValue"): number | undefined {
+    let seconds: number | undefined;
+    for (const o of Array.isArray(options) ? options : []) {
+        if (!isPlainObject(o) || int64(o.level) !== TCP_USER_TIMEOUT.level || int64(o.name) !== TCP_USER_TIMEOUT.name) continue;
+        const ms = int64(o[valueKey] ?? o.intValue ?? o.int_value);
+        if (ms !== undefined && ms > 0) seconds = ms / 1000;
+    }
+    return seconds;
+}
+
+/** The hop kind of a bootstrap cluster: the xDS cluster, one of Gloo's built-in clusters, or a user's. */
+function clusterKind(name: string, xds: ReadonlySet<string>): HopKind {
+    return xds.has(name) ? "xds" : name in BUILT_IN_CLUSTERS ? "built-in-cluster" : "static-cluster";
+}
+
+function readCluster(cluster: unknown, index: number, xds: ReadonlySet<string>): BootstrapCluster {
+    const c = isPlainObject(cluster) ? cluster : {};
+    const name = typeof c.name === "string" ? c.name : `#${index}`;
+    const clusterPath = [...BOOTSTRAP_PATH, "static_resources", "clusters", index];
+    const keepalivePath = [...clusterPath, "upstream_connection_options", "tcp_keepalive"];
+    const options = isPlainObject(c.upstream_connection_options) ? c.upstream_connection_options : {};
+    const tcp = isPlainObject(options.tcp_keepalive) ? options.tcp_keepalive : undefined;
+    const problems: Problem[] = [];
+    const keepalive: TcpKeepalive = {};
+    for (const field of KEEPALIVE_FIELD_NAMES) {
+        const value = tcp?.[KEEPALIVE_FIELDS[field].envoy];
+        if (value === undefined || value === null) continue;
+        const problem = keepaliveFieldProblem(field, value);
+        if (problem) {
+            problems.push({
+                path: formatPath([...keepalivePath, KEEPALIVE_FIELDS[field].envoy]),
+                message: problem,
+                fix: `set ${KEEPALIVE_FIELDS[field].envoy} to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}${field === "probes" ? "" : " (seconds)"}`,
+            });
+        } else {
+            keepalive[field] = value as number;
+        }
+    }
+    const bind = isPlainObject(c.upstream_bind_config) ? c.upstream_bind_config : {};
+    const ut = userTimeoutSeconds(bind.socket_options, "int_value");
+    return {
+        index,
+        name,
+        missing: !tcp,
+        problems,
+        hop: {
+            kind: clusterKind(name, xds),
+            name,
+            enabled: !!tcp,
+            keepalive,
+            malformed: problems.length > 0,
+            ...(ut !== undefined ? { tcpUserTimeoutSeconds: ut } : {}),
+            // value paths only when a rule reports one: a bootstrap has many clusters, read by four rules
+            get path() {
+                return formatPath(keepalivePath);
+            },
+            get fieldPaths() {
+                return envoyFieldPaths(keepalivePath);
+            },
+        },
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,7 +285,7 @@ const STATES: Record<string, string> = {
 export interface GatewayRead {
     /** The proxies the Gateway serves: `spec.proxyNames`, or Gloo's default `gateway-proxy`. */
     proxies: string[];
-    hop: Hop;
+    hop: ObjectHop;
     /** Options of the four that are absent. */
     missing: KeepaliveOption[];
     /** `spec.options.socketOptions` is not a list (then nothing can be appended). */
@@ -286,107 +296,118 @@ export interface GatewayRead {
 /** Gloo binds a Gateway without proxyNames to the proxy `gateway-proxy`. */
 export const GLOO_DEFAULT_PROXY = "gateway-proxy";
 
+/** What reading a Gateway's socket options collects, option by option. */
+interface SocketOptionsRead {
+    problems: Problem[];
+    seen: Map<KeepaliveOption, number[]>;
+    keepalive: TcpKeepalive;
+    fieldPaths: Record<TcpKeepaliveField, string>;
+    enabled: boolean;
+}
+
+const LIST_PATH = ["spec", "options", "socketOptions"];
+
+/** One entry of spec.options.socketOptions: a keepalive option, a mistyped one, or none of ours. */
+function readSocketOption(entry: unknown, i: number, read: SocketOptionsRead): void {
+    const o = isPlainObject(entry) ? entry : {};
+    const at = (...rest: string[]) => formatPath([...LIST_PATH, i, ...rest]);
+    const level = int64(o.level);
+    const name = int64(o.name);
+    if (level === undefined || name === undefined) return;
+    const option = KEEPALIVE_OPTIONS.find((k) => KEEPALIVE_OPTION_NUMBERS[k].level === level && KEEPALIVE_OPTION_NUMBERS[k].name === name);
+    if (!option) {
+        const mistyped = mistypedOption(level, name);
+        if (mistyped) {
+            read.problems.push({
+                path: at(),
+                message: mistyped,
+                fix: "use the Linux numbers: SO_KEEPALIVE level 1 name 9, TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT level 6 names 4/5/6 (or gatewaySettings.tcpKeepalive in the gloo-keepalive values, which renders them)",
+            });
+        }
+        return;
+    }
+    read.seen.set(option, [...(read.seen.get(option) ?? []), i]);
+    const state = o.state === undefined || o.state === null ? "STATE_PREBIND" : STATES[String(o.state)];
+    if (state !== "STATE_PREBIND") {
+        read.problems.push({
+            path: at("state"),
+            message: `${describeOption(option)} at ${state ?? JSON.stringify(o.state)}: keepalive options belong on the listening socket before bind, so accepted connections inherit them`,
+            fix: "set state: STATE_PREBIND",
+        });
+    }
+    const value = o.intValue === undefined || o.intValue === null ? undefined : (int64(o.intValue) ?? o.intValue);
+    const field = KEEPALIVE_OPTION_NUMBERS[option].field;
+    if (value === undefined) {
+        read.problems.push({
+            path: at("intValue"),
+            message: `${describeOption(option)} has no intValue${o.bufValue !== undefined ? " (bufValue is not read for it)" : ""}`,
+            fix: field
+                ? `set intValue to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}`
+                : "set intValue: 1",
+        });
+    } else if (!field) {
+        if (value !== 1)
+            read.problems.push({
+                path: at("intValue"),
+                message: `SO_KEEPALIVE intValue ${JSON.stringify(value)} ${value === 0 ? "turns keepalive off" : "is not 1"}`,
+                fix: "set intValue: 1",
+            });
+        else read.enabled = true;
+    } else {
+        read.fieldPaths[field] = at("intValue");
+        const problem = keepaliveFieldProblem(field, value);
+        if (problem) {
+            read.problems.push({
+                path: at("intValue"),
+                message: `${option} ${problem}`,
+                fix: `set intValue to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}`,
+            });
+            delete read.keepalive[field];
+        } else {
+            read.keepalive[field] = value as number; // Envoy applies options in order: the last one wins
+        }
+    }
+}
+
 export function readGateway(object: KubeObject): GatewayRead {
     const spec = isPlainObject(object.spec) ? object.spec : {};
     const proxyNames = Array.isArray(spec.proxyNames) ? spec.proxyNames.filter((p): p is string => typeof p === "string") : [];
     const options = isPlainObject(spec.options) ? spec.options : {};
     const raw = options.socketOptions;
-    const listPath = ["spec", "options", "socketOptions"];
     const list: unknown[] = Array.isArray(raw) ? raw : [];
-    const problems: Problem[] = [];
-    const seen = new Map<KeepaliveOption, number[]>();
-    const keepalive: TcpKeepalive = {};
-    const fieldPaths = {} as Record<TcpKeepaliveField, string>;
-    let enabled = false;
-
-    list.forEach((entry, i) => {
-        const o = isPlainObject(entry) ? entry : {};
-        const at = (...rest: string[]) => formatPath([...listPath, i, ...rest]);
-        const level = int64(o.level);
-        const name = int64(o.name);
-        if (level === undefined || name === undefined) return;
-        const option = KEEPALIVE_OPTIONS.find(
-            (k) => KEEPALIVE_OPTION_NUMBERS[k].level === level && KEEPALIVE_OPTION_NUMBERS[k].name === name,
-        );
-        if (!option) {
-            const mistyped = mistypedOption(level, name);
-            if (mistyped) {
-                problems.push({
-                    path: at(),
-                    message: mistyped,
-                    fix: "use the Linux numbers: SO_KEEPALIVE level 1 name 9, TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT level 6 names 4/5/6 (or gatewaySettings.tcpKeepalive in the gloo-keepalive values, which renders them)",
-                });
-            }
-            return;
-        }
-        seen.set(option, [...(seen.get(option) ?? []), i]);
-        const state = o.state === undefined || o.state === null ? "STATE_PREBIND" : STATES[String(o.state)];
-        if (state !== "STATE_PREBIND") {
-            problems.push({
-                path: at("state"),
-                message: `${describeOption(option)} at ${state ?? JSON.stringify(o.state)}: keepalive options belong on the listening socket before bind, so accepted connections inherit them`,
-                fix: "set state: STATE_PREBIND",
-            });
-        }
-        const value = o.intValue === undefined || o.intValue === null ? undefined : (int64(o.intValue) ?? o.intValue);
-        const field = KEEPALIVE_OPTION_NUMBERS[option].field;
-        if (value === undefined) {
-            problems.push({
-                path: at("intValue"),
-                message: `${describeOption(option)} has no intValue${o.bufValue !== undefined ? " (bufValue is not read for it)" : ""}`,
-                fix: field
-                    ? `set intValue to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}`
-                    : "set intValue: 1",
-            });
-            return;
-        }
-        if (!field) {
-            if (value !== 1)
-                problems.push({
-                    path: at("intValue"),
-                    message: `SO_KEEPALIVE intValue ${JSON.stringify(value)} ${value === 0 ? "turns keepalive off" : "is not 1"}`,
-                    fix: "set intValue: 1",
-                });
-            else enabled = true;
-            return;
-        }
-        fieldPaths[field] = at("intValue");
-        const problem = keepaliveFieldProblem(field, value);
-        if (problem) {
-            problems.push({
-                path: at("intValue"),
-                message: `${option} ${problem}`,
-                fix: `set intValue to a whole number ${KEEPALIVE_FIELDS[field].min}..${KEEPALIVE_FIELDS[field].max}`,
-            });
-            delete keepalive[field];
-        } else {
-            keepalive[field] = value as number; // Envoy applies options in order: the last one wins
-        }
-    });
-    for (const [option, indices] of seen) {
+    const read: SocketOptionsRead = {
+        problems: [],
+        seen: new Map(),
+        keepalive: {},
+        fieldPaths: {} as Record<TcpKeepaliveField, string>,
+        enabled: false,
+    };
+    list.forEach((entry, i) => readSocketOption(entry, i, read));
+    for (const [option, indices] of read.seen) {
         if (indices.length > 1) {
-            problems.push({
-                path: formatPath([...listPath, indices[indices.length - 1]]),
+            read.problems.push({
+                path: formatPath([...LIST_PATH, indices[indices.length - 1]]),
                 message: `${option} is set ${indices.length} times (socketOptions ${indices.map((i) => `[${i}]`).join(", ")}); Envoy applies them in order, so the last one wins`,
                 fix: `keep one ${option}`,
             });
         }
     }
-    for (const field of KEEPALIVE_FIELD_NAMES) fieldPaths[field] ??= formatPath(listPath);
-    const missing = KEEPALIVE_OPTIONS.filter((o) => !seen.has(o));
+    for (const field of KEEPALIVE_FIELD_NAMES) read.fieldPaths[field] ??= formatPath(LIST_PATH);
+    const ut = userTimeoutSeconds(list, "intValue");
     return {
         proxies: proxyNames.length > 0 ? proxyNames : [GLOO_DEFAULT_PROXY],
-        missing,
+        missing: KEEPALIVE_OPTIONS.filter((o) => !read.seen.has(o)),
         notAList: raw !== undefined && !Array.isArray(raw),
-        problems,
+        problems: read.problems,
         hop: {
             kind: "downstream",
             name: metadataOf(object).name,
-            enabled,
-            keepalive,
-            malformed: problems.length > 0,
-            path: formatPath(listPath),
-            fieldPaths,
+            enabled: read.enabled,
+            keepalive: read.keepalive,
+            malformed: read.problems.length > 0,
+            ...(ut !== undefined ? { tcpUserTimeoutSeconds: ut } : {}),
+            path: formatPath(LIST_PATH),
+            fieldPaths: read.fieldPaths,
         },
     };
 }
@@ -408,7 +429,7 @@ export function durationSeconds(value: unknown): { seconds: number } | { problem
 }
 
 export interface UpstreamRead {
-    hop: Hop;
+    hop: ObjectHop;
     /** `spec.connectionConfig.tcpKeepalive` is absent. */
     missing: boolean;
     problems: Problem[];
@@ -469,12 +490,12 @@ export function readUpstream(object: KubeObject): UpstreamRead {
  * The hops of an object that have keepalive on with well-formed values: what the cross-kind
  * policies judge. A hop without keepalive, or with a malformed value, is its kind's policy's to report.
  */
-export function hopsWithKeepalive(object: KubeObject, type: string = pulumiType(object)): Hop[] {
+export function hopsWithKeepalive(object: KubeObject, type: string = pulumiType(object)): ObjectHop[] {
     return objectHops(object, type).filter((hop) => hop.enabled && !hop.malformed);
 }
 
 /** The keepalive hops an object carries (none for objects that carry no keepalive). */
-export function objectHops(object: KubeObject, type: string = pulumiType(object)): Hop[] {
+export function objectHops(object: KubeObject, type: string = pulumiType(object)): ObjectHop[] {
     switch (type) {
         case CONFIG_MAP:
             return readBootstrapConfigMap(object)?.clusters.map((c) => c.hop) ?? [];
@@ -500,7 +521,8 @@ const OPTION_OF_FIELD: Record<TcpKeepaliveField, KeepaliveOption> = {
 /** How a field is written in the object of a hop kind, with a value: `keepalive_time: 60`, `keepaliveTime: "60s"`, ... */
 export function fieldSetting(kind: HopKind, field: TcpKeepaliveField, value: number): string {
     switch (kind) {
-        case "xds-cluster":
+        case "xds":
+        case "built-in-cluster":
         case "static-cluster":
             return `${KEEPALIVE_FIELDS[field].envoy}: ${value}`;
         case "downstream":
@@ -510,12 +532,6 @@ export function fieldSetting(kind: HopKind, field: TcpKeepaliveField, value: num
     }
 }
 
-const VALUES_FIELD: Record<TcpKeepaliveField, string> = {
-    timeSeconds: "tcpKeepaliveTimeSeconds",
-    intervalSeconds: "tcpKeepaliveIntervalSeconds",
-    probes: "tcpKeepaliveProbes",
-};
-
 /**
  * Where a hop's field (or, without a field, its keepalive) comes from in the gloo-keepalive
  * values: a hint, as objects may come from elsewhere.
@@ -523,10 +539,11 @@ const VALUES_FIELD: Record<TcpKeepaliveField, string> = {
 export function valuesHint(kind: HopKind, field?: TcpKeepaliveField): string {
     const proxy = "gatewayProxies.<proxy>";
     switch (kind) {
-        case "xds-cluster":
+        case "xds":
+        case "built-in-cluster":
         case "static-cluster": {
             const own = kind === "static-cluster" ? ", or the cluster's own tcp_keepalive in envoyStaticClusters" : "";
-            return `gloo-keepalive values: ${field ? `${proxy}.${VALUES_FIELD[field]}` : `${proxy}.${KEEPALIVE_FIELD_NAMES.map((f) => VALUES_FIELD[f]).join("/")}`}${own}`;
+            return `gloo-keepalive values: ${field ? `${proxy}.${KEEPALIVE_FIELDS[field].proxyValue}` : `${proxy}.${KEEPALIVE_FIELD_NAMES.map((f) => KEEPALIVE_FIELDS[f].proxyValue).join("/")}`}${own}`;
         }
         case "downstream":
             return `gloo-keepalive values: ${proxy}.gatewaySettings.tcpKeepalive${field ? `.${field}` : ""}`;

@@ -3,6 +3,7 @@ import type { Policies } from "@pulumi/policy";
 import type { ResourceRule, StackRule } from "../lib/rule";
 import { bootstrapKeepaliveRule, envoyBootstrapKeepalive } from "./envoy-bootstrap-keepalive";
 import { gatewayKeepaliveRule, gatewaySocketOptionsKeepalive } from "./gateway-socket-options-keepalive";
+import { httpIdleTimeoutAboveLoadBalancer, httpIdleTimeoutRule } from "./http-idle-timeout-above-load-balancer";
 import { idleTimeoutRule, keepaliveBelowIdleTimeout } from "./keepalive-below-idle-timeout";
 import { detectionRule, keepaliveDetectionTime } from "./keepalive-detection-time";
 import { proxyHopsKeepalive, proxyHopsRule } from "./proxy-hops-keepalive";
@@ -11,6 +12,7 @@ import { upstreamKeepaliveRule, upstreamTcpKeepalive } from "./upstream-tcp-keep
 export {
     envoyBootstrapKeepalive,
     gatewaySocketOptionsKeepalive,
+    httpIdleTimeoutAboveLoadBalancer,
     keepaliveBelowIdleTimeout,
     keepaliveDetectionTime,
     proxyHopsKeepalive,
@@ -25,6 +27,7 @@ export const policies: Policies = [
     keepaliveBelowIdleTimeout,
     keepaliveDetectionTime,
     proxyHopsKeepalive,
+    httpIdleTimeoutAboveLoadBalancer,
 ];
 
 /** The same policies as rules, for the offline check (same order). */
@@ -34,5 +37,6 @@ export const RESOURCE_RULES: readonly ResourceRule<unknown>[] = [
     upstreamKeepaliveRule,
     idleTimeoutRule,
     detectionRule,
+    httpIdleTimeoutRule,
 ];
 export const STACK_RULES: readonly StackRule<unknown>[] = [proxyHopsRule];

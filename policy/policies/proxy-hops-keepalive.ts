@@ -6,13 +6,15 @@
  * Gateways, and the stack's Upstreams (every proxy may route to every Upstream).
  */
 import { noConfigSchema } from "../lib/config";
-import { HOP_KIND_NAMES, readBootstrapConfigMap, readGateway, readUpstream, type Hop, type HopKind } from "../lib/hops";
+import { HOP_KIND_NAMES, readBootstrapConfigMap, readGateway, readUpstream, type HopKind, type ObjectHop } from "../lib/hops";
 import { CONFIG_MAP, GATEWAY, UPSTREAM, type Violation } from "../lib/objects";
 import { stackPolicy, violation, type StackRule, type Target } from "../lib/rule";
 
+const CLUSTER_FIX = "add upstream_connection_options.tcp_keepalive to the cluster (policy envoy-bootstrap-keepalive can remediate)";
 const FIX: Record<HopKind, string> = {
-    "xds-cluster": "add upstream_connection_options.tcp_keepalive to the cluster (policy envoy-bootstrap-keepalive can remediate)",
-    "static-cluster": "add upstream_connection_options.tcp_keepalive to the cluster (policy envoy-bootstrap-keepalive can remediate)",
+    xds: CLUSTER_FIX,
+    "built-in-cluster": CLUSTER_FIX,
+    "static-cluster": CLUSTER_FIX,
     downstream:
         "add SO_KEEPALIVE=1 and TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT to spec.options.socketOptions (gatewaySettings.tcpKeepalive; policy gateway-socket-options-keepalive can remediate)",
     upstream: "set spec.connectionConfig.tcpKeepalive (upstreams[].tcpKeepalive; policy upstream-tcp-keepalive can remediate)",
@@ -27,9 +29,9 @@ export const proxyHopsRule: StackRule<Record<string, never>> = {
     remediationSteps: "Turn keepalive on for each hop named; the per-object policies say how and can remediate.",
 
     check(targets: readonly Target[]): Violation[] {
-        const proxies = new Map<string, { target: Target; hop: Hop }[]>();
+        const proxies = new Map<string, { target: Target; hop: ObjectHop }[]>();
         const hopsOf = (proxy: string) => proxies.get(proxy) ?? proxies.set(proxy, []).get(proxy)!;
-        const upstreams: { target: Target; hop: Hop }[] = [];
+        const upstreams: { target: Target; hop: ObjectHop }[] = [];
         const violations: Violation[] = [];
         for (const target of targets) {
             if (target.type === CONFIG_MAP) {

@@ -12,6 +12,8 @@ options are applied here exactly as rendered (level, name, intValue), before bin
   {"event": "idle", "t0": ..., "effective": {}}  after the last data: monotonic time and the
                                                  keepalive the kernel reports for the connected
                                                  socket (read with the C library's constants)
+  {"event": "sent", "t0": ...}                   after "send" on stdin: data sent into the black
+                                                 hole; elapsed in the result counts from here
   {"event": "result", "outcome": ...}            "error" (with errno, elapsed since t0),
                                                  "eof", "data", or "connected" (nothing happened
                                                  until the window closed or "report" on stdin)
@@ -34,6 +36,7 @@ import time
 
 SYSCTL = re.compile(r"^net\.ipv4\.tcp_keepalive_(time|intvl|probes)$")
 HELLO = b"hello\n"
+PAYLOAD = b"unacknowledged\n"
 TCP_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT",
               7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING"}
 
@@ -125,7 +128,7 @@ def main():
     else:
         recv_exact(conn, len(HELLO), setup_deadline)
         t0 = time.monotonic()  # the last packet this side receives
-    emit("idle", t0=t0, effective=effective(conn))
+    emit("idle", t0=t0, effective=effective(conn), userTimeoutMs=conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT))
 
     conn.setblocking(False)
     stdin = StdinLines()
@@ -150,11 +153,19 @@ def main():
                     break
                 result = dict(outcome="eof" if data == b"" else "data")
                 break
-            if stdin.read() and "report" in stdin.take():
+            if not stdin.read():
+                poller.unregister(stdin.fd)  # the test went away: the deadline still ends this
+                continue
+            lines = stdin.take()
+            if "send" in lines:
+                # Data that will never be acknowledged: keepalive cannot fire while it is in flight.
+                conn.send(PAYLOAD)
+                t0 = time.monotonic()
+                deadline = t0 + float(config["waitSeconds"])
+                emit("sent", t0=t0)
+            if "report" in lines:
                 result = dict(outcome="connected", reason="asked")
                 break
-            if stdin.eof:
-                poller.unregister(stdin.fd)  # the test went away: the deadline still ends this
     emit("result", elapsed=time.monotonic() - t0, tcpState=tcp_state(conn), **result)
 
     # Keep the socket open (no FIN, no RST) until the test has read its counters: "exit", EOF or 15 s.
