@@ -21,8 +21,21 @@ export class ValuesError extends Error {
     }
 }
 
+/** The most characters of a value a message quotes; the rest is counted, not printed. */
+export const MAX_QUOTED = 200;
+
+/** Cut every quoted value and every long unbroken run in a message to MAX_QUOTED characters. */
+export function cutQuoted(text: string): string {
+    return text.replace(/"(?:[^"\\]|\\.)*"|[^\s"]+/g, (m) => {
+        const quoted = m.startsWith('"') && m.length > 1 ? 1 : 0;
+        const inner = m.length - 2 * quoted;
+        if (inner <= MAX_QUOTED) return m;
+        return `${m.slice(0, quoted + MAX_QUOTED)}…${quoted ? '"' : ""} (${inner - MAX_QUOTED} more characters)`;
+    });
+}
+
 export function formatIssue(issue: ValueIssue): string {
-    return `${issue.path}: ${issue.message}`;
+    return cutQuoted(`${issue.path}: ${issue.message}`);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
