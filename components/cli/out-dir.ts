@@ -27,7 +27,7 @@ import {
     writeSync,
 } from "fs";
 import * as path from "path";
-import { ValuesError } from "../values/values";
+import { ValuesError } from "../values/issues";
 
 const LOCK = ".gloo-keepalive.lock";
 const JOURNAL = ".gloo-keepalive.journal";
@@ -45,7 +45,7 @@ export function outFolder(out: string): string {
         stat = lstatSync(out);
     } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-        mkdirSync(out, { recursive: true });
+        makeFolders(path.resolve(out));
         return realpathSync(out);
     }
     if (stat.isSymbolicLink()) {
@@ -54,6 +54,19 @@ export function outFolder(out: string): string {
     }
     if (!stat.isDirectory()) throw refuse(out, "--out is not a folder (a file is there); choose another --out or remove it");
     return realpathSync(out);
+}
+
+/** mkdir -p, one level at a time (a recursive mkdir can spin forever where the kernel refuses, as under /proc). */
+function makeFolders(dir: string): void {
+    const missing: string[] = [];
+    for (let d = dir; !existsSync(d); d = path.dirname(d)) missing.unshift(d);
+    for (const d of missing) {
+        try {
+            mkdirSync(d);
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        }
+    }
 }
 
 function sleep(ms: number): void {
