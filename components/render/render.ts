@@ -26,6 +26,8 @@ import {
 } from "./bootstrap";
 import { validateEnvoyBootstrap } from "../checks/envoy/validate";
 import { checkGlooObject } from "../checks/gloo-crds";
+import { duplicateObjectIssues, extraEnvoyArgIssues, rawKeepaliveOptionIssues } from "../checks/proxy-limits";
+import { staticClusterSemanticIssues } from "../checks/envoy/semantics";
 import {
     detectionSeconds,
     effectiveKeepalive,
@@ -40,6 +42,7 @@ import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "..
 import { K8S_NAME_PATTERN } from "../values/schema";
 import {
     checkValuesShape,
+    isPlainObject,
     effectiveValues,
     formatPath,
     resolveProxies,
@@ -186,7 +189,22 @@ function checkProxy(proxy: ResolvedProxy, ctx: BootstrapContext): ValueIssue[] {
     });
     issues.push(...checkSocketOptionConflicts(v, proxy.origin("gatewaySettings")));
     issues.push(...checkPorts(proxy));
+    issues.push(...proxyLimitIssues(proxy));
     return issues;
+}
+
+/** What the kernel or Envoy would refuse where the schema is open (components/checks/proxy-limits.ts, envoy/semantics.ts). */
+function proxyLimitIssues(proxy: ResolvedProxy): ValueIssue[] {
+    const v = proxy.values;
+    const platform = v.gatewaySettings?.socketOptionsPlatform ?? "linux";
+    const options = v.gatewaySettings?.options;
+    return [
+        ...staticClusterSemanticIssues(v.envoyStaticClusters ?? [], proxy.origin("envoyStaticClusters"), platform),
+        ...extraEnvoyArgIssues(v.extraEnvoyArgs, proxy.origin("extraEnvoyArgs")),
+        ...(isPlainObject(options)
+            ? rawKeepaliveOptionIssues(options.socketOptions, `${proxy.origin("gatewaySettings")}.options.socketOptions`, platform, "gloo")
+            : []),
+    ];
 }
 
 /** Two listeners or two Service ports on one port: the API server or Envoy would refuse them. */
@@ -303,6 +321,7 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
 
     const proxies: ProxyRender[] = [];
     const objects: KubernetesObject[] = [];
+    const byProxy: { key: string; objects: KubernetesObject[] }[] = [];
     for (const proxy of resolveProxies(values)) {
         const name = kebabCase(proxy.name);
         const ctx: BootstrapContext = { proxyName: name, namespace, clusterDomain };
@@ -334,14 +353,17 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
             hops: proxyHops(proxy, bootstrap, upstreams, osDefaults, ctx),
         });
         const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-        objects.push(
+        const own = [
             proxyServiceAccount(name, namespace, releaseName),
             bootstrapConfigMap(name, v, namespace, releaseName, text),
             proxyService(name, v, namespace, releaseName),
             proxyWorkload(name, v, namespace, releaseName, checksum, sysctls),
             ...gateways,
-        );
+        ];
+        objects.push(...own);
+        byProxy.push({ key: proxy.name, objects: own });
     }
+    issues.push(...duplicateObjectIssues(byProxy));
     upstreams.forEach((u, i) => {
         const object = keepaliveUpstream(u, namespace, releaseName);
         issues.push(...crdIssues(object, (p) => `upstreams[${i}] (Upstream spec.${p})`));

@@ -30,4 +30,3 @@ export function cutQuoted(text: string): string {
 export function formatIssue(issue: ValueIssue): string {
     return cutQuoted(`${issue.path}: ${issue.message}`);
 }
-

@@ -135,6 +135,13 @@ function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined
         case "pattern":
         case "maxLength":
         case "minLength": {
+            const names = (error.parentSchema as JsonSchema | undefined)?.description;
+            if (error.propertyName !== undefined && names !== undefined && error.schemaPath.includes("/propertyNames/")) {
+                return {
+                    path: formatPath([...segments, error.propertyName]),
+                    message: `${describe(error.propertyName)} is not a valid ${names}`,
+                };
+            }
             if (error.propertyName !== undefined) {
                 return {
                     path: formatPath([...segments, error.propertyName]),
