@@ -42,16 +42,10 @@ export function rawKeepaliveOptionIssues(
     return issues;
 }
 
-/** Envoy flags that replace or loosen the bootstrap the library renders and checks. */
-export const BOOTSTRAP_REPLACING_ARGS = [
-    "-c",
-    "--config-path",
-    "--config-yaml",
-    "--mode",
-    "--allow-unknown-static-fields",
-    "--bootstrap-version",
-];
-/** As a regular expression (RE2 and JavaScript alike), for the chart too: the flag alone, `--flag=value`, or `-cvalue`. */
+/**
+ * Envoy flags that replace or loosen the bootstrap the library renders and checks (RE2 and
+ * JavaScript alike, for the chart too): the flag alone, `--flag=value`, or `-cvalue`.
+ */
 export const BOOTSTRAP_REPLACING_ARG_PATTERN = `^(-c.*|(--config-path|--config-yaml|--mode|--allow-unknown-static-fields|--bootstrap-version)(=.*)?)$`;
 
 export function extraEnvoyArgIssues(args: unknown, path: string): ValueIssue[] {
@@ -73,7 +67,8 @@ export function extraEnvoyArgIssues(args: unknown, path: string): ValueIssue[] {
 export function duplicateObjectIssues(rendered: readonly { key: string; objects: readonly KubernetesObject[] }[]): ValueIssue[] {
     const owners = new Map<string, string>();
     const issues: ValueIssue[] = [];
-    for (const { key, objects } of rendered) {
+    // In the order helm ranges over proxies (sorted keys), so both name the same proxy.
+    for (const { key, objects } of [...rendered].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
         for (const o of objects) {
             const id = `${o.kind}/${o.metadata.name}`;
             const owner = owners.get(id);

@@ -29,7 +29,7 @@ returns the bootstrap as JSON.
 {{- end -}}
 {{- $builtIn := merge (dict $xdsName $c.xdsClusterDescription) $c.builtInClusters -}}
 {{- $clustersPath := index $ctx.origin "envoyStaticClusters" | default (printf "gatewayProxies.%s.envoyStaticClusters" $ctx.key) -}}
-{{- include "gk.validateStaticClusters" (list $builtIn $clustersPath $spec.envoyStaticClusters) -}}
+{{- include "gk.validateStaticClusters" (list $builtIn $clustersPath $spec.envoyStaticClusters $c (($spec.gatewaySettings | default dict).socketOptionsPlatform | default "linux")) -}}
 {{- range $i, $cluster := ($spec.envoyStaticClusters | default list) -}}
 {{- $uco := $cluster.upstream_connection_options | default dict -}}
 {{- $own := $uco.tcp_keepalive | default dict -}}

@@ -5,12 +5,67 @@ test/chart-refusals.test.ts holds the chart and the library to the same value pa
 invalid fixture.
 */ -}}
 
-{{- /* The user's static clusters of one proxy: (list builtInNames clustersPath clusters). */ -}}
+{{- /* Raw keepalive socket options within the kernel's bounds: (list c options path platform valueKey). */ -}}
+{{- define "gk.validateRawKeepalive" -}}
+{{- $c := index . 0 -}}
+{{- $path := index . 2 -}}
+{{- $n := index $c.socketOptions (index . 3) -}}
+{{- $valueKey := index . 4 -}}
+{{- $options := index . 1 -}}
+{{- if kindIs "slice" $options -}}
+{{- range $i, $option := $options -}}
+{{- if and (kindIs "map" $option) (hasKey $option $valueKey) (eq (toString (int64 $option.level)) (toString $n.IPPROTO_TCP)) -}}
+{{- range $field := $c.keepaliveFields -}}
+{{- if eq (toString (int64 $option.name)) (toString (index $n $field.socketOption)) -}}
+{{- $value := int64 (index $option $valueKey) -}}
+{{- if gt $value (int64 $field.max) }}{{ fail (printf "%s[%d].%s: %d exceeds the kernel maximum %d (%s)" $path $i $valueKey $value (int64 $field.max) $field.socketOption) }}{{ end -}}
+{{- if lt $value (int64 $field.min) }}{{ fail (printf "%s[%d].%s: %d is below the kernel minimum %d (%s)" $path $i $valueKey $value (int64 $field.min) $field.socketOption) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* What Envoy enforces at load on one static cluster: (list c path cluster platform). */ -}}
+{{- define "gk.validateClusterSemantics" -}}
+{{- $c := index . 0 -}}
+{{- $path := index . 1 -}}
+{{- $cluster := index . 2 -}}
+{{- $type := $cluster.type | default (ternary "STATIC" "" (not (hasKey $cluster "cluster_type"))) -}}
+{{- if and (eq $type "STATIC") (kindIs "map" $cluster.load_assignment) -}}
+{{- range $e, $locality := ($cluster.load_assignment.endpoints | default list) -}}
+{{- range $l, $lb := ((kindIs "map" $locality) | ternary ($locality.lb_endpoints | default list) list) -}}
+{{- $address := dig "endpoint" "address" "socket_address" "address" nil (kindIs "map" $lb | ternary $lb dict) -}}
+{{- if and (kindIs "string" $address) (not (regexMatch $c.limits.ipPattern $address)) -}}
+{{- fail (printf "%s.load_assignment.endpoints[%d].lb_endpoints[%d].endpoint.address.socket_address.address: %s is not an IP address: a STATIC cluster needs IP addresses (use type STRICT_DNS or LOGICAL_DNS for a host name)" $path $e $l (toJson $address)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $socketType := dig "transport_socket" "typed_config" "@type" nil $cluster -}}
+{{- if and (kindIs "string" $socketType) (not (hasPrefix $c.limits.transportSocketTypePrefix $socketType)) -}}
+{{- fail (printf "%s.transport_socket.typed_config[\"@type\"]: %s is not a transport socket config" $path (toJson $socketType)) -}}
+{{- end -}}
+{{- range $key, $options := ((kindIs "map" $cluster.typed_extension_protocol_options) | ternary $cluster.typed_extension_protocol_options dict) -}}
+{{- $optionsType := (kindIs "map" $options) | ternary (index $options "@type") nil -}}
+{{- if and (regexMatch $c.limits.typedOptionsKeyPattern $key) (kindIs "string" $optionsType) (ne $optionsType (printf "type.googleapis.com/%s" $key)) -}}
+{{- fail (printf "%s.typed_extension_protocol_options[%s][\"@type\"]: %s is not the message its key names" $path (toJson $key) (toJson $optionsType)) -}}
+{{- end -}}
+{{- end -}}
+{{- $bind := (kindIs "map" $cluster.upstream_bind_config) | ternary $cluster.upstream_bind_config dict -}}
+{{- include "gk.validateRawKeepalive" (list $c $bind.socket_options (printf "%s.upstream_bind_config.socket_options" $path) (index . 3) "int_value") -}}
+{{- end -}}
+
+{{- /* The user's static clusters of one proxy: (list builtInNames clustersPath clusters c platform). */ -}}
 {{- define "gk.validateStaticClusters" -}}
 {{- $builtIn := index . 0 -}}
 {{- $clustersPath := index . 1 -}}
+{{- $c := index . 3 -}}
+{{- $platform := index . 4 -}}
 {{- $seen := dict -}}
 {{- range $i, $cluster := (index . 2 | default list) -}}
+{{- include "gk.validateClusterSemantics" (list $c (printf "%s[%d]" $clustersPath $i) $cluster $platform) -}}
 {{- $path := printf "%s[%d].name" $clustersPath $i -}}
 {{- $name := toString $cluster.name -}}
 {{- if eq (trim $name) "" -}}
@@ -48,7 +103,15 @@ invalid fixture.
 {{- end -}}
 {{- end -}}
 {{- if eq (int $service.httpPort) (int $service.httpsPort) }}{{ fail (printf "%s.httpsPort: port %d is already taken by %s.httpPort" .servicePath (int $service.httpsPort) .servicePath) }}{{ end -}}
+{{- range $i, $arg := ($spec.extraEnvoyArgs | default list) -}}
+{{- if and (kindIs "string" $arg) (regexMatch (printf "(?s)%s" $c.limits.bootstrapReplacingArgPattern) $arg) -}}
+{{- fail (printf "%s[%d]: %s would replace or loosen the checked bootstrap (/etc/envoy/envoy.yaml); remove it" $.argsPath $i (toJson $arg)) -}}
+{{- end -}}
+{{- end -}}
 {{- $settings := $spec.gatewaySettings | default dict -}}
+{{- if kindIs "map" $settings.options -}}
+{{- include "gk.validateRawKeepalive" (list $c $settings.options.socketOptions (printf "%s.options.socketOptions" .settingsPath) ($settings.socketOptionsPlatform | default "linux") "intValue") -}}
+{{- end -}}
 {{- if and (ne $settings.enabled false) (hasKey $settings "tcpKeepalive") (kindIs "map" $settings.options) -}}
 {{- $typed := include "gk.socketOptions" (list $c $settings.tcpKeepalive ($settings.socketOptionsPlatform | default "linux")) | fromJsonArray -}}
 {{- range $i, $option := ($settings.options.socketOptions | default list) -}}
@@ -58,6 +121,16 @@ invalid fixture.
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* Object names two proxies both render: (list seen key names), seen shared across proxies. */ -}}
+{{- define "gk.validateNames" -}}
+{{- $seen := index . 0 -}}
+{{- $key := index . 1 -}}
+{{- range $id := index . 2 -}}
+{{- if and (hasKey $seen $id) (ne (index $seen $id) $key) }}{{ fail (printf "gatewayProxies.%s: renders %s, which gatewayProxies.%s renders too; rename one of the proxies" $key $id (index $seen $id)) }}{{ end -}}
+{{- $_ := set $seen $id $key -}}
 {{- end -}}
 {{- end -}}
 

@@ -5,7 +5,6 @@
  * `upstream_bind_config` stay within the kernel's bounds. The chart refuses the same in
  * templates/_validate.tpl.
  */
-import { isIP } from "net";
 import type { SocketOptionsPlatform } from "../../keepalive";
 import { formatPath, isPlainObject, type ValueIssue } from "../../values/values";
 import { rawKeepaliveOptionIssues } from "../proxy-limits";
@@ -15,6 +14,12 @@ const TYPE_URL = "type.googleapis.com/";
 export const TRANSPORT_SOCKET_PACKAGE = "envoy.extensions.transport_sockets.";
 
 type Segments = (string | number)[];
+
+const IPV4 = "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+/** An IPv4 or IPv6 address (RE2 and JavaScript alike: the chart uses it too). */
+export const IP_PATTERN = `^${IPV4}$|^([0-9A-Fa-f]{0,4}:){2,7}([0-9A-Fa-f]{0,4}|${IPV4})$`;
+/** The keys of typed_extension_protocol_options that name a message (its `@type` must be that message). */
+export const TYPED_OPTIONS_KEY_PATTERN = "\\.v[0-9]+(alpha)?\\.[A-Z]";
 
 function list(value: unknown): unknown[] {
     return Array.isArray(value) ? value : [];
@@ -29,7 +34,7 @@ function staticAddressIssues(cluster: Record<string, unknown>, at: Segments, pre
         list(locality.lb_endpoints).forEach((lb, l) => {
             const endpoint = isPlainObject(lb) && isPlainObject(lb.endpoint) ? lb.endpoint : undefined;
             const socket = isPlainObject(endpoint?.address) ? endpoint.address.socket_address : undefined;
-            if (!isPlainObject(socket) || typeof socket.address !== "string" || isIP(socket.address) !== 0) return;
+            if (!isPlainObject(socket) || typeof socket.address !== "string" || new RegExp(IP_PATTERN).test(socket.address)) return;
             issues.push({
                 path:
                     prefix +
@@ -72,7 +77,7 @@ function typedConfigIssues(cluster: Record<string, unknown>, at: Segments, prefi
         );
     if (isPlainObject(cluster.typed_extension_protocol_options))
         for (const [key, value] of Object.entries(cluster.typed_extension_protocol_options))
-            if (/\.v\d+(alpha)?\.[A-Z]/.test(key))
+            if (new RegExp(TYPED_OPTIONS_KEY_PATTERN).test(key))
                 issues.push(
                     ...anyTypeIssue(
                         value,
