@@ -84,6 +84,41 @@ function runChild(
     });
 }
 
+/**
+ * Kill a writer at steps first, first+2, ... of `steps`, over --out holding one of `renders`;
+ * after each kill every file there is whole, and after recovery --out is one render, whole.
+ */
+async function killChain(o: {
+    child: string;
+    files: string[];
+    renders: Record<string, string>[];
+    out: string;
+    first: number;
+    steps: number;
+}): Promise<number> {
+    const { child, files, renders, out } = o;
+    writeOutFolder(out, new Map(Object.entries(renders[0])));
+    writeFileSync(path.join(out, USER_FILE), "mine");
+    chmodSync(out, 0o750);
+    let holds = 0;
+    let kills = 0;
+    for (let step = o.first; step <= o.steps; step += 2) {
+        const run = await runChild(child, files[1 - holds], out, step);
+        expect(run.signal, `step ${step}`).to.equal("SIGKILL");
+        kills++;
+        for (const [file, content] of Object.entries(readOut(out).ours))
+            expect([renders[0][file], renders[1][file]], `step ${step}: ${file} is half-written`).to.include(content);
+        recoverOutFolder(out);
+        const after = readOut(out);
+        expect(after.others, `step ${step}`).to.deep.equal([USER_FILE]);
+        expect(after.leftovers, `step ${step}`).to.deep.equal([]);
+        expect(statSync(out).mode & 0o777, `step ${step}`).to.equal(0o750);
+        holds = renders.findIndex((r) => same(r, after.ours));
+        expect(holds, `step ${step}: --out is neither the old render nor the new`).to.not.equal(-1);
+    }
+    return kills;
+}
+
 describe("--out under faults", function () {
     this.timeout(240_000);
     let renders: Record<string, string>[];
@@ -102,32 +137,8 @@ describe("--out under faults", function () {
         const steps = Number((await runChild(child, files[0], probe, 0)).stdout.trim());
         expect(steps).to.be.at.least(105); // 100 bootstraps, values, manifests, the journal, the renames
         // Two chains in parallel; each round writes the render --out does not hold, over the one it does.
-        const chain = async (first: number): Promise<number> => {
-            const out = path.join(scratch, `chain-${first}`);
-            writeOutFolder(out, new Map(Object.entries(renders[0])));
-            writeFileSync(path.join(out, USER_FILE), "mine");
-            chmodSync(out, 0o750);
-            let holds = 0;
-            let kills = 0;
-            for (let step = first; step <= steps; step += 2) {
-                const run = await runChild(child, files[1 - holds], out, step);
-                expect(run.signal, `step ${step}`).to.equal("SIGKILL");
-                kills++;
-                const killed = readOut(out);
-                for (const [file, content] of Object.entries(killed.ours).filter(([f]) => !f.startsWith(".gloo-keepalive")))
-                    expect([renders[0][file], renders[1][file]], `step ${step}: ${file} is half-written`).to.include(content);
-                recoverOutFolder(out);
-                const after = readOut(out);
-                expect(after.others, `step ${step}`).to.deep.equal([USER_FILE]);
-                expect(after.leftovers, `step ${step}`).to.deep.equal([]);
-                expect(statSync(out).mode & 0o777, `step ${step}`).to.equal(0o750);
-                const whole = renders.findIndex((r) => same(r, after.ours));
-                expect(whole, `step ${step}: --out is neither the old render nor the new`).to.not.equal(-1);
-                holds = whole;
-            }
-            return kills;
-        };
-        const kills = await Promise.all([chain(1), chain(2)]);
+        const run = (first: number) => killChain({ child, files, renders, out: path.join(scratch, `chain-${first}`), first, steps });
+        const kills = await Promise.all([run(1), run(2)]);
         expect(kills[0] + kills[1]).to.equal(steps);
     });
 
