@@ -213,6 +213,15 @@ function envoyFixtures(): Fixture[] {
                 transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { "@type": `type.googleapis.com/${type}` } },
             }),
         });
+    for (const [kind, keepalive] of [
+        ["probes", { keepaliveProbes: 300 }],
+        ["time", { keepalive_time: 60 }],
+    ] as const)
+        out.push({
+            name: `envoy-camelcase-tcp-keepalive-${kind}`,
+            expect: `${CLUSTER}.upstream_connection_options.tcpKeepalive`,
+            values: withCluster({ upstream_connection_options: { tcpKeepalive: keepalive } }),
+        });
     const key = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
     out.push({
         name: "envoy-protocol-options-type",

@@ -32,6 +32,9 @@ invalid fixture.
 {{- $c := index . 0 -}}
 {{- $path := index . 1 -}}
 {{- $cluster := index . 2 -}}
+{{- if and (kindIs "map" $cluster.upstream_connection_options) (hasKey ($cluster.upstream_connection_options | default dict) "tcpKeepalive") -}}
+{{- fail (printf "%s.upstream_connection_options.tcpKeepalive: write tcp_keepalive (snake_case, as in Envoy YAML): the proxy's keepalive and the kernel bounds apply there" $path) -}}
+{{- end -}}
 {{- $type := $cluster.type | default (ternary "STATIC" "" (not (hasKey $cluster "cluster_type"))) -}}
 {{- if and (eq $type "STATIC") (kindIs "map" $cluster.load_assignment) -}}
 {{- range $e, $locality := ($cluster.load_assignment.endpoints | default list) -}}

@@ -99,7 +99,20 @@ export function staticClusterSemanticIssues(
         if (!isPlainObject(cluster)) return [];
         const at = [i];
         const bind = isPlainObject(cluster.upstream_bind_config) ? cluster.upstream_bind_config.socket_options : undefined;
+        const options = cluster.upstream_connection_options;
+        // The proxy's keepalive is merged under tcp_keepalive; Envoy's camelCase spelling would escape it.
+        const camel: ValueIssue[] =
+            isPlainObject(options) && "tcpKeepalive" in options
+                ? [
+                      {
+                          path: clustersPath + formatPath([...at, "upstream_connection_options", "tcpKeepalive"]),
+                          message:
+                              "write tcp_keepalive (snake_case, as in Envoy YAML): the proxy's keepalive and the kernel bounds apply there",
+                      },
+                  ]
+                : [];
         return [
+            ...camel,
             ...staticAddressIssues(cluster, at, clustersPath),
             ...typedConfigIssues(cluster, at, clustersPath),
             ...rawKeepaliveOptionIssues(
