@@ -4,7 +4,17 @@
  * refuse what the API server or the kubelet would: annotation keys and sizes, image references,
  * resource quantities, DNS names.
  */
-import type { JsonSchema } from "./schema";
+/** The part of JSON Schema these rules use (a subset of ./schema's JsonSchema, which imports this file). */
+interface JsonSchema {
+    type?: "object" | "array" | "string";
+    description?: string;
+    pattern?: string;
+    minimum?: number;
+    maxLength?: number;
+    propertyNames?: JsonSchema;
+    additionalProperties?: boolean | JsonSchema;
+    properties?: Record<string, JsonSchema>;
+}
 
 const DNS_LABEL = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
 /** A DNS-1123 subdomain (a Kubernetes annotation key's prefix). */
