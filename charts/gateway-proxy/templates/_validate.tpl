@@ -48,12 +48,12 @@ invalid fixture.
 {{- end -}}
 {{- $socketType := dig "transport_socket" "typed_config" "@type" nil $cluster -}}
 {{- if and (kindIs "string" $socketType) (not (hasPrefix $c.limits.transportSocketTypePrefix $socketType)) -}}
-{{- fail (printf "%s.transport_socket.typed_config[\"@type\"]: %s is not a transport socket config" $path (toJson $socketType)) -}}
+{{- fail (printf "%s.transport_socket.typed_config[\"@type\"]: %s is not a transport socket config (a message of %s*, e.g. %stls.v3.UpstreamTlsContext)" $path (toJson $socketType) (trimPrefix "type.googleapis.com/" $c.limits.transportSocketTypePrefix) $c.limits.transportSocketTypePrefix) -}}
 {{- end -}}
 {{- range $key, $options := ((kindIs "map" $cluster.typed_extension_protocol_options) | ternary $cluster.typed_extension_protocol_options dict) -}}
 {{- $optionsType := (kindIs "map" $options) | ternary (index $options "@type") nil -}}
 {{- if and (regexMatch $c.limits.typedOptionsKeyPattern $key) (kindIs "string" $optionsType) (ne $optionsType (printf "type.googleapis.com/%s" $key)) -}}
-{{- fail (printf "%s.typed_extension_protocol_options[%s][\"@type\"]: %s is not the message its key names" $path (toJson $key) (toJson $optionsType)) -}}
+{{- fail (printf "%s.typed_extension_protocol_options[%s][\"@type\"]: %s is not the message its key names (type.googleapis.com/%s)" $path (toJson $key) (toJson $optionsType) $key) -}}
 {{- end -}}
 {{- end -}}
 {{- $bind := (kindIs "map" $cluster.upstream_bind_config) | ternary $cluster.upstream_bind_config dict -}}
@@ -117,10 +117,16 @@ invalid fixture.
 {{- end -}}
 {{- if and (ne $settings.enabled false) (hasKey $settings "tcpKeepalive") (kindIs "map" $settings.options) -}}
 {{- $typed := include "gk.socketOptions" (list $c $settings.tcpKeepalive ($settings.socketOptionsPlatform | default "linux")) | fromJsonArray -}}
+{{- $n := index $c.socketOptions ($settings.socketOptionsPlatform | default "linux") -}}
 {{- range $i, $option := ($settings.options.socketOptions | default list) -}}
 {{- range $t := $typed -}}
 {{- if and (kindIs "map" $option) (eq (toString (int64 $option.level)) (toString (int64 $t.level))) (eq (toString (int64 $option.name)) (toString (int64 $t.name))) -}}
-{{- fail (printf "%s.options.socketOptions[%d]: sets level %v name %v, which %s.tcpKeepalive already renders; keep one of them (prefer the typed tcpKeepalive)" $.settingsPath $i $t.level $t.name $.settingsPath) -}}
+{{- $optionName := "" -}}
+{{- range $o := list "SO_KEEPALIVE" "TCP_KEEPIDLE" "TCP_KEEPINTVL" "TCP_KEEPCNT" -}}
+{{- $level := eq $o "SO_KEEPALIVE" | ternary $n.SOL_SOCKET $n.IPPROTO_TCP -}}
+{{- if and (eq (toString (int64 $t.level)) (toString (int64 $level))) (eq (toString (int64 $t.name)) (toString (int64 (index $n $o)))) }}{{ $optionName = $o }}{{ end -}}
+{{- end -}}
+{{- fail (printf "%s.options.socketOptions[%d]: sets %s, which %s.tcpKeepalive already renders; keep one of them (prefer the typed tcpKeepalive)" $.settingsPath $i $optionName $.settingsPath) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -72,7 +72,7 @@ function typedConfigIssues(cluster: Record<string, unknown>, at: Segments, prefi
                 cluster.transport_socket.typed_config,
                 prefix + formatPath([...at, "transport_socket", "typed_config"]),
                 (t) => t.startsWith(TRANSPORT_SOCKET_PACKAGE),
-                `a transport socket config (a message of ${TRANSPORT_SOCKET_PACKAGE}*, e.g. ${TYPE_URL}envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext)`,
+                `a transport socket config (a message of ${TRANSPORT_SOCKET_PACKAGE}*, e.g. ${TYPE_URL}${TRANSPORT_SOCKET_PACKAGE}tls.v3.UpstreamTlsContext)`,
             ),
         );
     if (isPlainObject(cluster.typed_extension_protocol_options))
