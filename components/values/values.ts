@@ -148,12 +148,16 @@ function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined
                     message: `${describe(error.propertyName)} is not a valid proxy name (camelCase words of letters with digits at a word's end, at most 31 characters, e.g. "gatewayProxy", "publicGw", "edgeV2")`,
                 };
             }
+            // A schema whose description is a lowercase noun ("resource quantity") names what the value is not.
+            const named =
+                error.keyword === "pattern" && names !== undefined && /^[a-z]/.test(names) ? `is not a valid ${names}` : undefined;
             const what =
-                error.keyword === "pattern"
+                named ??
+                (error.keyword === "pattern"
                     ? `does not match ${(error.params as { pattern: string }).pattern}`
                     : error.keyword === "maxLength"
                       ? `is longer than ${(error.params as { limit: number }).limit} characters`
-                      : `is shorter than ${(error.params as { limit: number }).limit} character(s)`;
+                      : `is shorter than ${(error.params as { limit: number }).limit} character(s)`);
             return { path: formatPath(segments), message: `${describe(value)} ${what}` };
         }
         default:
