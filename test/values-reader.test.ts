@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { formatIssue } from "../components/values/issues";
 import { helmPlainScalar } from "../components/values/yaml-reader";
 import { parseYamlFile } from "../components/values/read";
 import { helmBinaries } from "../scripts/helm";
@@ -71,6 +72,14 @@ describe("values reader", () => {
             ["gloo", "gloo"],
         ];
         for (const [text, value] of cases) expect(helmPlainScalar(text), text).to.deep.equal(value);
+    });
+
+    it("cuts a quoted value of megabytes to 200 characters, and counts the rest", () => {
+        const line = formatIssue({
+            path: "gatewayProxies.edge.podTemplate.image.tag",
+            message: `${JSON.stringify("x".repeat(20_000_000))} is too long`,
+        });
+        expect(line).to.equal(`gatewayProxies.edge.podTemplate.image.tag: "${"x".repeat(200)}…" (19999800 more characters) is too long`);
     });
 
     for (const bin of helmBinaries())
