@@ -3,43 +3,10 @@
  * corpus the library refuses), injection, and what a keepalive change touches.
  */
 import { expect } from "chai";
-import { readdirSync, readFileSync } from "fs";
-import * as path from "path";
 import type { KubernetesObject } from "../components/render/manifests";
-import { readStackConfig, parseYamlFile } from "../components/values/read";
+import { readStackConfig } from "../components/values/read";
 import { helmBinaries, runHelm } from "../scripts/helm";
 import { CHART, helmTemplate, libraryObjects, objectDiffs, writeValues } from "./chart-harness";
-
-const invalidDir = path.join(__dirname, "fixtures", "invalid");
-const corpus = readdirSync(invalidDir)
-    .filter((f) => f.endsWith(".yaml"))
-    .sort()
-    .map((f) => {
-        const text = readFileSync(path.join(invalidDir, f), "utf8");
-        const first = /^# expect: (.*)$/m.exec(text)?.[1] ?? "";
-        return { file: f, libraryOnly: /^# library-only:/m.test(text), path: valuePathOf(first) };
-    });
-
-/** The value path at the start of an error line (up to the first ": " outside quotes). */
-function valuePathOf(line: string): string {
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-        if (line[i] === "\\") i++;
-        else if (line[i] === '"') quoted = !quoted;
-        else if (!quoted && line.startsWith(": ", i)) return line.slice(0, i);
-    }
-    return line;
-}
-
-/** The last key of a value path, as Helm prints it (`a.b[2].c` → `c`, `a["x\ny"]` → `x\ny`). */
-function leafKey(valuePath: string): string {
-    const quoted = /\["((?:[^"\\]|\\.)*)"\]$/.exec(valuePath);
-    if (quoted) return quoted[1];
-    return valuePath
-        .replace(/\[\d+\]$/, "")
-        .split(".")
-        .pop() as string;
-}
 
 const deployment = (objects: KubernetesObject[]) =>
     objects.find((o) => o.kind === "Deployment") as KubernetesObject & {
@@ -91,23 +58,7 @@ for (const bin of helmBinaries()) {
                 expect(run.stdout).to.include("downstream: time 300, interval 15, probes 3; worst-case detection 345s");
             });
 
-        describe("refuses what the library refuses on its own", () => {
-            for (const c of corpus.filter((x) => !x.libraryOnly)) {
-                it(`${c.file}: fails naming ${leafKey(c.path)}`, () => {
-                    const run = helmTemplate(bin, parseYamlFile(path.join(invalidDir, c.file)));
-                    expect(run.status, `helm accepted ${c.file}`).to.not.equal(0);
-                    const leaf = leafKey(c.path);
-                    const spellings = [leaf, JSON.parse(`"${leaf}"`) as string]; // Helm 3 prints a newline in a key as is, Helm 4 escapes it
-                    expect(
-                        spellings.some((s) => run.stderr.includes(s)),
-                        run.stderr,
-                    ).to.equal(true);
-                });
-            }
-            it("covers most of the corpus (library-only cases need Envoy's protos or the Gloo CRDs)", () => {
-                expect(corpus.filter((x) => !x.libraryOnly).length).to.be.at.least(45);
-            });
-        });
+        // Refusals of the invalid and hostile corpora, at the same value path as the library: test/hostile-values.test.ts.
 
         describe("injection", () => {
             const hostile = [

@@ -8,7 +8,7 @@
  * chart from a local directory with a real helm and the lowered values, then runs the policy rules.
  */
 import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -17,8 +17,8 @@ import { glooChartReport, glooChartText } from "../gloo-chart/report";
 import type { KubernetesObject } from "../render/manifests";
 import { parseYamlFile } from "../values/read";
 import { ValuesError } from "../values/values";
-import { writeAtomically } from "./explain";
 import { lowerFromArgs, type GlooChartArgs } from "./gloo-chart-input";
+import { writeOutFolder } from "./out-dir";
 
 const dump = (value: unknown) => yaml.dump(value, { noRefs: true, lineWidth: -1, sortKeys: false });
 
@@ -31,10 +31,14 @@ export function upstreamObjects(lowered: LoweredGlooValues): KubernetesObject[] 
 export function renderGlooChart(args: GlooChartArgs & { out?: string }): number {
     const { input, lowered } = lowerFromArgs(args);
     const out = args.out ?? path.join("out", input.stack ?? "render");
-    mkdirSync(out, { recursive: true });
     const upstreams = upstreamObjects(lowered);
-    writeAtomically(path.join(out, "gloo-values.yaml"), dump(lowered.values));
-    writeAtomically(path.join(out, "upstreams.yaml"), upstreams.map((o) => `---\n${dump(o)}`).join(""));
+    writeOutFolder(
+        out,
+        new Map([
+            ["gloo-values.yaml", dump(lowered.values)],
+            ["upstreams.yaml", upstreams.map((o) => `---\n${dump(o)}`).join("")],
+        ]),
+    );
     console.log(glooChartText(glooChartReport(lowered)));
     for (const warning of lowered.render.warnings) console.error(`warning: ${warning}`);
     console.log(

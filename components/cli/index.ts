@@ -3,7 +3,7 @@
  * `gloo-keepalive` command (bin/gloo-keepalive.js); in a checkout, through npm scripts:
  *   npm run render -- [--stack <env> | --values <file> ...] [--out <dir>] [--release <name>] [--namespace <ns>]
  */
-import { formatIssue, ValuesError } from "../values/values";
+import { cutQuoted, formatIssue, ValuesError } from "../values/values";
 import { helpOrVersion } from "./help";
 import { renderCommand } from "./render";
 
@@ -14,7 +14,17 @@ const COMMANDS: Record<string, (argv: string[]) => number> = {
     check: (argv) => (require("./check") as typeof import("./check")).runCheck(argv),
 };
 
-/** Run a command; every input problem is printed as `<value path>: <what is wrong>`, exit status 1. */
+/** One line for a failure that is not a values problem: the file it concerns when there is one, never a stack. */
+export function failureLine(e: unknown): string {
+    const err = e instanceof Error ? (e as NodeJS.ErrnoException) : undefined;
+    const first = (err?.message ?? String(e)).split("\n")[0];
+    if (err?.code && err.path)
+        return cutQuoted(`${err.path}: ${err.code === "EACCES" || err.code === "EPERM" ? "permission denied" : first}`);
+    if (err instanceof RangeError) return cutQuoted(`error: the input is too large or too deeply nested (${first})`);
+    return cutQuoted(`error: ${first}`);
+}
+
+/** Run a command; every problem is printed as `<value path>: <what is wrong>` or `<file>: <what is wrong>`, exit status 1. */
 export function main(argv: string[]): number {
     const answered = helpOrVersion(argv);
     if (answered !== undefined) return answered;
@@ -33,11 +43,19 @@ export function main(argv: string[]): number {
             return 1;
         }
         if (e instanceof TypeError && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-            console.error(e.message);
+            console.error(cutQuoted(e.message));
             return 2;
         }
-        throw e;
+        console.error(failureLine(e));
+        console.error("nothing was written.");
+        return 1;
     }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+    process.on("uncaughtException", (e) => {
+        console.error(failureLine(e));
+        process.exit(1);
+    });
+    process.exitCode = main(process.argv.slice(2));
+}

@@ -3,7 +3,6 @@
  *   gloo-keepalive render [--stack <env> | --values <file> ...] [--out <dir>] [--release <name>] [--namespace <ns>]
  *   gloo-keepalive render --for gloo-chart [--gloo-values <file>] ...   (values for solo-io's chart: cli/gloo-chart.ts)
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { renderValues, type RenderResult } from "../render/render";
@@ -12,47 +11,24 @@ import { yamlText } from "../render/yaml-text";
 import { renderGlooChart } from "./gloo-chart";
 import { forGlooChart, GLOO_CHART_OPTIONS } from "./gloo-chart-input";
 import { readRenderInput, RENDER_INPUT_OPTIONS } from "./input";
+import { writeOutFolder } from "./out-dir";
 
 const RENDER_OPTIONS = { ...RENDER_INPUT_OPTIONS, ...GLOO_CHART_OPTIONS, out: { type: "string" } } as const;
 
 /** js-yaml's text (noRefs, no line folding, keys in order), written faster: render/yaml-text.ts. */
 const dump = yamlText;
 
-/** The entries `render` writes in --out. */
-const RENDER_OUTPUTS = ["values.yaml", "envoy", "manifests.yaml"];
+/** Every file `render` writes, relative to --out: values.yaml, envoy/<proxy>.yaml, manifests.yaml. */
+export function renderFiles(result: RenderResult): Map<string, string> {
+    const files = new Map<string, string>([["values.yaml", dump(result.values)]]);
+    for (const proxy of result.proxies) files.set(`envoy/${proxy.name}.yaml`, dump(proxy.bootstrap));
+    files.set("manifests.yaml", result.objects.map((o) => `---\n${dump(o)}`).join(""));
+    return files;
+}
 
-/** Write every output into a fresh directory, then swap it in place of `out`: all or nothing. */
+/** Write the render into --out (components/cli/out-dir.ts): whole or not at all; other entries of --out are kept. */
 export function writeRenderOutput(result: RenderResult, out: string): void {
-    const parent = path.dirname(path.resolve(out));
-    mkdirSync(parent, { recursive: true });
-    const staging = mkdtempSync(path.join(parent, `.${path.basename(out)}.staging-`));
-    try {
-        writeFileSync(path.join(staging, "values.yaml"), dump(result.values));
-        mkdirSync(path.join(staging, "envoy"));
-        for (const proxy of result.proxies) writeFileSync(path.join(staging, "envoy", `${proxy.name}.yaml`), dump(proxy.bootstrap));
-        writeFileSync(path.join(staging, "manifests.yaml"), result.objects.map((o) => `---\n${dump(o)}`).join(""));
-        if (existsSync(out)) {
-            // Keep what other commands wrote there (e.g. explain/); render's own outputs are replaced whole.
-            const kept = readdirSync(out).filter((entry) => !RENDER_OUTPUTS.includes(entry));
-            const old = `${staging}.old`;
-            renameSync(out, old);
-            try {
-                for (const entry of kept) renameSync(path.join(old, entry), path.join(staging, entry));
-                renameSync(staging, out);
-            } catch (e) {
-                for (const entry of kept)
-                    if (existsSync(path.join(staging, entry))) renameSync(path.join(staging, entry), path.join(old, entry));
-                renameSync(old, out);
-                throw e;
-            }
-            rmSync(old, { recursive: true, force: true });
-        } else {
-            renameSync(staging, out);
-        }
-    } catch (e) {
-        rmSync(staging, { recursive: true, force: true });
-        throw e;
-    }
+    writeOutFolder(out, renderFiles(result));
 }
 
 export function renderCommand(argv: string[]): number {

@@ -29,11 +29,14 @@ import {
 } from "./middlebox";
 import { validateEnvoyBootstrap } from "../checks/envoy/validate";
 import { checkGlooObject } from "../checks/gloo-crds";
+import { duplicateObjectIssues, extraEnvoyArgIssues, rawKeepaliveOptionIssues } from "../checks/proxy-limits";
+import { staticClusterSemanticIssues } from "../checks/envoy/semantics";
 import { effectiveKeepalive, LINUX_KEEPALIVE_DEFAULTS, toPodSysctls, type EffectiveTcpKeepalive } from "../keepalive";
 import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "../values/types";
 import { K8S_NAME_PATTERN } from "../values/schema";
 import {
     checkValuesShape,
+    isPlainObject,
     effectiveValues,
     formatPath,
     resolveProxies,
@@ -107,7 +110,22 @@ function checkProxy(proxy: ResolvedProxy, ctx: BootstrapContext): ValueIssue[] {
     });
     issues.push(...checkSocketOptionConflicts(v, proxy.origin("gatewaySettings")));
     issues.push(...checkPorts(proxy));
+    issues.push(...proxyLimitIssues(proxy));
     return issues;
+}
+
+/** What the kernel or Envoy would refuse where the schema is open (components/checks/proxy-limits.ts, envoy/semantics.ts). */
+function proxyLimitIssues(proxy: ResolvedProxy): ValueIssue[] {
+    const v = proxy.values;
+    const platform = v.gatewaySettings?.socketOptionsPlatform ?? "linux";
+    const options = v.gatewaySettings?.options;
+    return [
+        ...staticClusterSemanticIssues(v.envoyStaticClusters ?? [], proxy.origin("envoyStaticClusters"), platform),
+        ...extraEnvoyArgIssues(v.extraEnvoyArgs, proxy.origin("extraEnvoyArgs")),
+        ...(isPlainObject(options)
+            ? rawKeepaliveOptionIssues(options.socketOptions, `${proxy.origin("gatewaySettings")}.options.socketOptions`, platform, "gloo")
+            : []),
+    ];
 }
 
 /** Two listeners or two Service ports on one port: the API server or Envoy would refuse them. */
@@ -231,6 +249,7 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
 
     const proxies: ProxyRender[] = [];
     const objects: KubernetesObject[] = [];
+    const byProxy: { key: string; objects: KubernetesObject[] }[] = [];
     for (const proxy of resolveProxies(values)) {
         const name = kebabCase(proxy.name);
         const ctx: BootstrapContext = { proxyName: name, namespace, clusterDomain };
@@ -274,7 +293,9 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
             objects: proxyObjects,
         });
         objects.push(...proxyObjects);
+        byProxy.push({ key: proxy.name, objects: proxyObjects });
     }
+    issues.push(...duplicateObjectIssues(byProxy));
     const egress = egressAnnotation(proxies);
     upstreams.forEach((u, i) => {
         const object = annotated(keepaliveUpstream(u, namespace, releaseName), egress);

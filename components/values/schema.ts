@@ -27,6 +27,15 @@ import type {
     ProxyService,
     UpstreamValues,
 } from "./types";
+import {
+    annotationsSchema,
+    HOST_MAX_LENGTH,
+    HOST_PATTERN,
+    IMAGE_REGISTRY_PATTERN,
+    IMAGE_REPOSITORY_PATTERN,
+    IMAGE_TAG_PATTERN,
+    resourcesSchema,
+} from "./kubernetes-schema";
 
 /** The subset of JSON Schema (draft-07) we use; both ajv and Helm 3/4 understand it. */
 export interface JsonSchema {
@@ -220,12 +229,12 @@ const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
         { "x-renders-to": "pod securityContext.sysctls" },
     ),
     image: object<ProxyImage>("The Envoy image.", {
-        registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1 }),
-        repository: string("Image repository.", { default: "gloo-envoy-wrapper", minLength: 1 }),
-        tag: string("Image tag.", { default: "1.19.0", minLength: 1 }),
+        registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1, pattern: IMAGE_REGISTRY_PATTERN }),
+        repository: string("Image repository.", { default: "gloo-envoy-wrapper", minLength: 1, pattern: IMAGE_REPOSITORY_PATTERN }),
+        tag: string("Image tag.", { default: "1.19.0", minLength: 1, pattern: IMAGE_TAG_PATTERN }),
         pullPolicy: string("Image pull policy.", { enum: ["Always", "IfNotPresent", "Never"], default: "IfNotPresent" }),
     }),
-    resources: { type: "object", description: "Container resources, as in Kubernetes." },
+    resources: resourcesSchema("Container resources, as in Kubernetes."),
 });
 
 const kindSchema = object<ProxyKind>("Deployment or DaemonSet, as in Gloo; a DaemonSet wins when both are set.", {
@@ -241,11 +250,7 @@ const serviceSchema = object<ProxyService>("The proxy's Kubernetes Service.", {
     type: string("Service type.", { enum: ["LoadBalancer", "NodePort", "ClusterIP"], default: "LoadBalancer" }),
     httpPort: PORT("Service port for http.", 80),
     httpsPort: PORT("Service port for https.", 443),
-    extraAnnotations: {
-        type: "object",
-        description: "Annotations for the Service (e.g. the load balancer's).",
-        additionalProperties: { type: "string" },
-    },
+    extraAnnotations: annotationsSchema("Annotations for the Service (e.g. the load balancer's)."),
 });
 
 const http2KeepaliveSchema = object<Http2Keepalive>(
@@ -287,7 +292,8 @@ export const gatewayProxySchema = object<GatewayProxyValues>("One gateway proxy.
     xdsServiceAddress: string("Address of the Gloo control plane's xDS service.", {
         default: "gloo",
         minLength: 1,
-        pattern: "^[A-Za-z0-9.:_-]+$",
+        maxLength: HOST_MAX_LENGTH,
+        pattern: HOST_PATTERN,
         "x-renders-to": "xDS and REST xDS cluster address",
     }),
     xdsServicePort: PORT(
@@ -326,7 +332,7 @@ const upstreamSchema = object<UpstreamValues>(
     {
         name: string("Upstream name.", { pattern: K8S_NAME_PATTERN, maxLength: 63 }),
         namespace: string("Namespace; the release namespace when unset.", { pattern: K8S_NAME_PATTERN, maxLength: 63 }),
-        host: string("Host name or IP address of the service.", { minLength: 1, pattern: "^[A-Za-z0-9.:_-]+$" }),
+        host: string("Host name or IP address of the service.", { minLength: 1, maxLength: HOST_MAX_LENGTH, pattern: HOST_PATTERN }),
         port: PORT("Port of the service."),
         tcpKeepalive: tcpKeepaliveSchema(
             "Keepalive on connections from the proxy to this upstream.",

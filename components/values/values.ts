@@ -9,7 +9,7 @@ import { formatPath, isPlainObject } from "./paths";
 import type { GatewayProxyValues, GlooKeepaliveValues } from "./types";
 import { chartDefaultValues, DEFAULT_PROXY, valuesSchema, type JsonSchema } from "./schema";
 
-export { formatIssue, issuesFromAjv, ValuesError, type AjvWording, type ValueIssue } from "./issues";
+export { cutQuoted, formatIssue, issuesFromAjv, MAX_QUOTED, ValuesError, type AjvWording, type ValueIssue } from "./issues";
 export { describe, formatPath, isJsonObject, isPlainObject, joinPath, pointerSegments } from "./paths";
 
 /**
@@ -99,18 +99,29 @@ function issueFromAjv(error: ErrorObject, segments: (string | number)[]): ValueI
         case "pattern":
         case "maxLength":
         case "minLength": {
+            const names = (error.parentSchema as JsonSchema | undefined)?.description;
+            if (error.propertyName !== undefined && names !== undefined && error.schemaPath.includes("/propertyNames/")) {
+                return {
+                    path: formatPath([...segments, error.propertyName]),
+                    message: `${JSON.stringify(error.propertyName)} is not a valid ${names}`,
+                };
+            }
             if (error.propertyName !== undefined) {
                 return {
                     path: formatPath([...segments, error.propertyName]),
                     message: `${JSON.stringify(error.propertyName)} is not a valid proxy name (camelCase words of letters with digits at a word's end, at most 31 characters, e.g. "gatewayProxy", "publicGw", "edgeV2")`,
                 };
             }
+            // A schema whose description is a lowercase noun ("resource quantity") names what the value is not.
+            const named =
+                error.keyword === "pattern" && names !== undefined && /^[a-z]/.test(names) ? `is not a valid ${names}` : undefined;
             const what =
-                error.keyword === "pattern"
+                named ??
+                (error.keyword === "pattern"
                     ? `does not match ${(error.params as { pattern: string }).pattern}`
                     : error.keyword === "maxLength"
                       ? `is longer than ${(error.params as { limit: number }).limit} characters`
-                      : `is shorter than ${(error.params as { limit: number }).limit} character(s)`;
+                      : `is shorter than ${(error.params as { limit: number }).limit} character(s)`);
             return { path: formatPath(segments), message: `${JSON.stringify(value)} ${what}` };
         }
         default:

@@ -14,7 +14,7 @@
  * policies for each kind report the problems; the cross-kind policies (idle timeout, detection,
  * the per-proxy stack view) work on `Hop`s.
  */
-import * as yaml from "js-yaml";
+import { parse as parseYaml } from "yaml";
 import {
     KEEPALIVE_FIELD_NAMES,
     KEEPALIVE_FIELDS,
@@ -114,7 +114,7 @@ function parseBootstrapText(text: string): unknown {
     try {
         value = JSON.parse(text);
     } catch {
-        value = yaml.load(text); // throws on invalid YAML: the caller reports it
+        value = parseYaml(text, { maxAliasCount: 100, uniqueKeys: true }); // throws on invalid YAML or an alias bomb: the caller reports it
     }
     if (parsed.size >= PARSED_KEEP) parsed.delete(parsed.keys().next().value as string);
     parsed.set(text, value);

@@ -28,22 +28,9 @@ returns the bootstrap as JSON.
 {{- $clusters = append $clusters (dict "connect_timeout" "5s" "lb_policy" "ROUND_ROBIN" "load_assignment" (include "gk.loadAssignment" (list "admin_port_cluster" $spec.loopBackAddress $c.ports.admin) | fromJson) "name" "admin_port_cluster" "type" "STATIC" "upstream_connection_options" (dict "tcp_keepalive" $ka)) -}}
 {{- end -}}
 {{- $builtIn := merge (dict $xdsName $c.xdsClusterDescription) $c.builtInClusters -}}
-{{- $seen := dict -}}
 {{- $clustersPath := index $ctx.origin "envoyStaticClusters" | default (printf "gatewayProxies.%s.envoyStaticClusters" $ctx.key) -}}
+{{- include "gk.validateStaticClusters" (list $builtIn $clustersPath $spec.envoyStaticClusters $c (($spec.gatewaySettings | default dict).socketOptionsPlatform | default "linux")) -}}
 {{- range $i, $cluster := ($spec.envoyStaticClusters | default list) -}}
-{{- $path := printf "%s[%d].name" $clustersPath $i -}}
-{{- $name := toString $cluster.name -}}
-{{- if eq (trim $name) "" -}}
-{{- fail (printf "%s: a static cluster needs a name (empty)" $path) -}}
-{{- else if hasKey $builtIn $name -}}
-{{- fail (printf "%s: %q is the name of %s, a built-in cluster of the bootstrap (static_resources.clusters); choose another name" $path $name (index $builtIn $name)) -}}
-{{- else if hasKey $seen $name -}}
-{{- fail (printf "%s: %q is already the name of %s[%d]" $path $name $clustersPath (index $seen $name)) -}}
-{{- end -}}
-{{- $_ := set $seen $name $i -}}
-{{- if hasKey $cluster "upstreamConnectionOptions" -}}
-{{- fail (printf "%s[%d].upstreamConnectionOptions: write upstream_connection_options (snake_case, as in Envoy YAML): the proxy's keepalive and the kernel bounds apply there" $clustersPath $i) -}}
-{{- end -}}
 {{- $uco := $cluster.upstream_connection_options | default dict -}}
 {{- $own := $uco.tcp_keepalive | default dict -}}
 {{- $merged := include "gk.merge" (list $ka $own) | fromJson -}}
