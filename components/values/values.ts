@@ -4,12 +4,14 @@
  */
 import type { ErrorObject } from "ajv";
 import { validatorFor, type ValidatorSpec } from "../checks/precompiled";
-import { issuesFromAjv, formatIssue, type ValueIssue } from "./issues";
+import { issuesFromAjv } from "./ajv-issues";
+import { formatIssue, type ValueIssue } from "./issues";
 import { formatPath, isPlainObject } from "./paths";
 import type { GatewayProxyValues, GlooKeepaliveValues } from "./types";
 import { chartDefaultValues, DEFAULT_PROXY, valuesSchema, type JsonSchema } from "./schema";
 
-export { cutQuoted, formatIssue, issuesFromAjv, MAX_QUOTED, ValuesError, type AjvWording, type ValueIssue } from "./issues";
+export { cutQuoted, formatIssue, MAX_QUOTED, ValuesError, type ValueIssue } from "./issues";
+export { issuesFromAjv, type AjvWording } from "./ajv-issues";
 export { describe, formatPath, isJsonObject, isPlainObject, joinPath, pointerSegments } from "./paths";
 
 /**
