@@ -19,6 +19,7 @@ import {
 } from "../components/render/bootstrap";
 import { KEEPALIVE_FIELDS, SOCKET_OPTION_DESCRIPTIONS, SOCKET_OPTION_NUMBERS } from "../components/keepalive";
 import { LB_IDLE_TIMEOUT_ANNOTATION, PROXY_UID } from "../components/render/manifests";
+import { hasType } from "../components/values/gloo-schema";
 import { gatewayProxySchema, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -40,7 +41,7 @@ function valuesYaml(schema: JsonSchema, indent: string): string {
     let out = "";
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
         out += comment(child.description ?? key, indent);
-        if (child.type === "object" && child.properties) {
+        if (hasType(child, "object") && child.properties) {
             const inner = valuesYaml(child, `${indent}  `);
             const hasValues = inner.split("\n").some((l) => l.trim() !== "" && !l.trim().startsWith("#"));
             out += hasValues ? `${indent}${key}:\n${inner}` : `${indent}# ${key}:\n${inner}`;
@@ -96,19 +97,24 @@ export function constantsTpl(): string {
     ].join("\n");
 }
 
+function typeName(schema: JsonSchema | undefined): string {
+    const types = ([] as string[]).concat(schema?.type ?? []).filter((t) => t !== "null");
+    return types.length === 0 ? "any" : types.join(" or ");
+}
+
 function rows(schema: JsonSchema, prefix: string): string[][] {
     const out: string[][] = [];
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
         const name = `${prefix}${key}`;
-        const nested = child.type === "object" && child.properties && key !== "options";
+        const nested = hasType(child, "object") && child.properties && key !== "options";
         const type =
             child.type === "integer" && child.minimum !== undefined
                 ? `integer ${child.minimum}..${child.maximum}${child["x-kernel-limit"] ? " (kernel)" : ""}`
                 : child.enum
                   ? child.enum.map((e) => JSON.stringify(e)).join(" \\| ")
-                  : child.type === "array"
-                    ? `list of ${child.items?.type ?? "any"}`
-                    : (child.type ?? "any");
+                  : hasType(child, "array")
+                    ? `list of ${typeName(child.items)}`
+                    : typeName(child);
         if (!nested || child["x-renders-to"]) {
             out.push([
                 `\`${name}\``,

@@ -16,7 +16,7 @@ import { renderValues } from "../components/render/render";
 import type { GatewayProxyValues } from "../components/values/types";
 import { byKey, registeredObjects, REPO_ROOT, runProgram, type ProgramRun } from "./pulumi-harness";
 
-const ENTRY: GatewayProxyValues = {
+const ENTRY: Omit<GatewayProxyValues, "namespace"> = {
     tcpKeepaliveTimeSeconds: 60,
     tcpKeepaliveIntervalSeconds: 20,
     tcpKeepaliveProbes: 3,

@@ -78,7 +78,7 @@ type InputKeys =
  * value may come from another resource: the keepalive numbers, the load balancer's idle timeout and
  * the xDS address. Everything that decides which objects exist and their names stays plain.
  */
-export interface GatewayProxyEntryInputs extends Omit<GatewayProxyValues, InputKeys> {
+export interface GatewayProxyEntryInputs extends Omit<GatewayProxyValues, InputKeys | "namespace"> {
     /** Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache, yours). 1..32767; default 60. */
     tcpKeepaliveTimeSeconds?: pulumi.Input<number>;
     /** Seconds between keepalive probes on every static cluster. 1..32767; unset: OS default. */

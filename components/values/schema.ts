@@ -6,21 +6,23 @@
  * compiler hold the schema's property names to the TypeScript interfaces in ./types.
  */
 import { KEEPALIVE_FIELDS, KEEPALIVE_FIELD_NAMES, type TcpKeepalive, type TcpKeepaliveField } from "../keepalive";
+import { GLOO_ENTERPRISE_KEYS, glooSchema, overGloo } from "./gloo-schema";
 import type {
-    GatewayProxyValues,
-    GatewaySettings,
-    GlooKeepaliveValues,
+    OwnGatewayProxyValues as GatewayProxyValues,
+    OwnGatewaySettings as GatewaySettings,
+    OwnGlooKeepaliveValues as GlooKeepaliveValues,
     Http2Keepalive,
-    PodTemplate,
+    OwnPodTemplate as PodTemplate,
     ProxyImage,
-    ProxyKind,
-    ProxyService,
+    OwnProxyKind as ProxyKind,
+    OwnProxyService as ProxyService,
     UpstreamValues,
 } from "./types";
 
 /** The subset of JSON Schema (draft-07) we use; both ajv and Helm 3/4 understand it. */
+type JsonType = "object" | "array" | "string" | "integer" | "number" | "boolean" | "null";
 export interface JsonSchema {
-    type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
+    type?: JsonType | JsonType[];
     description?: string;
     default?: unknown;
     properties?: Record<string, JsonSchema>;
@@ -38,6 +40,9 @@ export interface JsonSchema {
     "x-renders-to"?: string;
     /** The bounds are the Linux kernel's (error messages say so). */
     "x-kernel-limit"?: boolean;
+    /** Why a value Gloo accepts is refused here (the message of any error on it). */
+    "x-refused"?: string;
+    maxProperties?: number;
     $schema?: string;
     title?: string;
 }
@@ -140,7 +145,7 @@ const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
     image: object<ProxyImage>("The Envoy image.", {
         registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1 }),
         repository: string("Image repository.", { default: "gloo-envoy-wrapper", minLength: 1 }),
-        tag: string("Image tag.", { default: "1.19.0", minLength: 1 }),
+        tag: string("Image tag (the Gloo version).", { default: "1.22.1", minLength: 1 }),
         pullPolicy: string("Image pull policy.", { enum: ["Always", "IfNotPresent", "Never"], default: "IfNotPresent" }),
     }),
     resources: { type: "object", description: "Container resources, as in Kubernetes." },
@@ -178,65 +183,82 @@ const http2KeepaliveSchema = object<Http2Keepalive>(
     },
 );
 
-/** The schema of one `gatewayProxies.<name>` entry. */
-export const gatewayProxySchema = object<GatewayProxyValues>("One gateway proxy.", {
-    disabled: boolean("Do not render this proxy (entries inherit it from gatewayProxy).", false),
-    tcpKeepaliveTimeSeconds: kernelBound(
-        "timeSeconds",
-        "Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache and yours).",
-        { default: 60, "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_time" },
-    ),
-    tcpKeepaliveIntervalSeconds: kernelBound(
-        "intervalSeconds",
-        "Seconds between keepalive probes on every static cluster. Unset: OS default.",
-        { "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_interval" },
-    ),
-    tcpKeepaliveProbes: kernelBound("probes", "Unanswered probes before a static-cluster connection is dropped. Unset: OS default.", {
-        "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_probes",
-    }),
-    xdsHttp2Keepalive: http2KeepaliveSchema,
-    envoyStaticClusters: {
-        type: "array",
-        description:
-            "Your Envoy v3 static clusters, appended after the built-in ones; each gets the proxy's keepalive (its own tcp_keepalive fields win).",
-        items: envoyClusterSchema,
-        "x-renders-to": "bootstrap static_resources.clusters",
-    },
-    xdsServiceAddress: string("Address of the Gloo control plane's xDS service.", {
-        default: "gloo",
-        minLength: 1,
-        pattern: "^[A-Za-z0-9.:_-]+$",
-        "x-renders-to": "xDS and REST xDS cluster address",
-    }),
-    xdsServicePort: PORT(
-        "Port of the Gloo control plane's xDS service (the REST xDS cluster stays on 9976).",
-        9977,
-        "xDS cluster port and name",
-    ),
-    loopBackAddress: string("Loopback address of the admin listener and admin cluster.", {
-        default: "127.0.0.1",
-        minLength: 1,
-        pattern: "^[0-9a-fA-F.:]+$",
-        "x-renders-to": "bootstrap admin.address, admin_port_cluster",
-    }),
-    readConfig: boolean("Add the read-config listener (port 8082) and the admin port cluster.", false),
-    loadBalancerIdleTimeoutSeconds: integer(
-        "Idle timeout of the load balancer in front of the proxy (AWS NLB 350, GCP 600, Azure 240): keepalive time must stay below it.",
-        1,
-        86400,
-        { "x-renders-to": "warnings and policy checks" },
-    ),
-    gatewaySettings: gatewaySettingsSchema,
-    podTemplate: podTemplateSchema,
-    kind: kindSchema,
-    service: serviceSchema,
-    extraEnvoyArgs: {
-        type: "array",
-        description: "Extra Envoy arguments, after --disable-hot-restart.",
-        items: { type: "string" },
-        default: [],
-    },
-});
+/** The schema of one `gatewayProxies.<name>` entry: Gloo's, with our keys over it. */
+export const gatewayProxySchema = overGloo(glooSchema("GatewayProxy"), ownGatewayProxySchema());
+
+function ownGatewayProxySchema(): JsonSchema {
+    return object<GatewayProxyValues>("One gateway proxy.", {
+        disabled: boolean("Do not render this proxy (entries inherit it from gatewayProxy).", false),
+        tcpKeepaliveTimeSeconds: kernelBound(
+            "timeSeconds",
+            "Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache and yours).",
+            { default: 60, "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_time" },
+        ),
+        tcpKeepaliveIntervalSeconds: kernelBound(
+            "intervalSeconds",
+            "Seconds between keepalive probes on every static cluster. Unset: OS default.",
+            { "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_interval" },
+        ),
+        tcpKeepaliveProbes: kernelBound("probes", "Unanswered probes before a static-cluster connection is dropped. Unset: OS default.", {
+            "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_probes",
+        }),
+        xdsHttp2Keepalive: http2KeepaliveSchema,
+        envoyStaticClusters: {
+            type: "array",
+            description:
+                "Your Envoy v3 static clusters, appended after the built-in ones; each gets the proxy's keepalive (its own tcp_keepalive fields win).",
+            items: envoyClusterSchema,
+            "x-renders-to": "bootstrap static_resources.clusters",
+        },
+        xdsServiceAddress: string("Address of the Gloo control plane's xDS service.", {
+            default: "gloo",
+            minLength: 1,
+            pattern: "^[A-Za-z0-9.:_-]+$",
+            "x-renders-to": "xDS and REST xDS cluster address",
+        }),
+        xdsServicePort: PORT(
+            "Port of the Gloo control plane's xDS service (the REST xDS cluster stays on 9976).",
+            9977,
+            "xDS cluster port and name",
+        ),
+        loopBackAddress: string("Loopback address of the admin listener and admin cluster.", {
+            default: "127.0.0.1",
+            minLength: 1,
+            pattern: "^[0-9a-fA-F.:]+$",
+            "x-renders-to": "bootstrap admin.address, admin_port_cluster",
+        }),
+        readConfig: boolean("Add the read-config listener (port 8082) and the admin port cluster.", false),
+        loadBalancerIdleTimeoutSeconds: integer(
+            "Idle timeout of the load balancer in front of the proxy (AWS NLB 350, GCP 600, Azure 240): keepalive time must stay below it.",
+            1,
+            86400,
+            { "x-renders-to": "warnings and policy checks" },
+        ),
+        gatewaySettings: gatewaySettingsSchema,
+        podTemplate: podTemplateSchema,
+        kind: kindSchema,
+        service: serviceSchema,
+        extraEnvoyArgs: {
+            type: "array",
+            description: "Extra Envoy arguments, after --disable-hot-restart.",
+            items: { type: "string" },
+            default: [],
+        },
+        configMap: {
+            type: "object",
+            description: "The envoy-config ConfigMap (Gloo's kubeResourceOverride applies).",
+            properties: {
+                data: {
+                    type: "object",
+                    maxProperties: 0,
+                    description: "Refused: Gloo's full-custom ConfigMap data replaces the whole bootstrap.",
+                    "x-refused":
+                        "replaces the whole Envoy bootstrap (Gloo's full-custom form), so no keepalive would be rendered; use envoyStaticClusters, customStaticLayer or envoyBootstrapExtensions instead",
+                },
+            },
+        },
+    });
+}
 
 const upstreamSchema = object<UpstreamValues>(
     "A Gloo Upstream with typed keepalive.",
@@ -280,36 +302,55 @@ const proxiesSchema = (description: string, withDefaultEntry: boolean): JsonSche
     additionalProperties: gatewayProxySchema,
 });
 
+/** Gloo Enterprise's own top-level keys: accepted as they are, never rendered here. */
+const enterpriseKeys = Object.fromEntries(
+    GLOO_ENTERPRISE_KEYS.map((key): [string, JsonSchema] => [key, { description: "Gloo Enterprise value (not rendered here)." }]),
+);
+
+/** Gloo's whole values (open source at the top level, Enterprise's under `gloo.`), our keys over them. */
+function withGlooValues(ours: JsonSchema): JsonSchema {
+    const config = glooSchema("HelmConfig");
+    const glooStruct = glooSchema("Gloo");
+    const enterpriseGloo: JsonSchema = {
+        ...glooStruct,
+        properties: { ...glooStruct.properties, ...config.properties, ...enterpriseKeys },
+    };
+    const top = overGloo({ ...config, properties: { ...config.properties, ...enterpriseKeys, gloo: enterpriseGloo } }, ours);
+    return { ...top, type: "object" };
+}
+
 /** The schema of the whole values file. */
 export const valuesSchema: JsonSchema = {
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "gloo-keepalive gateway-proxy values",
-    ...object<GlooKeepaliveValues>(
-        "Values of the gateway-proxy chart and the gloo-keepalive library.",
-        {
-            gatewayProxies: proxiesSchema(
-                "The gateway proxies by name; every entry is deep-merged over gatewayProxy (lists replace).",
-                true,
-            ),
-            gloo: object<NonNullable<GlooKeepaliveValues["gloo"]>>(
-                "Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.",
-                {
-                    gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting).", false),
-                },
-            ),
-            upstreams: { type: "array", description: "Gloo Upstreams with typed keepalive.", items: upstreamSchema, default: [] },
-            k8s: object<NonNullable<GlooKeepaliveValues["k8s"]>>(
-                "Kubernetes cluster settings.",
-                {
-                    clusterName: string("The cluster's DNS domain.", {
-                        default: "cluster.local",
-                        pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
-                    }),
-                },
-                { required: ["clusterName"] },
-            ),
-        },
-        { required: ["gatewayProxies", "k8s"] },
+    ...withGlooValues(
+        object<GlooKeepaliveValues>(
+            "Values of the gateway-proxy chart and the gloo-keepalive library.",
+            {
+                gatewayProxies: proxiesSchema(
+                    "The gateway proxies by name; every entry is deep-merged over gatewayProxy (lists replace).",
+                    true,
+                ),
+                gloo: object<NonNullable<GlooKeepaliveValues["gloo"]>>(
+                    "Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.",
+                    {
+                        gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting).", false),
+                    },
+                ),
+                upstreams: { type: "array", description: "Gloo Upstreams with typed keepalive.", items: upstreamSchema, default: [] },
+                k8s: object<NonNullable<GlooKeepaliveValues["k8s"]>>(
+                    "Kubernetes cluster settings.",
+                    {
+                        clusterName: string("The cluster's DNS domain.", {
+                            default: "cluster.local",
+                            pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+                        }),
+                    },
+                    { required: ["clusterName"] },
+                ),
+            },
+            { required: ["gatewayProxies", "k8s"] },
+        ),
     ),
 };
 

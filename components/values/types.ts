@@ -3,6 +3,18 @@
  * user's values file keeps working. Field names are Gloo's where Gloo has them.
  */
 import type { SocketOptionsPlatform, TcpKeepalive } from "../keepalive";
+import type {
+    GlooGatewayProxy,
+    GlooGatewayProxyGatewaySettings,
+    GlooGatewayProxyKind,
+    GlooGatewayProxyPodTemplate,
+    GlooGatewayProxyService,
+    GlooGloo,
+    GlooHelmConfig,
+} from "./gloo-types.generated";
+
+/** Our keys `O` over Gloo's `G`: every key Gloo knows, ours typed as we type them. */
+export type OverGloo<G, O> = O & Omit<G, keyof O>;
 
 /** An Envoy v3 Cluster as written in Envoy YAML (snake_case). Checked strictly against Envoy's protos. */
 export interface EnvoyCluster {
@@ -20,7 +32,7 @@ export interface Http2Keepalive {
 }
 
 /** The `gatewaySettings` of a proxy: its two Gloo Gateways (http and https). */
-export interface GatewaySettings {
+export interface OwnGatewaySettings {
     /** Render the proxy's Gateway objects. */
     enabled?: boolean;
     /** Skip the http Gateway. */
@@ -48,7 +60,7 @@ export interface ProxyImage {
 }
 
 /** The proxy's pod template. */
-export interface PodTemplate {
+export interface OwnPodTemplate {
     /** Container port of the http listener. */
     httpPort?: number;
     /** Container port of the https listener. */
@@ -62,21 +74,32 @@ export interface PodTemplate {
 }
 
 /** Deployment or DaemonSet, as in Gloo. A DaemonSet wins when both are set. */
-export interface ProxyKind {
+export interface OwnProxyKind {
     deployment?: { replicas?: number };
     daemonSet?: { hostPort?: boolean };
 }
 
 /** The proxy's Kubernetes Service. */
-export interface ProxyService {
+export interface OwnProxyService {
     type?: "LoadBalancer" | "NodePort" | "ClusterIP";
     httpPort?: number;
     httpsPort?: number;
     extraAnnotations?: Record<string, string>;
 }
 
-/** One `gatewayProxies.<name>` entry. Every entry is deep-merged over `gatewayProxies.gatewayProxy`. */
-export interface GatewayProxyValues {
+/** The `gatewaySettings` of a proxy, every Gloo key included. */
+export type GatewaySettings = OverGloo<GlooGatewayProxyGatewaySettings, OwnGatewaySettings>;
+/** The proxy's pod template, every Gloo key included. */
+export type PodTemplate = OverGloo<GlooGatewayProxyPodTemplate, OwnPodTemplate>;
+/** Deployment or DaemonSet, every Gloo key included. */
+export type ProxyKind = OverGloo<GlooGatewayProxyKind, OwnProxyKind>;
+/** The proxy's Service, every Gloo key included. */
+export type ProxyService = OverGloo<GlooGatewayProxyService, OwnProxyService>;
+/** One `gatewayProxies.<name>` entry, every Gloo key included. */
+export type GatewayProxyValues = OverGloo<GlooGatewayProxy, OwnGatewayProxyValues>;
+
+/** The keys of one `gatewayProxies.<name>` entry that gloo-keepalive adds or types more tightly than Gloo. Every entry is deep-merged over `gatewayProxies.gatewayProxy`. */
+export interface OwnGatewayProxyValues {
     /** Do not render this proxy. */
     disabled?: boolean;
     /** Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache, yours). Gloo's value; default 60. */
@@ -105,6 +128,8 @@ export interface GatewayProxyValues {
     service?: ProxyService;
     /** Extra arguments for Envoy, after `--disable-hot-restart`. */
     extraEnvoyArgs?: string[];
+    /** The envoy-config ConfigMap: Gloo's `kubeResourceOverride`; its full-custom `data` is refused (it would drop keepalive). */
+    configMap?: { data?: Record<string, never>; kubeResourceOverride?: Record<string, unknown> | null };
 }
 
 /** A Gloo Upstream with typed keepalive. */
@@ -122,13 +147,24 @@ export interface UpstreamValues {
 }
 
 /** The whole values file. */
-export interface GlooKeepaliveValues {
+export interface OwnGlooKeepaliveValues {
     /** The gateway proxies by name; `gatewayProxy` is the default entry every other one is merged over. */
     gatewayProxies?: Record<string, GatewayProxyValues>;
     /** Gloo Enterprise nests the same map under `gloo.`. */
-    gloo?: { gatewayProxies?: Record<string, GatewayProxyValues> };
+    gloo?: OwnGlooNesting;
     /** Gloo Upstreams with typed keepalive. */
     upstreams?: UpstreamValues[];
     /** Kubernetes cluster settings. */
     k8s?: { clusterName?: string };
 }
+
+/** `gloo.`: Gloo's control-plane values, or Gloo Enterprise's nesting of the whole open-source values. */
+export interface OwnGlooNesting {
+    /** The gateway proxies by name (Gloo Enterprise nesting), merged over `gatewayProxies`. */
+    gatewayProxies?: Record<string, GatewayProxyValues>;
+}
+
+/** The whole values file: every Gloo key included (the control plane's are accepted, not rendered). */
+export type GlooKeepaliveValues = OverGloo<GlooHelmConfig, Omit<OwnGlooKeepaliveValues, "gloo">> & {
+    gloo?: OwnGlooNesting & Omit<GlooGloo, keyof OwnGlooNesting> & Record<string, unknown>;
+};

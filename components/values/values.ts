@@ -91,7 +91,7 @@ export function pointerSegments(pointer: string, data: unknown): (string | numbe
 }
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false });
-ajv.addVocabulary(["x-renders-to", "x-kernel-limit"]);
+ajv.addVocabulary(["x-renders-to", "x-kernel-limit", "x-refused"]);
 const validateSchema = ajv.compile(valuesSchema);
 
 function describe(value: unknown): string {
@@ -104,6 +104,7 @@ function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined
     const parent = error.parentSchema as JsonSchema | undefined;
     const kernel = parent?.["x-kernel-limit"] ? "kernel " : "";
     const value = error.data;
+    if (parent?.["x-refused"]) return { path: formatPath(segments), message: parent["x-refused"] };
     switch (error.keyword) {
         case "additionalProperties": {
             const key = (error.params as { additionalProperty: string }).additionalProperty;
