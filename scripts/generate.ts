@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import {
     ADMIN_PORT,
+    PROMETHEUS_PORT,
     BUILT_IN_CLUSTERS,
     READ_CONFIG_PORT,
     REST_XDS_PORT,
@@ -20,7 +21,8 @@ import {
 import { KEEPALIVE_FIELDS, SOCKET_OPTION_DESCRIPTIONS, SOCKET_OPTION_NUMBERS } from "../components/keepalive";
 import { LB_IDLE_TIMEOUT_ANNOTATION, PROXY_UID } from "../components/render/manifests";
 import { hasType } from "../components/values/gloo-schema";
-import { gatewayProxySchema, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
+import { gatewayProxySchema, schemaDefaults, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
+import * as yaml from "js-yaml";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const CHART_DIR = path.join(ROOT, "charts", "gateway-proxy");
@@ -70,6 +72,11 @@ export function chartValuesYaml(): string {
         comment(valuesSchema.properties?.k8s?.description ?? "", "").trimEnd(),
         "k8s:",
         valuesYaml(valuesSchema.properties?.k8s as JsonSchema, "  ").trimEnd(),
+        ...(["gloo", "global"] as const).flatMap((key) => [
+            "",
+            comment(`${valuesSchema.properties?.[key]?.description ?? ""} Only the values with a default are listed.`, "").trimEnd(),
+            yaml.dump({ [key]: schemaDefaults(valuesSchema.properties?.[key] as JsonSchema) }).trimEnd(),
+        ]),
         "",
     ].join("\n");
 }
@@ -81,7 +88,13 @@ export function constantsTpl(): string {
         socketOptionDescriptions: SOCKET_OPTION_DESCRIPTIONS,
         readConfigPort: READ_CONFIG_PORT,
         keepaliveFields: KEEPALIVE_FIELDS,
-        ports: { admin: ADMIN_PORT, readConfig: READ_CONFIG_PORT, restXds: REST_XDS_PORT, wasmCache: WASM_CACHE_PORT },
+        ports: {
+            admin: ADMIN_PORT,
+            readConfig: READ_CONFIG_PORT,
+            restXds: REST_XDS_PORT,
+            wasmCache: WASM_CACHE_PORT,
+            prometheus: PROMETHEUS_PORT,
+        },
         proxyUid: PROXY_UID,
         lbIdleTimeoutAnnotation: LB_IDLE_TIMEOUT_ANNOTATION,
         builtInClusters: BUILT_IN_CLUSTERS,

@@ -36,12 +36,13 @@ import {
     type EnvoyTcpKeepalive,
     type TcpKeepalive,
 } from "../keepalive";
-import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "../values/types";
+import type { GatewayProxyValues, GlooKeepaliveValues, StatsConfig, UpstreamValues } from "../values/types";
 import { K8S_NAME_PATTERN } from "../values/schema";
 import {
     checkValuesShape,
     effectiveValues,
     formatPath,
+    proxyNamespaces,
     resolveProxies,
     ValuesError,
     type ResolvedProxy,
@@ -139,7 +140,7 @@ function proxyHops(
 ): KeepaliveHop[] {
     const v = proxy.values;
     const lbIdle = v.loadBalancerIdleTimeoutSeconds;
-    const xdsName = xdsClusterName(ctx, v.xdsServicePort as number);
+    const xdsName = xdsClusterName(ctx);
     const userClusters = new Set((v.envoyStaticClusters ?? []).map((c) => c.name));
     const clusters = (
         bootstrap.static_resources as { clusters: { name: string; upstream_connection_options?: { tcp_keepalive?: EnvoyTcpKeepalive } }[] }
@@ -173,7 +174,7 @@ function checkProxy(proxy: ResolvedProxy, ctx: BootstrapContext): ValueIssue[] {
     const v = proxy.values;
     const clustersPath = proxy.origin("envoyStaticClusters");
     const clusters = v.envoyStaticClusters ?? [];
-    const issues = checkStaticClusterNames(clusters, clustersPath, ctx, v.xdsServicePort as number);
+    const issues = checkStaticClusterNames(clusters, clustersPath, ctx);
     clusters.forEach((cluster, i) => {
         // The proxy's keepalive is merged under upstream_connection_options; Envoy's camelCase spelling would escape it.
         if ("upstreamConnectionOptions" in cluster) {
@@ -285,6 +286,72 @@ function bootstrapIssues(proxy: ResolvedProxy, bootstrap: Record<string, unknown
     });
 }
 
+/** The bootstrap context of a proxy: where it is, and what Gloo's control plane values say. */
+function bootstrapContext(name: string, values: GlooKeepaliveValues, namespace: string, v: GatewayProxyValues): BootstrapContext {
+    const glooStats = values.global?.glooStats ?? {};
+    const own = v.stats;
+    return {
+        proxyName: name,
+        namespace,
+        clusterDomain: values.k8s?.clusterName as string,
+        writeNamespace: values.settings?.writeNamespace,
+        xdsPort: values.gloo?.deployment?.xdsPort,
+        restXdsPort: values.gloo?.deployment?.restXdsPort,
+        // Helm's coalesce: the proxy's own stats unless empty.
+        stats: own && Object.keys(own).length > 0 ? (own as StatsConfig) : glooStats,
+        statsRoute: glooStats.enableStatsRoute ? String(glooStats.statsPrefixRewrite ?? "") : undefined,
+    };
+}
+
+/** One proxy's render and objects, or undefined (its issues pushed) when its values fail a check. */
+function renderProxy(
+    proxy: ResolvedProxy,
+    values: GlooKeepaliveValues,
+    release: { releaseName: string; namespace: string; upstreams: readonly UpstreamValues[] },
+    issues: ValueIssue[],
+): { proxy: ProxyRender; objects: KubernetesObject[] } | undefined {
+    const { releaseName, upstreams } = release;
+    const name = kebabCase(proxy.name);
+    const v = proxy.values;
+    const ctx = bootstrapContext(name, values, release.namespace, v);
+    const namespace = v.namespace || release.namespace;
+    const proxyIssues = checkProxy(proxy, ctx);
+    issues.push(...proxyIssues);
+    if (proxyIssues.length > 0) return undefined;
+    const bootstrap = renderBootstrap(v, ctx);
+    const text = bootstrapText(bootstrap);
+    const envoyIssues = bootstrapIssues(proxy, bootstrap, text);
+    issues.push(...envoyIssues);
+    if (envoyIssues.length > 0) return undefined;
+    const checksum = bootstrapChecksum(text);
+    const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
+    const gateways = proxyGateways(name, v, namespace, releaseName);
+    // Only the raw options come from values unchecked; the rest of a Gateway is ours (tested against the whole CRD).
+    if (gateways.length > 0 && v.gatewaySettings?.options !== undefined) {
+        issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
+    }
+    const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
+    const podStats = { enabled: Boolean(ctx.stats?.enabled), datadog: Boolean(values.global?.glooStats?.setDatadogAnnotations) };
+    return {
+        proxy: {
+            key: proxy.name,
+            name,
+            values: v,
+            bootstrap,
+            bootstrapText: text,
+            checksum,
+            osDefaults,
+            hops: proxyHops(proxy, bootstrap, upstreams, osDefaults, ctx),
+        },
+        objects: [
+            bootstrapConfigMap(name, v, namespace, releaseName, text),
+            proxyService(name, v, namespace, releaseName),
+            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats),
+            ...gateways,
+        ],
+    };
+}
+
 /**
  * Render values (one or more layers, later ones win, over the chart's defaults) into every
  * bootstrap and Kubernetes object. Throws a ValuesError listing every issue; nothing partial.
@@ -297,50 +364,16 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     if (shapeIssues.length > 0) throw new ValuesError(shapeIssues);
 
     const issues: ValueIssue[] = [];
-    const clusterDomain = values.k8s?.clusterName as string;
     const upstreams = values.upstreams ?? [];
     issues.push(...checkUpstreams(upstreams, namespace));
 
     const proxies: ProxyRender[] = [];
-    const objects: KubernetesObject[] = [];
+    const objects: KubernetesObject[] = proxyNamespaces(values, namespace).map((ns) => proxyServiceAccount(ns, releaseName));
     for (const proxy of resolveProxies(values)) {
-        const name = kebabCase(proxy.name);
-        const ctx: BootstrapContext = { proxyName: name, namespace, clusterDomain };
-        const proxyIssues = checkProxy(proxy, ctx);
-        issues.push(...proxyIssues);
-        if (proxyIssues.length > 0) continue;
-
-        const v = proxy.values;
-        const bootstrap = renderBootstrap(v, ctx);
-        const text = bootstrapText(bootstrap);
-        const envoyIssues = bootstrapIssues(proxy, bootstrap, text);
-        issues.push(...envoyIssues);
-        if (envoyIssues.length > 0) continue;
-        const checksum = bootstrapChecksum(text);
-        const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
-        const gateways = proxyGateways(name, v, namespace, releaseName);
-        // Only the raw options come from values unchecked; the rest of a Gateway is ours (tested against the whole CRD).
-        if (gateways.length > 0 && v.gatewaySettings?.options !== undefined) {
-            issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
-        }
-        proxies.push({
-            key: proxy.name,
-            name,
-            values: v,
-            bootstrap,
-            bootstrapText: text,
-            checksum,
-            osDefaults,
-            hops: proxyHops(proxy, bootstrap, upstreams, osDefaults, ctx),
-        });
-        const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-        objects.push(
-            proxyServiceAccount(name, namespace, releaseName),
-            bootstrapConfigMap(name, v, namespace, releaseName, text),
-            proxyService(name, v, namespace, releaseName),
-            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls),
-            ...gateways,
-        );
+        const rendered = renderProxy(proxy, values, { releaseName, namespace, upstreams }, issues);
+        if (!rendered) continue;
+        proxies.push(rendered.proxy);
+        objects.push(...rendered.objects);
     }
     upstreams.forEach((u, i) => {
         const object = keepaliveUpstream(u, namespace, releaseName);

@@ -40,12 +40,14 @@ export function glooSchema(goType: string): JsonSchema {
  * win; an object stays closed unless Gloo's is open (a Kubernetes type).
  */
 export function overGloo(gloo: JsonSchema, ours: JsonSchema): JsonSchema {
-    if (!ours.properties || !gloo.properties) return ours;
+    // Where Gloo reads a null as unset, so do we (a null entry value removes what it inherits).
+    const nullable = hasType(gloo, "null") && typeof ours.type === "string" ? { type: [ours.type, "null" as const] } : {};
+    if (!ours.properties || !gloo.properties) return { ...ours, ...nullable };
     const properties: Record<string, JsonSchema> = { ...gloo.properties };
     for (const [key, schema] of Object.entries(ours.properties)) {
         properties[key] = gloo.properties[key] ? overGloo(gloo.properties[key], schema) : schema;
     }
-    return { ...ours, properties };
+    return { ...ours, ...nullable, properties };
 }
 
 /** Every Gloo key path under a schema that our schema does not itself type (documentation and the not-rendered notice). */

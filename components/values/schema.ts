@@ -6,8 +6,10 @@
  * compiler hold the schema's property names to the TypeScript interfaces in ./types.
  */
 import { KEEPALIVE_FIELDS, KEEPALIVE_FIELD_NAMES, type TcpKeepalive, type TcpKeepaliveField } from "../keepalive";
-import { GLOO_ENTERPRISE_KEYS, glooSchema, overGloo } from "./gloo-schema";
+import { GLOO_ENTERPRISE_KEYS, glooSchema, hasType, overGloo } from "./gloo-schema";
 import type {
+    OwnGlooNesting,
+    StatsConfig,
     OwnGatewayProxyValues as GatewayProxyValues,
     OwnGatewaySettings as GatewaySettings,
     OwnGlooKeepaliveValues as GlooKeepaliveValues,
@@ -49,6 +51,8 @@ export interface JsonSchema {
 
 /** Names a proxy may have: Gloo's camelCase names, kebab-cased into Kubernetes names of at most 63 characters. */
 export const PROXY_NAME_PATTERN = "^[a-z]+[0-9]*([A-Z]([a-z]+[0-9]*|[0-9]+))*$";
+/** The uid the gloo-envoy-wrapper image runs as (Gloo's runAsUser and fsGroup). */
+export const PROXY_UID = 10101;
 /** The default entry's name: every other entry is merged over it. */
 export const DEFAULT_PROXY = "gatewayProxy";
 /** Kubernetes object names (DNS-1123 label). */
@@ -149,14 +153,21 @@ const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
         pullPolicy: string("Image pull policy.", { enum: ["Always", "IfNotPresent", "Never"], default: "IfNotPresent" }),
     }),
     resources: { type: "object", description: "Container resources, as in Kubernetes." },
+    disableNetBind: boolean("Do not add NET_BIND_SERVICE (no ports below 1024).", true, { "x-renders-to": "container capabilities" }),
+    runAsUser: integer("The uid Envoy runs as.", 0, 2147483647, { default: PROXY_UID }),
+    fsGroup: integer("The pod's fsGroup.", 0, 2147483647, { default: PROXY_UID }),
 });
 
-const kindSchema = object<ProxyKind>("Deployment or DaemonSet, as in Gloo; a DaemonSet wins when both are set.", {
+const kindSchema = object<ProxyKind>("Deployment or DaemonSet, as in Gloo: workloadType, else a Deployment when kind.deployment is set.", {
+    workloadType: string("Deployment or DaemonSet, taking precedence over the deployment and daemonSet keys.", {
+        enum: ["Deployment", "DaemonSet"],
+    }),
     deployment: object<NonNullable<ProxyKind["deployment"]>>("Run as a Deployment.", {
         replicas: integer("Replicas.", 0, 1000, { default: 1 }),
     }),
     daemonSet: object<NonNullable<ProxyKind["daemonSet"]>>("Run as a DaemonSet.", {
-        hostPort: boolean("Bind the listener ports on the host."),
+        hostPort: boolean("Bind the listener ports on the host (with hostNetwork and ClusterFirstWithHostNet)."),
+        hostNetwork: boolean("With hostPort: the pod's hostNetwork (default true)."),
     }),
 });
 
@@ -210,17 +221,26 @@ function ownGatewayProxySchema(): JsonSchema {
             items: envoyClusterSchema,
             "x-renders-to": "bootstrap static_resources.clusters",
         },
-        xdsServiceAddress: string("Address of the Gloo control plane's xDS service.", {
-            default: "gloo",
-            minLength: 1,
-            pattern: "^[A-Za-z0-9.:_-]+$",
-            "x-renders-to": "xDS and REST xDS cluster address",
-        }),
-        xdsServicePort: PORT(
-            "Port of the Gloo control plane's xDS service (the REST xDS cluster stays on 9976).",
-            9977,
-            "xDS cluster port and name",
+        xdsServiceAddress: string(
+            "Address of the Gloo control plane's xDS service. Unset: gloo.<release namespace>.svc.<k8s.clusterName>.",
+            {
+                pattern: "^[A-Za-z0-9.:_-]*$",
+                "x-renders-to": "xDS and REST xDS cluster address",
+            },
         ),
+        xdsServicePort: PORT(
+            "Port of the xDS service for both the xDS and the REST xDS cluster (e.g. an xDS relay). Unset: gloo.deployment.xdsPort and restXdsPort.",
+            undefined,
+            "xDS and REST xDS cluster port",
+        ),
+        globalDownstreamMaxConnections: integer("Envoy's overload limit of downstream connections.", 0, 4294967295, {
+            default: 250000,
+            "x-renders-to": "bootstrap static_layer overload.global_downstream_max_connections",
+        }),
+        healthyPanicThreshold: integer("Percentage of healthy hosts below which Envoy balances over all hosts.", 0, 100, {
+            default: 50,
+            "x-renders-to": "bootstrap static_layer upstream.healthy_panic_threshold",
+        }),
         loopBackAddress: string("Loopback address of the admin listener and admin cluster.", {
             default: "127.0.0.1",
             minLength: 1,
@@ -244,6 +264,7 @@ function ownGatewayProxySchema(): JsonSchema {
             items: { type: "string" },
             default: [],
         },
+        disableCoreDumps: boolean("Envoy writes no core dump on a crash.", false, { "x-renders-to": "env DISABLE_CORE_DUMPS" }),
         configMap: {
             type: "object",
             description: "The envoy-config ConfigMap (Gloo's kubeResourceOverride applies).",
@@ -281,7 +302,7 @@ const upstreamSchema = object<UpstreamValues>(
  * whose removal means "the OS default".
  */
 function withRequiredDefaults(schema: JsonSchema, optional: readonly string[] = []): JsonSchema {
-    if (schema.type !== "object" || !schema.properties) return schema;
+    if (!hasType(schema, "object") || !schema.properties) return schema;
     const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, withRequiredDefaults(v)]));
     const required = Object.keys(schema.properties).filter(
         (k) => !optional.includes(k) && schemaDefaults(schema.properties![k]) !== undefined,
@@ -332,11 +353,37 @@ export const valuesSchema: JsonSchema = {
                     true,
                 ),
                 gloo: object<NonNullable<GlooKeepaliveValues["gloo"]>>(
-                    "Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.",
+                    "Gloo's control plane; Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.",
                     {
                         gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting).", false),
+                        deployment: object<NonNullable<OwnGlooNesting["deployment"]>>(
+                            "The Gloo control plane's ports, as the proxies reach them.",
+                            {
+                                xdsPort: PORT("The control plane's xDS port.", 9977, "xDS cluster name, ADS cluster, xDS port"),
+                                restXdsPort: PORT("The control plane's REST xDS port.", 9976, "REST xDS cluster port"),
+                            },
+                        ),
                     },
                 ),
+                global: object<NonNullable<GlooKeepaliveValues["global"]>>("Gloo's global values the proxies read.", {
+                    glooStats: object<StatsConfig>("Prometheus stats of every proxy (a proxy's own stats win).", {
+                        enabled: boolean("The Prometheus listener on 8081 and the prometheus.io pod annotations.", true),
+                        routePrefixRewrite: string("Where /metrics is rewritten to.", { default: "/stats/prometheus" }),
+                        enableStatsRoute: boolean("Add a /stats route to the Prometheus listener.", false),
+                        statsPrefixRewrite: string("Where /stats is rewritten to.", { default: "/stats" }),
+                        setDatadogAnnotations: boolean("Add Datadog's ad.datadoghq.com pod annotations.", false),
+                    }),
+                }),
+                settings: object<NonNullable<GlooKeepaliveValues["settings"]>>("Gloo's settings the proxies read.", {
+                    writeNamespace: string(
+                        "The control plane's write namespace: the node role's namespace. Unset: the release namespace.",
+                        {
+                            pattern: K8S_NAME_PATTERN,
+                            maxLength: 63,
+                            "x-renders-to": "bootstrap node.metadata.role",
+                        },
+                    ),
+                }),
                 upstreams: { type: "array", description: "Gloo Upstreams with typed keepalive.", items: upstreamSchema, default: [] },
                 k8s: object<NonNullable<GlooKeepaliveValues["k8s"]>>(
                     "Kubernetes cluster settings.",
@@ -356,7 +403,7 @@ export const valuesSchema: JsonSchema = {
 
 /** Defaults of an object schema, recursively (objects without any default inside are left out). */
 export function schemaDefaults(schema: JsonSchema): unknown {
-    if (schema.type !== "object" || !schema.properties) return schema.default;
+    if (!hasType(schema, "object") || !schema.properties) return schema.default;
     const out: Record<string, unknown> =
         schema.default && typeof schema.default === "object" ? (structuredClone(schema.default as object) as Record<string, unknown>) : {};
     for (const [key, child] of Object.entries(schema.properties)) {

@@ -13,6 +13,16 @@ import type {
     GlooHelmConfig,
 } from "./gloo-types.generated";
 
+/** Gloo's Prometheus stats settings (`gatewayProxies.<name>.stats`, else `global.glooStats`). */
+export interface StatsConfig {
+    enabled?: boolean | null;
+    routePrefixRewrite?: string | number | null;
+    enableStatsRoute?: boolean | null;
+    statsPrefixRewrite?: string | number | null;
+    /** Add Datadog's ad.datadoghq.com pod annotations (global only). */
+    setDatadogAnnotations?: boolean | null;
+}
+
 /** Our keys `O` over Gloo's `G`: every key Gloo knows, ours typed as we type them. */
 export type OverGloo<G, O> = O & Omit<G, keyof O>;
 
@@ -71,12 +81,20 @@ export interface OwnPodTemplate {
     image?: ProxyImage;
     /** Container resources, as in Kubernetes. */
     resources?: Record<string, unknown>;
+    /** Do not add NET_BIND_SERVICE (the proxy cannot bind ports below 1024). Gloo's default true. */
+    disableNetBind?: boolean;
+    /** The uid Envoy runs as. Default 10101. */
+    runAsUser?: number;
+    /** The pod's fsGroup. Default 10101. */
+    fsGroup?: number;
 }
 
 /** Deployment or DaemonSet, as in Gloo. A DaemonSet wins when both are set. */
 export interface OwnProxyKind {
+    /** `Deployment` or `DaemonSet`, before the deployment and daemonSet keys. */
+    workloadType?: "Deployment" | "DaemonSet";
     deployment?: { replicas?: number };
-    daemonSet?: { hostPort?: boolean };
+    daemonSet?: { hostPort?: boolean; hostNetwork?: boolean };
 }
 
 /** The proxy's Kubernetes Service. */
@@ -112,8 +130,12 @@ export interface OwnGatewayProxyValues {
     xdsHttp2Keepalive?: Http2Keepalive;
     /** Your Envoy v3 static clusters, appended after the built-in ones, each with the proxy's keepalive. */
     envoyStaticClusters?: EnvoyCluster[];
-    /** Address of the Gloo control plane's xDS service. */
+    /** Address of the Gloo control plane's xDS service. Unset: `gloo.<release namespace>.svc.<k8s.clusterName>`. */
     xdsServiceAddress?: string;
+    /** Envoy's overload limit of downstream connections. Default 250000. */
+    globalDownstreamMaxConnections?: number;
+    /** Percentage of healthy hosts below which Envoy balances over all hosts. Default 50. */
+    healthyPanicThreshold?: number;
     /** Port of the Gloo control plane's xDS service. */
     xdsServicePort?: number;
     /** Loopback address for the admin listener and admin cluster. */
@@ -128,6 +150,8 @@ export interface OwnGatewayProxyValues {
     service?: ProxyService;
     /** Extra arguments for Envoy, after `--disable-hot-restart`. */
     extraEnvoyArgs?: string[];
+    /** Envoy writes no core dump on a crash (`DISABLE_CORE_DUMPS`). Default false. */
+    disableCoreDumps?: boolean;
     /** The envoy-config ConfigMap: Gloo's `kubeResourceOverride`; its full-custom `data` is refused (it would drop keepalive). */
     configMap?: { data?: Record<string, never>; kubeResourceOverride?: Record<string, unknown> | null };
 }
@@ -156,15 +180,23 @@ export interface OwnGlooKeepaliveValues {
     upstreams?: UpstreamValues[];
     /** Kubernetes cluster settings. */
     k8s?: { clusterName?: string };
+    /** Gloo's global values the proxies read. */
+    global?: { glooStats?: StatsConfig };
+    /** Gloo's settings the proxies read. */
+    settings?: { writeNamespace?: string };
 }
 
 /** `gloo.`: Gloo's control-plane values, or Gloo Enterprise's nesting of the whole open-source values. */
 export interface OwnGlooNesting {
     /** The gateway proxies by name (Gloo Enterprise nesting), merged over `gatewayProxies`. */
     gatewayProxies?: Record<string, GatewayProxyValues>;
+    /** The control plane's ports, as the proxies reach them. */
+    deployment?: { xdsPort?: number; restXdsPort?: number };
 }
 
 /** The whole values file: every Gloo key included (the control plane's are accepted, not rendered). */
-export type GlooKeepaliveValues = OverGloo<GlooHelmConfig, Omit<OwnGlooKeepaliveValues, "gloo">> & {
+export type GlooKeepaliveValues = OverGloo<GlooHelmConfig, Omit<OwnGlooKeepaliveValues, "gloo" | "global" | "settings">> & {
+    global?: OwnGlooKeepaliveValues["global"] & Omit<GlooHelmConfig["global"], "glooStats">;
+    settings?: OwnGlooKeepaliveValues["settings"] & Omit<GlooHelmConfig["settings"], "writeNamespace">;
     gloo?: OwnGlooNesting & Omit<GlooGloo, keyof OwnGlooNesting> & Record<string, unknown>;
 };

@@ -238,3 +238,9 @@ export function resolveProxies(values: GlooKeepaliveValues): ResolvedProxy[] {
     }
     return resolved;
 }
+
+/** The namespaces Gloo renders its `gateway-proxy` ServiceAccount in: every entry's own namespace (disabled ones too), else the release's. */
+export function proxyNamespaces(values: GlooKeepaliveValues, releaseNamespace: string): string[] {
+    const namespaces = [...proxyEntries(values).values()].map(({ entry }) => entry?.namespace || releaseNamespace);
+    return [...new Set(namespaces)];
+}

@@ -126,3 +126,48 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- $probes := int (hasKey $k "probes" | ternary $k.probes $os.probes) -}}
 {{- add $time (mul $interval $probes) -}}
 {{- end -}}
+
+{{/* Whether a proxy runs as a Deployment, as Gloo decides: kind.workloadType first, else a kind.deployment map. Takes kind; returns "true" or "false". */}}
+{{- define "gk.isDeployment" -}}
+{{- if eq (toString .workloadType) "Deployment" -}}true
+{{- else if eq (toString .workloadType) "DaemonSet" -}}false
+{{- else -}}{{ kindIs "map" .deployment }}
+{{- end -}}
+{{- end -}}
+
+{{/* The namespaces of Gloo's one gateway-proxy ServiceAccount: every entry's own namespace (disabled ones too), else the release's. Returns JSON. */}}
+{{- define "gk.proxyNamespaces" -}}
+{{- $entries := dict -}}
+{{- range $proxies := list (.Values.gatewayProxies | default dict) ((.Values.gloo | default dict).gatewayProxies | default dict) -}}
+{{- range $name, $entry := $proxies -}}
+{{- $entry = $entry | default dict -}}
+{{- if hasKey $entry "namespace" }}{{ $_ := set $entries $name $entry.namespace }}{{ else if not (hasKey $entries $name) }}{{ $_ := set $entries $name "" }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- $out := list -}}
+{{- range $name, $ns := $entries }}{{ $out = append $out ($ns | default $.Release.Namespace) }}{{ end -}}
+{{- toJson ($out | uniq) -}}
+{{- end -}}
+
+{{/* The pod template's annotations, as Gloo's. Takes (list name spec bootstrapText stats glooStats); returns JSON. */}}
+{{- define "gk.podAnnotations" -}}
+{{- $name := index . 0 -}}
+{{- $spec := index . 1 -}}
+{{- $out := dict (printf "checksum/%s-envoy-config" $name) (sha256sum (index . 2)) -}}
+{{- range $k, $v := ($spec.podTemplate | default dict).extraAnnotations }}{{ $_ := set $out $k (toString $v) }}{{ end -}}
+{{- if (index . 4).setDatadogAnnotations -}}
+{{- $_ := set $out "ad.datadoghq.com/gateway-proxy.check_names" "[\"envoy\"]" -}}
+{{- $_ := set $out "ad.datadoghq.com/gateway-proxy.init_configs" "[{}]" -}}
+{{- $_ := set $out "ad.datadoghq.com/gateway-proxy.instances" "[{\"stats_url\": \"http://%%host%%:8081/stats\"}]" -}}
+{{- $_ := set $out "ad.datadoghq.com/gateway-proxy.logs" "[{\"source\": \"envoy\", \"service\": \"gloo\",\"log_processing_rules\":[{\"type\": \"multi_line\", \"name\": \"log_start_with_date\",\"pattern\" : \"^\\\\[[0-9]{4}-[0-9]{2}-[0-9]{2}\"}]}]" -}}
+{{- end -}}
+{{- if (index . 3).enabled -}}
+{{- $_ := set $out "prometheus.io/path" "/metrics" -}}
+{{- $_ := set $out "prometheus.io/port" "8081" -}}
+{{- $_ := set $out "prometheus.io/scrape" "true" -}}
+{{- end -}}
+{{- if $spec.readConfig -}}
+{{- range $k, $v := dict "readconfig-stats" "/stats" "readconfig-ready" "/ready" "readconfig-config_dump" "/config_dump" "readconfig-port" "8082" }}{{ $_ := set $out $k $v }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
