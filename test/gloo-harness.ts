@@ -119,6 +119,7 @@ export function normalizeObject(object: KubernetesObject): Json {
     const walk = (node: unknown): void => {
         if (Array.isArray(node)) return node.forEach(walk);
         if (!isMap(node)) return;
+        Object.values(node).forEach(walk); // children first: an emptied child is dropped below
         for (const k of ["labels", "annotations"]) {
             if (k in node) {
                 const kept = withoutOwnMeta(node[k]);
@@ -142,7 +143,6 @@ export function normalizeObject(object: KubernetesObject): Json {
         }
         if (isMap(node.options) && Object.keys(node.options).length === 0) delete node.options;
         if (isMap(node.securityContext) && Object.keys(node.securityContext).length === 0) delete node.securityContext;
-        Object.values(node).forEach(walk);
     };
     walk(o);
     const data = o.data as Record<string, unknown> | undefined;

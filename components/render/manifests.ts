@@ -125,10 +125,8 @@ export function proxyGateways(proxyName: string, proxy: GatewayProxyValues, name
     const settings = proxy.gatewaySettings ?? {};
     if (settings.enabled === false) return [];
     const socketOptions = gatewaySocketOptions(proxy);
-    const options =
-        isPlainObject(settings.options) || socketOptions
-            ? { ...(settings.options ?? {}), ...(socketOptions ? { socketOptions } : {}) }
-            : undefined;
+    const raw = isPlainObject(settings.options) && Object.keys(settings.options).length > 0 ? settings.options : undefined;
+    const options = raw || socketOptions ? { ...(raw ?? {}), ...(socketOptions ? { socketOptions } : {}) } : undefined;
     const gateway = (name: string, port: number, ssl: boolean): KubernetesObject => ({
         apiVersion: "gateway.solo.io/v1",
         kind: "Gateway",
@@ -178,10 +176,37 @@ export function proxyServiceAccount(namespace: string, releaseName: string): Kub
     };
 }
 
-/** The proxy's Service: http and https to the listener ports, LoadBalancer unless set otherwise. */
-export function proxyService(proxyName: string, proxy: GatewayProxyValues, namespace: string, releaseName: string): KubernetesObject {
+/**
+ * The proxy's Service, as Gloo's: a port per enabled Gateway (https first with `httpsFirst`),
+ * and only the entry's own `service.extraAnnotations` (the default entry's are not inherited).
+ */
+export function proxyService(
+    proxyName: string,
+    proxy: GatewayProxyValues,
+    ownAnnotations: Record<string, unknown> | undefined | null,
+    namespace: string,
+    releaseName: string,
+): KubernetesObject {
     const service = proxy.service ?? {};
-    const annotations = service.extraAnnotations ?? {};
+    const settings = proxy.gatewaySettings ?? {};
+    const annotations = Object.fromEntries(Object.entries(ownAnnotations ?? {}).map(([k, v]) => [k, String(v)]));
+    const nodePort = (port: number | null | undefined) => (service.type === "NodePort" && port ? { nodePort: port } : {});
+    const http = {
+        name: "http",
+        port: service.httpPort,
+        protocol: "TCP",
+        targetPort: proxy.podTemplate?.httpPort,
+        ...nodePort(service.httpNodePort),
+    };
+    const https = {
+        name: "https",
+        port: service.httpsPort,
+        protocol: "TCP",
+        targetPort: proxy.podTemplate?.httpsPort,
+        ...nodePort(service.httpsNodePort),
+    };
+    const ordered = service.httpsFirst ? [https, http] : [http, https];
+    const ports = ordered.filter((p) => !(p === http ? settings.disableHttpGateway : settings.disableHttpsGateway));
     return {
         apiVersion: "v1",
         kind: "Service",
@@ -192,10 +217,7 @@ export function proxyService(proxyName: string, proxy: GatewayProxyValues, names
             ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
         },
         spec: {
-            ports: [
-                { name: "http", port: service.httpPort, protocol: "TCP", targetPort: proxy.podTemplate?.httpPort },
-                { name: "https", port: service.httpsPort, protocol: "TCP", targetPort: proxy.podTemplate?.httpsPort },
-            ],
+            ports: ports.length > 0 ? ports : null,
             selector: { "gateway-proxy-id": proxyName, "gateway-proxy": "live" },
             type: service.type,
         },
@@ -210,23 +232,31 @@ export function isDeployment(proxy: GatewayProxyValues): boolean {
     return isPlainObject(kind.deployment);
 }
 
+/** Gloo's hostPort form: `kind.daemonSet.hostPort`, whatever the workload, unless `kind.workloadType` is Deployment. */
+function hostPortsOf(proxy: GatewayProxyValues): boolean {
+    return proxy.kind?.workloadType !== "Deployment" && Boolean(proxy.kind?.daemonSet?.hostPort);
+}
+
 /** The pod template's annotations, as Gloo's: the checksum, extraAnnotations, Datadog, Prometheus and read-config ones. */
 function podAnnotations(proxyName: string, proxy: GatewayProxyValues, checksum: string, stats: PodStats): Record<string, string> {
     const out: Record<string, string> = { [`checksum/${configMapName(proxyName)}`]: checksum };
     for (const [k, v] of Object.entries(proxy.podTemplate?.extraAnnotations ?? {})) out[k] = String(v);
     if (stats.datadog) Object.assign(out, DATADOG_ANNOTATIONS);
-    if (stats.enabled)
-        Object.assign(out, { "prometheus.io/path": "/metrics", "prometheus.io/port": "8081", "prometheus.io/scrape": "true" });
-    if (proxy.readConfig) {
-        Object.assign(out, {
-            "readconfig-stats": "/stats",
-            "readconfig-ready": "/ready",
-            "readconfig-config_dump": "/config_dump",
-            "readconfig-port": "8082",
-        });
-    }
+    const istioPorts: Record<string, string> = stats.istioSidecar
+        ? { "traffic.sidecar.istio.io/excludeInboundPorts": `${proxy.podTemplate?.httpPort},${proxy.podTemplate?.httpsPort}` }
+        : {};
+    if (stats.enabled) Object.assign(out, PROMETHEUS_ANNOTATIONS, istioPorts);
+    if (proxy.readConfig) Object.assign(out, READ_CONFIG_ANNOTATIONS, istioPorts);
     return out;
 }
+
+const PROMETHEUS_ANNOTATIONS = { "prometheus.io/path": "/metrics", "prometheus.io/port": "8081", "prometheus.io/scrape": "true" };
+const READ_CONFIG_ANNOTATIONS = {
+    "readconfig-stats": "/stats",
+    "readconfig-ready": "/ready",
+    "readconfig-config_dump": "/config_dump",
+    "readconfig-port": "8082",
+};
 
 const DATADOG_ANNOTATIONS: Record<string, string> = {
     "ad.datadoghq.com/gateway-proxy.check_names": '["envoy"]',
@@ -242,13 +272,17 @@ export interface PodStats {
     enabled: boolean;
     /** `global.glooStats.setDatadogAnnotations`. */
     datadog: boolean;
+    /** `global.istioIntegration.enableIstioSidecarOnGateway`: the listener ports excluded from the sidecar. */
+    istioSidecar: boolean;
+    /** The pod's Istio injection label (`global.istioIntegration`), if any. */
+    istioLabel?: Record<string, string>;
 }
 
 /** The Envoy container, as Gloo's gateway-proxy container, with our hardening. */
 function proxyContainer(proxyName: string, proxy: GatewayProxyValues): Record<string, unknown> {
     const pod = proxy.podTemplate ?? {};
     const image = pod.image ?? {};
-    const hostPorts = !isDeployment(proxy) && proxy.kind?.daemonSet?.hostPort;
+    const hostPorts = hostPortsOf(proxy);
     const port = (name: string, containerPort: number) => ({
         containerPort,
         name,
@@ -294,11 +328,11 @@ export function proxyWorkload(
 ): KubernetesObject {
     const pod = proxy.podTemplate ?? {};
     const deployment = isDeployment(proxy);
-    const hostNetwork = !deployment && proxy.kind?.daemonSet?.hostPort;
+    const hostNetwork = hostPortsOf(proxy);
     const template = {
         metadata: {
             annotations: podAnnotations(proxyName, proxy, checksum, stats),
-            labels: { ...ownLabels(releaseName), ...proxySelector(proxyName), "gateway-proxy": "live" },
+            labels: { ...ownLabels(releaseName), ...proxySelector(proxyName), "gateway-proxy": "live", ...stats.istioLabel },
         },
         spec: {
             automountServiceAccountToken: false,

@@ -331,7 +331,20 @@ function renderProxy(
         issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
     }
     const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-    const podStats = { enabled: Boolean(ctx.stats?.enabled), datadog: Boolean(values.global?.glooStats?.setDatadogAnnotations) };
+    const istio = values.global?.istioIntegration ?? {};
+    const istioLabel: Record<string, string> | undefined = istio.disableAutoinjection
+        ? { "sidecar.istio.io/inject": "false" }
+        : istio.enableIstioSidecarOnGateway
+          ? istio.istioSidecarRevTag
+              ? { "istio.io/rev": String(istio.istioSidecarRevTag) }
+              : { "sidecar.istio.io/inject": "true" }
+          : undefined;
+    const podStats = {
+        enabled: Boolean(ctx.stats?.enabled),
+        datadog: Boolean(values.global?.glooStats?.setDatadogAnnotations),
+        istioSidecar: Boolean(istio.enableIstioSidecarOnGateway),
+        istioLabel,
+    };
     return {
         proxy: {
             key: proxy.name,
@@ -345,7 +358,7 @@ function renderProxy(
         },
         objects: [
             bootstrapConfigMap(name, v, namespace, releaseName, text),
-            proxyService(name, v, namespace, releaseName),
+            proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName),
             proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats),
             ...gateways,
         ],

@@ -299,13 +299,17 @@ const upstreamSchema = object<UpstreamValues>(
 /**
  * The default entry after the chart's defaults: every value with a default must stay set (a
  * `null` may remove it from values.yaml, but the renderer needs it), except the keepalive time,
- * whose removal means "the OS default".
+ * whose removal means "the OS default", and a map Gloo lets a null remove (`kind.deployment:
+ * null` is Gloo's DaemonSet form).
  */
 function withRequiredDefaults(schema: JsonSchema, optional: readonly string[] = []): JsonSchema {
     if (!hasType(schema, "object") || !schema.properties) return schema;
     const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, withRequiredDefaults(v)]));
     const required = Object.keys(schema.properties).filter(
-        (k) => !optional.includes(k) && schemaDefaults(schema.properties![k]) !== undefined,
+        (k) =>
+            !optional.includes(k) &&
+            schemaDefaults(schema.properties![k]) !== undefined &&
+            !(hasType(schema.properties![k], "object") && hasType(schema.properties![k], "null")),
     );
     return { ...schema, properties, required: [...new Set([...(schema.required ?? []), ...required])] };
 }

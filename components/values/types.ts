@@ -93,8 +93,8 @@ export interface OwnPodTemplate {
 export interface OwnProxyKind {
     /** `Deployment` or `DaemonSet`, before the deployment and daemonSet keys. */
     workloadType?: "Deployment" | "DaemonSet";
-    deployment?: { replicas?: number };
-    daemonSet?: { hostPort?: boolean; hostNetwork?: boolean };
+    deployment?: { replicas?: number } | null;
+    daemonSet?: { hostPort?: boolean; hostNetwork?: boolean } | null;
 }
 
 /** The proxy's Kubernetes Service. */

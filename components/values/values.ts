@@ -193,6 +193,8 @@ export interface ResolvedProxy {
     name: string;
     /** The merged values. */
     values: GatewayProxyValues;
+    /** The entry's own values, before the merge over the default entry. */
+    entry: GatewayProxyValues;
     /** The value path of the entry that set a top-level key (for error messages). */
     origin(key: keyof GatewayProxyValues): string;
 }
@@ -233,6 +235,7 @@ export function resolveProxies(values: GlooKeepaliveValues): ResolvedProxy[] {
         resolved.push({
             name,
             values: merged,
+            entry: entry ?? {},
             origin: (key) => ((entry && key in entry) || !defaults || name === DEFAULT_PROXY ? path(key) : defaults.path(key)),
         });
     }

@@ -50,7 +50,7 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- $origin = merge (deepCopy $origin) $defaultOrigin -}}
 {{- end -}}
 {{- if not $spec.disabled -}}
-{{- $_ := set $out $name (dict "spec" $spec "origin" $origin) -}}
+{{- $_ := set $out $name (dict "spec" $spec "origin" $origin "entry" $entry) -}}
 {{- end -}}
 {{- end -}}
 {{- toJson $out -}}
@@ -149,7 +149,7 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- toJson ($out | uniq) -}}
 {{- end -}}
 
-{{/* The pod template's annotations, as Gloo's. Takes (list name spec bootstrapText stats glooStats); returns JSON. */}}
+{{/* The pod template's annotations, as Gloo's. Takes (list name spec bootstrapText stats glooStats istioIntegration); returns JSON. */}}
 {{- define "gk.podAnnotations" -}}
 {{- $name := index . 0 -}}
 {{- $spec := index . 1 -}}
@@ -161,13 +161,24 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- $_ := set $out "ad.datadoghq.com/gateway-proxy.instances" "[{\"stats_url\": \"http://%%host%%:8081/stats\"}]" -}}
 {{- $_ := set $out "ad.datadoghq.com/gateway-proxy.logs" "[{\"source\": \"envoy\", \"service\": \"gloo\",\"log_processing_rules\":[{\"type\": \"multi_line\", \"name\": \"log_start_with_date\",\"pattern\" : \"^\\\\[[0-9]{4}-[0-9]{2}-[0-9]{2}\"}]}]" -}}
 {{- end -}}
+{{- $istioPorts := dict -}}
+{{- if (index . 5).enableIstioSidecarOnGateway }}{{ $istioPorts = dict "traffic.sidecar.istio.io/excludeInboundPorts" (printf "%v,%v" $spec.podTemplate.httpPort $spec.podTemplate.httpsPort) }}{{ end -}}
 {{- if (index . 3).enabled -}}
+{{- $out = merge $out $istioPorts -}}
 {{- $_ := set $out "prometheus.io/path" "/metrics" -}}
 {{- $_ := set $out "prometheus.io/port" "8081" -}}
 {{- $_ := set $out "prometheus.io/scrape" "true" -}}
 {{- end -}}
 {{- if $spec.readConfig -}}
+{{- $out = merge $out $istioPorts -}}
 {{- range $k, $v := dict "readconfig-stats" "/stats" "readconfig-ready" "/ready" "readconfig-config_dump" "/config_dump" "readconfig-port" "8082" }}{{ $_ := set $out $k $v }}{{ end -}}
 {{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* A map with every value as a string (annotations). Returns JSON. */}}
+{{- define "gk.stringMap" -}}
+{{- $out := dict -}}
+{{- range $k, $v := . }}{{ $_ := set $out $k (toString $v) }}{{ end -}}
 {{- toJson $out -}}
 {{- end -}}
