@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkArgs, ComponentArgsError, inputPaths, type DeployWith } from "./component-args";
-import { GatewayProxy } from "./gateway-proxy";
+import { GatewayProxy, type ServiceAccountSettings } from "./gateway-proxy";
 import { kebabCase } from "../render/manifests";
 import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues } from "../render/render";
 import type { GatewayProxyValues } from "../values/types";
@@ -20,6 +20,8 @@ export interface GatewayProxiesArgs {
     gloo?: { gatewayProxies?: Record<string, GatewayProxyValues> };
     /** Kubernetes cluster settings: `clusterName` is the cluster's DNS domain (default `cluster.local`). */
     k8s?: { clusterName?: string };
+    /** The `gateway-proxy` ServiceAccount every proxy runs as (Gloo's `gateway.proxyServiceAccount`); `create: false` reuses an existing one. */
+    serviceAccount?: ServiceAccountSettings;
     /** Namespace of every proxy's objects (helm's release namespace). Default `gloo-system`. */
     namespace?: string;
     /** Release name carried in the `app.kubernetes.io/instance` label. Default `gateway-proxy`. */
@@ -78,6 +80,8 @@ export class GatewayProxies extends pulumi.ComponentResource {
 
         const effective = effectiveValues(values);
         const proxies: Record<string, GatewayProxy> = {};
+        // One gateway-proxy ServiceAccount for the namespace, as Gloo: the first proxy renders it, the others run as it.
+        let serviceAccount: ServiceAccountSettings | undefined = args.serviceAccount;
         for (const proxy of resolveProxies(effective)) {
             proxies[proxy.name] = new GatewayProxy(
                 `${namespace}/${kebabCase(proxy.name)}`,
@@ -87,11 +91,13 @@ export class GatewayProxies extends pulumi.ComponentResource {
                     namespace,
                     releaseName,
                     k8s: effective.k8s,
+                    serviceAccount,
                     deployWith,
                     provider,
                 },
                 { parent: this },
             );
+            serviceAccount = { ...serviceAccount, create: false };
         }
         this.proxies = proxies;
         const byKey = <T>(pick: (p: GatewayProxy) => pulumi.Output<T>) =>

@@ -113,6 +113,8 @@ export interface GatewayProxyArgs extends GatewayProxyEntryInputs {
     upstreams?: UpstreamInputs[];
     /** Kubernetes cluster settings: `clusterName` is the cluster's DNS domain (default `cluster.local`). */
     k8s?: { clusterName?: string };
+    /** The `gateway-proxy` ServiceAccount the pods run as (Gloo's `gateway.proxyServiceAccount`); `create: false` reuses an existing one. */
+    serviceAccount?: ServiceAccountSettings;
     /**
      * `resources` (default): one typed `@pulumi/kubernetes` resource per object, so previews and policies see each.
      * `helm`: the bundled chart `charts/gateway-proxy` with `k8s.helm.v4.Chart`, given `gatewayProxyChartValues(...)`.
@@ -154,12 +156,26 @@ export function gatewayProxyChartValues(
     entry: GatewayProxyValues,
     upstreams: readonly UpstreamValues[] = [],
     k8sSettings?: { clusterName?: string },
+    serviceAccount?: ServiceAccountSettings,
 ): GlooKeepaliveValues {
     const gatewayProxies: Record<string, GatewayProxyValues> =
         name === DEFAULT_PROXY
             ? { [name]: entry }
             : { [DEFAULT_PROXY]: { disabled: true }, [name]: { ...entry, disabled: entry.disabled ?? false } };
-    return { gatewayProxies, upstreams: [...upstreams], ...(k8sSettings ? { k8s: k8sSettings } : {}) };
+    return {
+        gatewayProxies,
+        upstreams: [...upstreams],
+        ...(k8sSettings ? { k8s: k8sSettings } : {}),
+        ...(serviceAccount ? { gateway: { proxyServiceAccount: serviceAccount } } : {}),
+    };
+}
+
+/** The `gateway-proxy` ServiceAccount's settings (Gloo's `gateway.proxyServiceAccount`). */
+export interface ServiceAccountSettings {
+    /** Render it (default true). false: the pods run as the `gateway-proxy` ServiceAccount a Gloo release (or another proxy) renders. */
+    create?: boolean;
+    /** Annotations of the ServiceAccount (e.g. `eks.amazonaws.com/role-arn`). */
+    extraAnnotations?: Record<string, string>;
 }
 
 /** Where an arg may be an Output or a promise (`[]`: any list index). */
@@ -209,11 +225,10 @@ function renderProxy(
     key: string,
     entry: GatewayProxyValues,
     upstreams: UpstreamValues[],
-    k8sSettings: { clusterName?: string } | undefined,
-    namespace: string,
-    releaseName: string,
+    release: { k8s?: { clusterName?: string }; serviceAccount?: ServiceAccountSettings; namespace: string; releaseName: string },
 ): ProxyRendering {
-    const chartValues = gatewayProxyChartValues(key, entry, upstreams, k8sSettings);
+    const { namespace, releaseName } = release;
+    const chartValues = gatewayProxyChartValues(key, entry, upstreams, release.k8s, release.serviceAccount);
     const mapping = argPaths(key);
     const result = checkArgs(component, mapping, () => renderValues([chartValues], { namespace, releaseName }));
     if (result.proxies.length !== 1 || result.proxies[0].key !== key) {
@@ -293,6 +308,7 @@ export class GatewayProxy extends pulumi.ComponentResource {
             releaseName = DEFAULT_RELEASE_NAME,
             upstreams = [],
             k8s: k8sSettings,
+            serviceAccount,
             deployWith = "resources",
             provider,
             ...entry
@@ -311,15 +327,12 @@ export class GatewayProxy extends pulumi.ComponentResource {
         // Which objects exist and their names, from the plain args (stand-ins where a value is an Output).
         const shapeEntry = withPlaceholders(entry, placeholder) as GatewayProxyValues;
         const shapeUpstreams = withPlaceholders(upstreams, (p) => placeholder(`upstreams${p}`)) as UpstreamValues[];
-        const shape = renderProxy(
-            component,
-            key,
-            withoutUndefined(shapeEntry),
-            withoutUndefined(shapeUpstreams),
-            k8sSettings,
+        const shape = renderProxy(component, key, withoutUndefined(shapeEntry), withoutUndefined(shapeUpstreams), {
+            k8s: k8sSettings,
+            serviceAccount,
             namespace,
             releaseName,
-        );
+        });
         const chart = deployWith === "helm" ? gatewayProxyChartPath() : undefined;
         if (chart && !existsSync(path.join(chart, "Chart.yaml"))) {
             throw new Error(`${component}: deployWith "helm" needs the bundled chart, not found at ${chart}`);
@@ -342,9 +355,7 @@ export class GatewayProxy extends pulumi.ComponentResource {
                           key,
                           withoutUndefined(resolved.entry) as GatewayProxyValues,
                           withoutUndefined(resolved.upstreams) as UpstreamValues[],
-                          k8sSettings,
-                          namespace,
-                          releaseName,
+                          { k8s: k8sSettings, serviceAccount, namespace, releaseName },
                       );
                       // Outputs never decide which objects exist or their metadata (checkInputPaths): make sure.
                       if (identity(real.objects) !== identities) {

@@ -167,11 +167,13 @@ function proxySelector(proxyName: string): Record<string, string> {
 }
 
 /** The ServiceAccount of a namespace's proxy pods (Gloo's one `gateway-proxy`): no API token, the proxy never talks to the Kubernetes API. */
-export function proxyServiceAccount(namespace: string, releaseName: string): KubernetesObject {
+export function proxyServiceAccount(namespace: string, releaseName: string, annotations?: Record<string, string>): KubernetesObject {
+    const labels = { ...releaseLabels(releaseName), gloo: "gateway-proxy" };
+    const extra = annotations && Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {};
     return {
         apiVersion: "v1",
         kind: "ServiceAccount",
-        metadata: { name: PROXY_SERVICE_ACCOUNT, namespace, labels: { ...releaseLabels(releaseName), gloo: "gateway-proxy" } },
+        metadata: { name: PROXY_SERVICE_ACCOUNT, namespace, labels, ...extra },
         automountServiceAccountToken: false,
     };
 }

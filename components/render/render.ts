@@ -381,7 +381,11 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     issues.push(...checkUpstreams(upstreams, namespace));
 
     const proxies: ProxyRender[] = [];
-    const objects: KubernetesObject[] = proxyNamespaces(values, namespace).map((ns) => proxyServiceAccount(ns, releaseName));
+    const account = values.gateway?.proxyServiceAccount;
+    const objects: KubernetesObject[] =
+        account?.create === false
+            ? []
+            : proxyNamespaces(values, namespace).map((ns) => proxyServiceAccount(ns, releaseName, account?.extraAnnotations));
     for (const proxy of resolveProxies(values)) {
         const rendered = renderProxy(proxy, values, { releaseName, namespace, upstreams }, issues);
         if (!rendered) continue;

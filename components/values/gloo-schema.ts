@@ -4,7 +4,7 @@
  * tightly (keepalive, ports, names) keep our bounds. Keys Gloo does not know stay unknown.
  */
 import definitions from "./gloo-values.generated.json";
-import type { JsonSchema } from "./schema";
+import type { JsonSchema } from "./json-schema";
 
 type Definitions = Record<string, JsonSchema & { $ref?: string }>;
 const DEFINITIONS = definitions as unknown as Definitions;

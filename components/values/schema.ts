@@ -7,6 +7,7 @@
  */
 import { KEEPALIVE_FIELDS, KEEPALIVE_FIELD_NAMES, type TcpKeepalive, type TcpKeepaliveField } from "../keepalive";
 import { GLOO_ENTERPRISE_KEYS, glooSchema, hasType, overGloo } from "./gloo-schema";
+import type { JsonSchema } from "./json-schema";
 import type {
     OwnGlooNesting,
     StatsConfig,
@@ -21,33 +22,7 @@ import type {
     UpstreamValues,
 } from "./types";
 
-/** The subset of JSON Schema (draft-07) we use; both ajv and Helm 3/4 understand it. */
-type JsonType = "object" | "array" | "string" | "integer" | "number" | "boolean" | "null";
-export interface JsonSchema {
-    type?: JsonType | JsonType[];
-    description?: string;
-    default?: unknown;
-    properties?: Record<string, JsonSchema>;
-    additionalProperties?: boolean | JsonSchema;
-    propertyNames?: JsonSchema;
-    required?: string[];
-    items?: JsonSchema;
-    enum?: readonly unknown[];
-    minimum?: number;
-    maximum?: number;
-    minLength?: number;
-    maxLength?: number;
-    pattern?: string;
-    /** What the value renders to (documentation only). */
-    "x-renders-to"?: string;
-    /** The bounds are the Linux kernel's (error messages say so). */
-    "x-kernel-limit"?: boolean;
-    /** Why a value Gloo accepts is refused here (the message of any error on it). */
-    "x-refused"?: string;
-    maxProperties?: number;
-    $schema?: string;
-    title?: string;
-}
+export type { JsonSchema } from "./json-schema";
 
 /** Names a proxy may have: Gloo's camelCase names, kebab-cased into Kubernetes names of at most 63 characters. */
 export const PROXY_NAME_PATTERN = "^[a-z]+[0-9]*([A-Z]([a-z]+[0-9]*|[0-9]+))*$";
@@ -377,6 +352,22 @@ export const valuesSchema: JsonSchema = {
                         statsPrefixRewrite: string("Where /stats is rewritten to.", { default: "/stats" }),
                         setDatadogAnnotations: boolean("Add Datadog's ad.datadoghq.com pod annotations.", false),
                     }),
+                }),
+                gateway: object<NonNullable<GlooKeepaliveValues["gateway"]>>("Gloo's gateway values the proxies read.", {
+                    proxyServiceAccount: object<NonNullable<NonNullable<GlooKeepaliveValues["gateway"]>["proxyServiceAccount"]>>(
+                        "The gateway-proxy ServiceAccount every proxy pod of a namespace runs as.",
+                        {
+                            create: boolean(
+                                "Render it (gloo-keepalive's key). false: reuse the one a Gloo release already renders in the namespace.",
+                                true,
+                            ),
+                            extraAnnotations: {
+                                type: "object",
+                                description: "Annotations of the ServiceAccount (e.g. eks.amazonaws.com/role-arn for IRSA).",
+                                additionalProperties: { type: "string" },
+                            },
+                        },
+                    ),
                 }),
                 settings: object<NonNullable<GlooKeepaliveValues["settings"]>>("Gloo's settings the proxies read.", {
                     writeNamespace: string(

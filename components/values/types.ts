@@ -184,6 +184,11 @@ export interface OwnGlooKeepaliveValues {
     global?: { glooStats?: StatsConfig };
     /** Gloo's settings the proxies read. */
     settings?: { writeNamespace?: string };
+    /** Gloo's gateway values the proxies read. */
+    gateway?: {
+        /** The `gateway-proxy` ServiceAccount: `create: false` reuses the one a Gloo release renders (gloo-keepalive's key). */
+        proxyServiceAccount?: { create?: boolean; extraAnnotations?: Record<string, string> };
+    };
 }
 
 /** `gloo.`: Gloo's control-plane values, or Gloo Enterprise's nesting of the whole open-source values. */
@@ -195,7 +200,8 @@ export interface OwnGlooNesting {
 }
 
 /** The whole values file: every Gloo key included (the control plane's are accepted, not rendered). */
-export type GlooKeepaliveValues = OverGloo<GlooHelmConfig, Omit<OwnGlooKeepaliveValues, "gloo" | "global" | "settings">> & {
+export type GlooKeepaliveValues = OverGloo<GlooHelmConfig, Omit<OwnGlooKeepaliveValues, "gloo" | "global" | "settings" | "gateway">> & {
+    gateway?: OwnGlooKeepaliveValues["gateway"] & Omit<GlooHelmConfig["gateway"], "proxyServiceAccount">;
     global?: OwnGlooKeepaliveValues["global"] & Omit<GlooHelmConfig["global"], "glooStats">;
     settings?: OwnGlooKeepaliveValues["settings"] & Omit<GlooHelmConfig["settings"], "writeNamespace">;
     gloo?: OwnGlooNesting & Omit<GlooGloo, keyof OwnGlooNesting> & Record<string, unknown>;

@@ -116,11 +116,15 @@ function issueFromAjv(error: ErrorObject, data: unknown): ValueIssue | undefined
             return { path: formatPath([...segments, key]), message: "is required" };
         }
         case "type": {
-            const expected = (error.params as { type: string }).type;
-            if (expected === "integer" && typeof value === "number") {
+            // A null Gloo reads as unset is allowed, but it is not what the value should be.
+            const types = String((error.params as { type: string | string[] }).type)
+                .split(",")
+                .filter((t) => t !== "null");
+            const expected = types.join(" or ");
+            if (types.includes("integer") && typeof value === "number") {
                 return { path: formatPath(segments), message: `${value} is not a whole number (never rounded)` };
             }
-            if (expected === "integer" && typeof value === "string") {
+            if (types.includes("integer") && typeof value === "string") {
                 return {
                     path: formatPath(segments),
                     message: `${describe(value)} is not a whole number${parent?.["x-kernel-limit"] ? "; write whole seconds (sub-second durations are refused, never truncated)" : ""}`,
