@@ -47,6 +47,12 @@ function batchContext(g: Gen): GlooKeepaliveValues {
             },
         };
     }
+    if (g.chance(0.3)) {
+        values.global = { ...values.global, image: { registry: g.pick(["registry.example.com/solo-io", "quay.io/solo-io"]) } };
+        if (g.chance(0.5)) values.global.image!.pullPolicy = g.pick(["Always", "IfNotPresent"] as const);
+    }
+    if (g.chance(0.2))
+        values.gateway = { proxyServiceAccount: { extraAnnotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::1:role/${g.word()}` } } };
     if (g.chance(0.3)) values.gloo = { deployment: { xdsPort: g.pick([9977, 19977]), restXdsPort: g.pick([9976, 19976]) } };
     if (g.chance(0.2)) values.k8s = { clusterName: g.pick(["cluster.local", "example.internal"]) };
     return values;

@@ -12,8 +12,9 @@ import { tmpdir } from "os";
 import * as path from "path";
 import type { KubernetesObject } from "../components/render/manifests";
 import { mergeValues } from "../components/values/values";
-import { helmBinaries, type HelmBinary } from "../scripts/helm";
-import { CHART, helmTemplate, libraryObjects, objectDiffs } from "./chart-harness";
+import { helmBinaries, runHelm, type HelmBinary } from "../scripts/helm";
+import { renderValues } from "../components/render/render";
+import { CHART, helmTemplate, libraryObjects, objectDiffs, writeValues } from "./chart-harness";
 import { glooCorpus } from "./gloo-corpus";
 import { GLOO_CHART, glooDiffs, glooTemplate } from "./gloo-harness";
 
@@ -47,6 +48,31 @@ function threeWay(bin: HelmBinary, values: Record<string, unknown>, chart = CHAR
     const gloo = glooTemplate(bin, asGlooValues(values));
     return { ours: objectDiffs(library, run.objects.filter(oursOnly)), gloo: glooDiffs(library, gloo), objects: library.length };
 }
+
+/** Every object of a Gloo render. */
+function helmRun(bin: HelmBinary, values: unknown): KubernetesObject[] {
+    const run = runHelm(bin, ["template", "gloo", GLOO_CHART, "-n", "gloo-system", "-f", writeValues(values)]);
+    expect(run.status, run.stderr).to.equal(0);
+    return (yaml.loadAll(run.stdout) as (KubernetesObject | null)[]).filter((o): o is KubernetesObject => o !== null);
+}
+
+describe("a whole Gloo values file", () => {
+    const gloo = yaml.load(readFileSync(path.join(GLOO_CHART, "values.yaml"), "utf8")) as Record<string, unknown>;
+
+    it("is accepted, and what renders nothing here is named once", () => {
+        const { notRendered } = renderValues([gloo, { discovery: { enabled: true } }]);
+        expect(notRendered).to.include.members(["discovery", "settings.aws", "gatewayProxies.gatewayProxy.podTemplate.probes"]);
+        expect(notRendered).to.not.include.members(["settings.writeNamespace", "gatewayProxies.gatewayProxy.tcpKeepaliveTimeSeconds"]);
+        expect(new Set(notRendered).size).to.equal(notRendered.length);
+    });
+
+    it("still refuses a key Gloo does not know, with its path and a did-you-mean (the Enterprise nesting too)", () => {
+        expect(() => renderValues([{ discovery: { enabeld: true } }])).to.throw('discovery.enabeld: unknown key (did you mean "enabled"?)');
+        expect(() => renderValues([{ gloo: { gatewayProxies: { edge: { podTemplate: { probs: true } } } } }])).to.throw(
+            'gloo.gatewayProxies.edge.podTemplate.probs: unknown key (did you mean "probes"?)',
+        );
+    });
+});
 
 const docs = readdirSync(DOCS)
     .filter((f) => f.endsWith(".yaml"))
@@ -85,6 +111,24 @@ for (const bin of helmBinaries()) {
             }
             console.log(`      ${files} values files, ${objects} objects compared`);
             expect(files).to.be.at.least(500);
+        });
+
+        it("installs next to a Gloo release with disabled proxies: no object rendered by both, the ServiceAccount reused", () => {
+            const gloo = helmRun(bin, { gatewayProxies: { gatewayProxy: { disabled: true } } });
+            const key = (o: KubernetesObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+            const theirs = new Set(gloo.map(key));
+            const both = (values: unknown) =>
+                helmTemplate(bin, values, { release: "edge" })
+                    .objects.map(key)
+                    .filter((k) => theirs.has(k));
+            expect(both({ gateway: { proxyServiceAccount: { create: false } } })).to.deep.equal([]);
+            expect(both({}), "without create: false the ServiceAccount collides").to.deep.equal([
+                "ServiceAccount/gloo-system/gateway-proxy",
+            ]);
+            const deployment = libraryObjects({ gateway: { proxyServiceAccount: { create: false } } }).find((o) => o.kind === "Deployment");
+            expect((deployment?.spec as { template: { spec: { serviceAccountName: string } } }).template.spec.serviceAccountName).to.equal(
+                "gateway-proxy",
+            );
         });
 
         it("fails, naming the path, when a template changes what Gloo renders", () => {

@@ -4,7 +4,7 @@
 import { createHash } from "crypto";
 import { goPrettyJson } from "./canonical-json";
 import { SOCKET_OPTION_NUMBERS, toGlooTcpKeepalive, toSocketOptions, type SocketOption, type Sysctl } from "../keepalive";
-import type { GatewayProxyValues, UpstreamValues } from "../values/types";
+import type { GatewayProxyValues, ProxyImage, UpstreamValues } from "../values/types";
 import { isPlainObject, type ValueIssue } from "../values/values";
 
 /** A Kubernetes object as rendered. */
@@ -278,12 +278,21 @@ export interface PodStats {
     istioSidecar: boolean;
     /** The pod's Istio injection label (`global.istioIntegration`), if any. */
     istioLabel?: Record<string, string>;
+    /** `global.image`: what the proxy's podTemplate.image leaves unset. */
+    image: ProxyImage;
 }
 
 /** The Envoy container, as Gloo's gateway-proxy container, with our hardening. */
-function proxyContainer(proxyName: string, proxy: GatewayProxyValues): Record<string, unknown> {
+function proxyContainer(proxyName: string, proxy: GatewayProxyValues, globalImage: ProxyImage): Record<string, unknown> {
     const pod = proxy.podTemplate ?? {};
-    const image = pod.image ?? {};
+    const own = pod.image ?? {};
+    // Gloo's merge: the proxy's image fields, else global.image's.
+    const image = {
+        registry: own.registry || globalImage.registry,
+        repository: own.repository || globalImage.repository,
+        tag: own.tag || globalImage.tag,
+        pullPolicy: own.pullPolicy || globalImage.pullPolicy,
+    };
     const hostPorts = hostPortsOf(proxy);
     const port = (name: string, containerPort: number) => ({
         containerPort,
@@ -338,7 +347,7 @@ export function proxyWorkload(
         },
         spec: {
             automountServiceAccountToken: false,
-            containers: [proxyContainer(proxyName, proxy)],
+            containers: [proxyContainer(proxyName, proxy, stats.image)],
             ...(hostNetwork ? { dnsPolicy: "ClusterFirstWithHostNet", hostNetwork: proxy.kind?.daemonSet?.hostNetwork !== false } : {}),
             securityContext: {
                 fsGroup: pod.fsGroup,

@@ -36,10 +36,12 @@ import {
     type EnvoyTcpKeepalive,
     type TcpKeepalive,
 } from "../keepalive";
-import type { GatewayProxyValues, GlooKeepaliveValues, StatsConfig, UpstreamValues } from "../values/types";
+import type { GatewayProxyValues, GlooKeepaliveValues, ProxyImage, StatsConfig, UpstreamValues } from "../values/types";
 import { K8S_NAME_PATTERN } from "../values/schema";
+import { notRenderedPaths } from "../values/not-rendered";
 import {
     checkValuesShape,
+    coalesceValues,
     effectiveValues,
     formatPath,
     proxyNamespaces,
@@ -108,6 +110,8 @@ export interface RenderResult {
     objects: KubernetesObject[];
     /** Every warning of every hop, prefixed with the proxy and hop. */
     warnings: string[];
+    /** Value paths set in the input that render nothing here (Gloo's control plane, Gloo proxy keys not rendered), each once. */
+    notRendered: string[];
 }
 
 function hop(
@@ -344,6 +348,7 @@ function renderProxy(
         datadog: Boolean(values.global?.glooStats?.setDatadogAnnotations),
         istioSidecar: Boolean(istio.enableIstioSidecarOnGateway),
         istioLabel,
+        image: (values.global?.image ?? {}) as ProxyImage,
     };
     return {
         proxy: {
@@ -402,7 +407,8 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     const warnings = proxies.flatMap((p) =>
         p.hops.flatMap((h) => h.warnings.map((w) => `gatewayProxies.${p.key} ${h.kind} ${h.name}: ${w}`)),
     );
-    return { values, releaseName, namespace, proxies, objects, warnings };
+    const notRendered = notRenderedPaths(coalesceValues({}, layers));
+    return { values, releaseName, namespace, proxies, objects, warnings, notRendered };
 }
 
 export { BOOTSTRAP_KEY, formatPath };

@@ -122,10 +122,10 @@ const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
         { "x-renders-to": "pod securityContext.sysctls" },
     ),
     image: object<ProxyImage>("The Envoy image.", {
-        registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1 }),
+        registry: string("Image registry. Unset: global.image.registry.", { minLength: 1 }),
         repository: string("Image repository.", { default: "gloo-envoy-wrapper", minLength: 1 }),
         tag: string("Image tag (the Gloo version).", { default: "1.22.1", minLength: 1 }),
-        pullPolicy: string("Image pull policy.", { enum: ["Always", "IfNotPresent", "Never"], default: "IfNotPresent" }),
+        pullPolicy: string("Image pull policy. Unset: global.image.pullPolicy.", { enum: ["Always", "IfNotPresent", "Never"] }),
     }),
     resources: { type: "object", description: "Container resources, as in Kubernetes." },
     disableNetBind: boolean("Do not add NET_BIND_SERVICE (no ports below 1024).", true, { "x-renders-to": "container capabilities" }),
@@ -345,6 +345,13 @@ export const valuesSchema: JsonSchema = {
                     },
                 ),
                 global: object<NonNullable<GlooKeepaliveValues["global"]>>("Gloo's global values the proxies read.", {
+                    image: object<NonNullable<NonNullable<GlooKeepaliveValues["global"]>["image"]>>(
+                        "Every Gloo image's registry and pull policy (a proxy's podTemplate.image wins).",
+                        {
+                            registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1 }),
+                            pullPolicy: string("Image pull policy.", { enum: ["Always", "IfNotPresent", "Never"], default: "IfNotPresent" }),
+                        },
+                    ),
                     glooStats: object<StatsConfig>("Prometheus stats of every proxy (a proxy's own stats win).", {
                         enabled: boolean("The Prometheus listener on 8081 and the prometheus.io pod annotations.", true),
                         routePrefixRewrite: string("Where /metrics is rewritten to.", { default: "/stats/prometheus" }),

@@ -181,7 +181,7 @@ export interface OwnGlooKeepaliveValues {
     /** Kubernetes cluster settings. */
     k8s?: { clusterName?: string };
     /** Gloo's global values the proxies read. */
-    global?: { glooStats?: StatsConfig };
+    global?: { glooStats?: StatsConfig; image?: Pick<ProxyImage, "registry" | "pullPolicy"> };
     /** Gloo's settings the proxies read. */
     settings?: { writeNamespace?: string };
     /** Gloo's gateway values the proxies read. */
@@ -202,7 +202,7 @@ export interface OwnGlooNesting {
 /** The whole values file: every Gloo key included (the control plane's are accepted, not rendered). */
 export type GlooKeepaliveValues = OverGloo<GlooHelmConfig, Omit<OwnGlooKeepaliveValues, "gloo" | "global" | "settings" | "gateway">> & {
     gateway?: OwnGlooKeepaliveValues["gateway"] & Omit<GlooHelmConfig["gateway"], "proxyServiceAccount">;
-    global?: OwnGlooKeepaliveValues["global"] & Omit<GlooHelmConfig["global"], "glooStats">;
+    global?: OwnGlooKeepaliveValues["global"] & Omit<GlooHelmConfig["global"], "glooStats" | "image">;
     settings?: OwnGlooKeepaliveValues["settings"] & Omit<GlooHelmConfig["settings"], "writeNamespace">;
     gloo?: OwnGlooNesting & Omit<GlooGloo, keyof OwnGlooNesting> & Record<string, unknown>;
 };
