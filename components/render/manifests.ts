@@ -192,21 +192,15 @@ export function proxyService(
     const service = proxy.service ?? {};
     const settings = proxy.gatewaySettings ?? {};
     const annotations = Object.fromEntries(Object.entries(ownAnnotations ?? {}).map(([k, v]) => [k, String(v)]));
-    const nodePort = (port: number | null | undefined) => (service.type === "NodePort" && port ? { nodePort: port } : {});
-    const http = {
-        name: "http",
-        port: service.httpPort,
+    const port = (name: string, servicePort?: number | null, targetPort?: number | null, nodePort?: number | null) => ({
+        name,
+        port: servicePort,
         protocol: "TCP",
-        targetPort: proxy.podTemplate?.httpPort,
-        ...nodePort(service.httpNodePort),
-    };
-    const https = {
-        name: "https",
-        port: service.httpsPort,
-        protocol: "TCP",
-        targetPort: proxy.podTemplate?.httpsPort,
-        ...nodePort(service.httpsNodePort),
-    };
+        targetPort,
+        ...(service.type === "NodePort" && nodePort ? { nodePort } : {}),
+    });
+    const http = port("http", service.httpPort, proxy.podTemplate?.httpPort, service.httpNodePort);
+    const https = port("https", service.httpsPort, proxy.podTemplate?.httpsPort, service.httpsNodePort);
     const ordered = service.httpsFirst ? [https, http] : [http, https];
     const ports = ordered.filter((p) => !(p === http ? settings.disableHttpGateway : settings.disableHttpsGateway));
     return {

@@ -3,7 +3,7 @@
  * ours is laid over it: every key Gloo knows is accepted with Gloo's type; the keys we type more
  * tightly (keepalive, ports, names) keep our bounds. Keys Gloo does not know stay unknown.
  */
-import definitions from "./gloo-values.generated.json";
+import definitions from "../generated/gloo-values.json";
 import type { JsonSchema } from "./json-schema";
 
 type Definitions = Record<string, JsonSchema & { $ref?: string }>;

@@ -169,6 +169,21 @@ const http2KeepaliveSchema = object<Http2Keepalive>(
     },
 );
 
+/** The envoy-config ConfigMap: Gloo's full-custom data would replace the bootstrap and its keepalive. */
+const configMapSchema: JsonSchema = {
+    type: "object",
+    description: "The envoy-config ConfigMap (Gloo's kubeResourceOverride applies).",
+    properties: {
+        data: {
+            type: "object",
+            maxProperties: 0,
+            description: "Refused: Gloo's full-custom ConfigMap data replaces the whole bootstrap.",
+            "x-refused":
+                "replaces the whole Envoy bootstrap (Gloo's full-custom form), so no keepalive would be rendered; use envoyStaticClusters, customStaticLayer or envoyBootstrapExtensions instead",
+        },
+    },
+};
+
 /** The schema of one `gatewayProxies.<name>` entry: Gloo's, with our keys over it. */
 export const gatewayProxySchema = overGloo(glooSchema("GatewayProxy"), ownGatewayProxySchema());
 
@@ -240,19 +255,7 @@ function ownGatewayProxySchema(): JsonSchema {
             default: [],
         },
         disableCoreDumps: boolean("Envoy writes no core dump on a crash.", false, { "x-renders-to": "env DISABLE_CORE_DUMPS" }),
-        configMap: {
-            type: "object",
-            description: "The envoy-config ConfigMap (Gloo's kubeResourceOverride applies).",
-            properties: {
-                data: {
-                    type: "object",
-                    maxProperties: 0,
-                    description: "Refused: Gloo's full-custom ConfigMap data replaces the whole bootstrap.",
-                    "x-refused":
-                        "replaces the whole Envoy bootstrap (Gloo's full-custom form), so no keepalive would be rendered; use envoyStaticClusters, customStaticLayer or envoyBootstrapExtensions instead",
-                },
-            },
-        },
+        configMap: configMapSchema,
     });
 }
 
@@ -349,7 +352,10 @@ export const valuesSchema: JsonSchema = {
                         "Every Gloo image's registry and pull policy (a proxy's podTemplate.image wins).",
                         {
                             registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1 }),
-                            pullPolicy: string("Image pull policy.", { enum: ["Always", "IfNotPresent", "Never"], default: "IfNotPresent" }),
+                            pullPolicy: string("Image pull policy.", {
+                                enum: ["Always", "IfNotPresent", "Never"],
+                                default: "IfNotPresent",
+                            }),
                         },
                     ),
                     glooStats: object<StatsConfig>("Prometheus stats of every proxy (a proxy's own stats win).", {

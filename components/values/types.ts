@@ -11,7 +11,7 @@ import type {
     GlooGatewayProxyService,
     GlooGloo,
     GlooHelmConfig,
-} from "./gloo-types.generated";
+} from "../generated/gloo-types";
 
 /** Gloo's Prometheus stats settings (`gatewayProxies.<name>.stats`, else `global.glooStats`). */
 export interface StatsConfig {
