@@ -29,7 +29,18 @@ export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
         if (g.chance(0.3)) p.podTemplate.runAsUser = g.pick([0, 1000, 10101]);
         if (g.chance(0.3)) p.podTemplate.fsGroup = g.pick([1000, 10101]);
         if (g.chance(0.4)) p.podTemplate.extraAnnotations = { [`example.com/${g.word()}`]: g.pick(["x", "true", "1"]) };
+        if (g.chance(0.3)) p.podTemplate.nodeSelector = { [g.pick(["pool", "zone"])]: g.word() };
+        if (g.chance(0.2)) p.podTemplate.tolerations = [{ key: "dedicated", operator: "Equal", value: g.word(), effect: "NoSchedule" }];
+        if (g.chance(0.2)) p.podTemplate.terminationGracePeriodSeconds = g.int(1, 120);
+        if (g.chance(0.3)) p.podTemplate.probes = g.chance(0.7);
+        if (g.chance(0.3)) p.podTemplate.livenessProbeEnabled = true;
+        if (g.chance(0.2)) p.podTemplate.customReadinessProbe = { httpGet: { path: "/ready", port: 8081 }, periodSeconds: g.int(1, 30) };
+        if (g.chance(0.3))
+            p.podTemplate.gracefulShutdown = { enabled: g.chance(0.7), ...(g.chance(0.5) ? { sleepTimeSeconds: g.int(1, 60) } : {}) };
     }
+    if (maybe(0.2)) p.antiAffinity = g.chance(0.7);
+    if (maybe(0.1))
+        p.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }];
     return p;
 }
 

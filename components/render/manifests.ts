@@ -6,6 +6,7 @@ import { goPrettyJson } from "./canonical-json";
 import { SOCKET_OPTION_NUMBERS, toGlooTcpKeepalive, toSocketOptions, type SocketOption, type Sysctl } from "../keepalive";
 import type { GatewayProxyValues, ProxyImage, UpstreamValues } from "../values/types";
 import { isPlainObject, type ValueIssue } from "../values/values";
+import { podScheduling, probesAndLifecycle } from "./pod-spec";
 
 /** A Kubernetes object as rendered. */
 export interface KubernetesObject {
@@ -314,6 +315,7 @@ function proxyContainer(proxyName: string, proxy: GatewayProxyValues, globalImag
             runAsUser: pod.runAsUser,
         },
         volumeMounts: [{ mountPath: "/etc/envoy", name: "envoy-config" }],
+        ...probesAndLifecycle(proxy),
     };
 }
 
@@ -330,6 +332,7 @@ export function proxyWorkload(
     checksum: string,
     sysctls: Sysctl[],
     stats: PodStats,
+    entry: GatewayProxyValues = proxy,
 ): KubernetesObject {
     const pod = proxy.podTemplate ?? {};
     const deployment = isDeployment(proxy);
@@ -351,6 +354,7 @@ export function proxyWorkload(
                 ...(sysctls.length > 0 ? { sysctls } : {}),
             },
             serviceAccountName: PROXY_SERVICE_ACCOUNT,
+            ...podScheduling(proxy, entry, deployment),
             volumes: [{ configMap: { name: configMapName(proxyName) }, name: "envoy-config" }],
         },
     };

@@ -364,7 +364,7 @@ function renderProxy(
         objects: [
             bootstrapConfigMap(name, v, namespace, releaseName, text),
             proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName),
-            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats),
+            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats, proxy.entry),
             ...gateways,
         ],
     };

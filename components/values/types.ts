@@ -87,6 +87,8 @@ export interface OwnPodTemplate {
     runAsUser?: number;
     /** The pod's fsGroup. Default 10101. */
     fsGroup?: number;
+    /** Fail Envoy's health check, then wait, before the container stops (Gloo's preStop hook). */
+    gracefulShutdown?: { enabled?: boolean; sleepTimeSeconds?: number };
 }
 
 /** Deployment or DaemonSet, as in Gloo. A DaemonSet wins when both are set. */

@@ -182,3 +182,44 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- range $k, $v := . }}{{ $_ := set $out $k (toString $v) }}{{ end -}}
 {{- toJson $out -}}
 {{- end -}}
+
+{{/* The pod spec's scheduling fields, as Gloo's. Takes (list spec entry isDeployment); returns JSON. */}}
+{{- define "gk.podScheduling" -}}
+{{- $spec := index . 0 -}}
+{{- $pod := $spec.podTemplate | default dict -}}
+{{- $own := ((index . 1).podTemplate | default dict).nodeSelector -}}
+{{- $nodeSelector := $own | default $pod.nodeSelector -}}
+{{- $out := dict -}}
+{{- with $pod.nodeName }}{{ $_ := set $out "nodeName" . }}{{ end -}}
+{{- with $nodeSelector }}{{ $_ := set $out "nodeSelector" (include "gk.stringMap" . | fromJson) }}{{ end -}}
+{{- with $pod.tolerations }}{{ $_ := set $out "tolerations" . }}{{ end -}}
+{{- with $pod.terminationGracePeriodSeconds }}{{ $_ := set $out "terminationGracePeriodSeconds" . }}{{ end -}}
+{{- if index . 2 -}}
+{{- if or $spec.antiAffinity $spec.affinity -}}
+{{- $affinity := dict -}}
+{{- if $spec.antiAffinity }}{{ $_ := set $affinity "podAntiAffinity" (dict "preferredDuringSchedulingIgnoredDuringExecution" (list (dict "weight" 100 "podAffinityTerm" (dict "labelSelector" (dict "matchLabels" (dict "gloo" "gateway-proxy")) "topologyKey" "kubernetes.io/hostname")))) }}{{ end -}}
+{{- range $k, $v := $spec.affinity | default dict }}{{ $_ := set $affinity $k $v }}{{ end -}}
+{{- $_ := set $out "affinity" $affinity -}}
+{{- end -}}
+{{- with $spec.topologySpreadConstraints }}{{ $_ := set $out "topologySpreadConstraints" . }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* The Envoy container's probes and graceful shutdown hook, as Gloo's. Takes (list spec adminPort); returns JSON. */}}
+{{- define "gk.probes" -}}
+{{- $spec := index . 0 -}}
+{{- $pod := $spec.podTemplate | default dict -}}
+{{- $admin := printf "%v:%v" $spec.loopBackAddress (index . 1) -}}
+{{- $out := dict -}}
+{{- with $pod.gracefulShutdown }}{{ if .enabled }}
+{{- $_ := set $out "lifecycle" (dict "preStop" (dict "exec" (dict "command" (list "/bin/sh" "-c" (printf "wget --post-data \"\" -O /dev/null %s/healthcheck/fail; sleep %v" $admin .sleepTimeSeconds))))) -}}
+{{- end }}{{ end -}}
+{{- if $pod.probes -}}
+{{- $_ := set $out "readinessProbe" ($pod.customReadinessProbe | default (dict "exec" (dict "command" (list "wget" "-O" "/dev/null" (printf "%s/ready" $admin))) "initialDelaySeconds" 3 "periodSeconds" 10 "failureThreshold" 3)) -}}
+{{- if $pod.livenessProbeEnabled -}}
+{{- $_ := set $out "livenessProbe" ($pod.customLivenessProbe | default (dict "exec" (dict "command" (list "wget" "-O" "/dev/null" (printf "%s/server_info" $admin))) "initialDelaySeconds" 3 "periodSeconds" 10 "failureThreshold" 3)) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
