@@ -72,6 +72,8 @@ const PROXY_KEYS = [
 
 export const RENDERED_PATHS: readonly string[] = [
     ...PROXY_KEYS.flatMap((k) => [`gatewayProxies.*.${k}`, `gloo.gatewayProxies.*.${k}`]),
+    "global.image.registry",
+    "global.image.pullPolicy",
     "global.glooStats.enabled",
     "global.glooStats.routePrefixRewrite",
     "global.glooStats.enableStatsRoute",
