@@ -38,6 +38,14 @@ export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
         if (g.chance(0.3))
             p.podTemplate.gracefulShutdown = { enabled: g.chance(0.7), ...(g.chance(0.5) ? { sleepTimeSeconds: g.int(1, 60) } : {}) };
     }
+    if (maybe(0.3)) {
+        p.service = { ...(p.service ?? {}) };
+        if (g.chance(0.4)) p.service.externalTrafficPolicy = g.pick(["Local", "Cluster"]);
+        if (g.chance(0.3)) p.service.loadBalancerSourceRanges = [`10.${g.int(0, 255)}.0.0/16`, "192.168.0.0/24"];
+        if (g.chance(0.3)) p.service.loadBalancerIP = `34.1.${g.int(0, 255)}.${g.int(1, 254)}`;
+        if (g.chance(0.2)) p.service.externalIPs = [`203.0.113.${g.int(1, 254)}`];
+        if (g.chance(0.2)) p.service.clusterIP = g.pick(["None", `10.96.${g.int(0, 255)}.${g.int(1, 254)}`]);
+    }
     if (maybe(0.2)) p.antiAffinity = g.chance(0.7);
     if (maybe(0.1))
         p.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }];

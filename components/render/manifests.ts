@@ -217,8 +217,22 @@ export function proxyService(
             ports: ports.length > 0 ? ports : null,
             selector: { "gateway-proxy-id": proxyName, "gateway-proxy": "live" },
             type: service.type,
+            ...serviceNetworking(service),
         },
     };
+}
+
+/** The Service's addressing fields, as Gloo renders them (each only where its type uses it). */
+function serviceNetworking(service: NonNullable<GatewayProxyValues["service"]>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (service.externalIPs?.length) out.externalIPs = service.externalIPs;
+    if (service.externalTrafficPolicy) out.externalTrafficPolicy = service.externalTrafficPolicy;
+    if (service.type === "ClusterIP" && service.clusterIP) out.clusterIP = service.clusterIP;
+    if (service.type === "LoadBalancer") {
+        if (service.loadBalancerIP) out.loadBalancerIP = service.loadBalancerIP;
+        if (service.loadBalancerSourceRanges?.length) out.loadBalancerSourceRanges = service.loadBalancerSourceRanges;
+    }
+    return out;
 }
 
 /** Whether a proxy runs as a Deployment, as Gloo decides: `kind.workloadType` first, else a `kind.deployment` map. */

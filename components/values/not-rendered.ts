@@ -68,6 +68,11 @@ const PROXY_KEYS = [
     "service.httpsNodePort",
     "service.httpsFirst",
     "service.extraAnnotations",
+    "service.externalIPs",
+    "service.externalTrafficPolicy",
+    "service.clusterIP",
+    "service.loadBalancerIP",
+    "service.loadBalancerSourceRanges",
 ];
 
 export const RENDERED_PATHS: readonly string[] = [
