@@ -7,7 +7,7 @@
  *   npx ts-node --transpile-only scripts/gloo-values.ts [reference dir with gloo-chart-source/values.go and gloo-chart/values.yaml]
  *
  * Go types map as: string -> string, bool -> boolean, integer kinds -> integer, floats ->
- * number, []T -> array, map[string]string -> string map, map[string]interface{} and
+ * number (a string may be written as a YAML number), []T -> array, map[string]string -> string map, map[string]interface{} and
  * interface{} -> any value, Kubernetes API types (corev1.*) -> open objects. A pointer, map,
  * slice or interface may be null (helm removes a null over a default; Gloo's templates read
  * a null as unset). An embedded struct without a json tag contributes its fields.
@@ -49,7 +49,10 @@ export function parseGoStructs(source: string): Map<string, GoField[]> {
 }
 
 type Schema = Record<string, unknown>;
-const NULLABLE = (schema: Schema): Schema => (typeof schema.type === "string" ? { ...schema, type: [schema.type, "null"] } : schema);
+const NULLABLE = (schema: Schema): Schema =>
+    schema.type === undefined || (Array.isArray(schema.type) && schema.type.includes("null"))
+        ? schema
+        : { ...schema, type: [...([] as unknown[]).concat(schema.type), "null"] };
 
 /** JSON Schema of a Go type, definitions referenced by `#/definitions/<Go type>`. */
 function typeSchema(goType: string, structs: Map<string, GoField[]>): Schema {
@@ -59,7 +62,8 @@ function typeSchema(goType: string, structs: Map<string, GoField[]>): Schema {
     if (t === "map[string]string") return { type: ["object", "null"], additionalProperties: { type: ["string", "null"] } };
     if (t.startsWith("map[string]")) return { type: ["object", "null"], additionalProperties: typeSchema(t.slice(11), structs) };
     if (t === "interface{}") return {};
-    if (t === "string") return { type: "string" };
+    // Gloo's templates print a string value as written, and YAML writes some as numbers (minAvailable: 1).
+    if (t === "string") return { type: ["string", "number"] };
     if (t === "bool") return { type: "boolean" };
     if (/^u?int(8|16|32|64)?$/.test(t)) return { type: "integer" };
     if (/^float(32|64)$/.test(t)) return { type: "number" };
@@ -128,7 +132,7 @@ function tsType(schema: Schema): string {
         const values = schema.additionalProperties as Schema | undefined;
         return `Record<string, ${values && typeof values === "object" ? tsType(values) : "unknown"}>${nullable}`;
     }
-    if (types.includes("string")) return `string${nullable}`;
+    if (types.includes("string")) return `string${types.includes("number") ? " | number" : ""}${nullable}`;
     if (types.includes("boolean")) return `boolean${nullable}`;
     if (types.includes("integer") || types.includes("number")) return `number${nullable}`;
     return "unknown";

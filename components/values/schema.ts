@@ -259,6 +259,13 @@ function ownGatewayProxySchema(): JsonSchema {
             default: [],
         },
         disableCoreDumps: boolean("Envoy writes no core dump on a crash.", false, { "x-renders-to": "env DISABLE_CORE_DUMPS" }),
+        namespace: string(
+            "Namespace of the proxy's objects; the node role and xDS address keep the control plane's. Unset: the release namespace.",
+            {
+                pattern: K8S_NAME_PATTERN,
+                maxLength: 63,
+            },
+        ),
         configMap: configMapSchema,
     });
 }

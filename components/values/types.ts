@@ -154,6 +154,8 @@ export interface OwnGatewayProxyValues {
     extraEnvoyArgs?: string[];
     /** Envoy writes no core dump on a crash (`DISABLE_CORE_DUMPS`). Default false. */
     disableCoreDumps?: boolean;
+    /** Namespace of the proxy's objects (the node role and xDS address keep the control plane's). Unset: the release namespace. */
+    namespace?: string;
     /** The envoy-config ConfigMap: Gloo's `kubeResourceOverride`; its full-custom `data` is refused (it would drop keepalive). */
     configMap?: { data?: Record<string, never>; kubeResourceOverride?: Record<string, unknown> | null };
 }
