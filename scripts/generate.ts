@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import {
     ADMIN_PORT,
+    PROMETHEUS_PORT,
     BUILT_IN_CLUSTERS,
     READ_CONFIG_PORT,
     REST_XDS_PORT,
@@ -34,7 +35,9 @@ import {
 } from "../components/render/middlebox";
 import { IP_PATTERN, TRANSPORT_SOCKET_PACKAGE, TYPED_OPTIONS_KEY_PATTERN } from "../components/checks/envoy/semantics";
 import { BOOTSTRAP_REPLACING_ARG_PATTERN } from "../components/checks/proxy-limits";
-import { gatewayProxySchema, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
+import { hasType } from "../components/values/gloo-schema";
+import { gatewayProxySchema, schemaDefaults, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
+import * as yaml from "js-yaml";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const CHART_DIR = path.join(ROOT, "charts", "gateway-proxy");
@@ -55,7 +58,7 @@ function valuesYaml(schema: JsonSchema, indent: string): string {
     let out = "";
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
         out += comment(child.description ?? key, indent);
-        if (child.type === "object" && child.properties) {
+        if (hasType(child, "object") && child.properties) {
             const inner = valuesYaml(child, `${indent}  `);
             const hasValues = inner.split("\n").some((l) => l.trim() !== "" && !l.trim().startsWith("#"));
             out += hasValues ? `${indent}${key}:\n${inner}` : `${indent}# ${key}:\n${inner}`;
@@ -84,6 +87,11 @@ export function chartValuesYaml(): string {
         comment(valuesSchema.properties?.k8s?.description ?? "", "").trimEnd(),
         "k8s:",
         valuesYaml(valuesSchema.properties?.k8s as JsonSchema, "  ").trimEnd(),
+        ...(["gloo", "global"] as const).flatMap((key) => [
+            "",
+            comment(`${valuesSchema.properties?.[key]?.description ?? ""} Only the values with a default are listed.`, "").trimEnd(),
+            yaml.dump({ [key]: schemaDefaults(valuesSchema.properties?.[key] as JsonSchema) }).trimEnd(),
+        ]),
         "",
     ].join("\n");
 }
@@ -95,7 +103,13 @@ export function constantsTpl(): string {
         socketOptionDescriptions: SOCKET_OPTION_DESCRIPTIONS,
         readConfigPort: READ_CONFIG_PORT,
         keepaliveFields: KEEPALIVE_FIELDS,
-        ports: { admin: ADMIN_PORT, readConfig: READ_CONFIG_PORT, restXds: REST_XDS_PORT, wasmCache: WASM_CACHE_PORT },
+        ports: {
+            admin: ADMIN_PORT,
+            readConfig: READ_CONFIG_PORT,
+            restXds: REST_XDS_PORT,
+            wasmCache: WASM_CACHE_PORT,
+            prometheus: PROMETHEUS_PORT,
+        },
         proxyUid: PROXY_UID,
         annotations: {
             loadBalancerIdleTimeout: LB_IDLE_TIMEOUT_ANNOTATION,
@@ -124,19 +138,24 @@ export function constantsTpl(): string {
     ].join("\n");
 }
 
+function typeName(schema: JsonSchema | undefined): string {
+    const types = ([] as string[]).concat(schema?.type ?? []).filter((t) => t !== "null");
+    return types.length === 0 ? "any" : types.join(" or ");
+}
+
 function rows(schema: JsonSchema, prefix: string): string[][] {
     const out: string[][] = [];
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
         const name = `${prefix}${key}`;
-        const nested = child.type === "object" && child.properties && key !== "options";
+        const nested = hasType(child, "object") && child.properties && key !== "options";
         const type =
             child.type === "integer" && child.minimum !== undefined
                 ? `integer ${child.minimum}..${child.maximum}${child["x-kernel-limit"] ? " (kernel)" : ""}`
                 : child.enum
                   ? child.enum.map((e) => JSON.stringify(e)).join(" \\| ")
-                  : child.type === "array"
-                    ? `list of ${child.items?.type ?? "any"}`
-                    : (child.type ?? "any");
+                  : hasType(child, "array")
+                    ? `list of ${typeName(child.items)}`
+                    : typeName(child);
         if (!nested || child["x-renders-to"]) {
             out.push([
                 `\`${name}\``,

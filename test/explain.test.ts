@@ -113,6 +113,7 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
                 ["xds", "gloo.gloo-system.svc.cluster.local:9977", proxyLevel(120), 180],
                 ["built-in-cluster", "rest_xds_cluster", proxyLevel(120), 180],
                 ["built-in-cluster", "wasm-cache", proxyLevel(120), 180],
+                ["built-in-cluster", "admin_port_cluster", proxyLevel(120), 180],
                 [
                     "static-cluster",
                     "otel_collector",
@@ -208,11 +209,12 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
                 ["xds", "gloo.gloo-system.svc.cluster.local:9977", "180"],
                 ["built-in-cluster", "rest_xds_cluster", "180"],
                 ["built-in-cluster", "wasm-cache", "180"],
+                ["built-in-cluster", "admin_port_cluster", "180"],
                 ["static-cluster", "otel_collector", "150"],
                 ["downstream", "gateway-proxy", "345"],
                 ["upstream", "orders", "180"],
             ]);
-            expect(rows.map((g) => g.attrs["data-exceeds-lb"])).to.deep.equal(Array(6).fill("false"));
+            expect(rows.map((g) => g.attrs["data-exceeds-lb"])).to.deep.equal(Array(7).fill("false"));
             expect(byClass(svg, "axis-break"), "prod fits one linear axis").to.have.length(0);
             const [lb] = byClass(svg, "lb-line");
             expect(Number(lb.attrs.x1)).to.equal(Number(lb.attrs.x2));

@@ -167,9 +167,9 @@ describe("check command (npm run check)", () => {
         const errors = run.stderr.split("\n").filter((l) => l.startsWith("error"));
         // otel_collector keeps its own keepalive_time 90
         expect(errors.map((l) => l.replace(/: keepalive time .*/, ""))).to.deep.equal(
-            [0, 1, 2].map(
+            [0, 1, 2, 3].map(
                 (i) =>
-                    `error [keepalive-below-idle-timeout] ConfigMap/gloo-system/gateway-proxy-envoy-config data["envoy.yaml"].static_resources.clusters[${i}].upstream_connection_options.tcp_keepalive.keepalive_time: ${i === 0 ? 'xDS cluster "gloo.gloo-system.svc.cluster.local:9977"' : `static cluster "${["", "rest_xds_cluster", "wasm-cache"][i]}"`}`,
+                    `error [keepalive-below-idle-timeout] ConfigMap/gloo-system/gateway-proxy-envoy-config data["envoy.yaml"].static_resources.clusters[${i}].upstream_connection_options.tcp_keepalive.keepalive_time: ${i === 0 ? 'xDS cluster "gloo.gloo-system.svc.cluster.local:9977"' : `static cluster "${["", "rest_xds_cluster", "wasm-cache", "admin_port_cluster"][i]}"`}`,
             ),
         );
     });

@@ -16,7 +16,7 @@ import { renderValues } from "../components/render/render";
 import type { GatewayProxyValues } from "../components/values/types";
 import { byKey, deployedObjects, registeredObjects, REPO_ROOT, runProgram, type ProgramRun } from "./pulumi-harness";
 
-const ENTRY: GatewayProxyValues = {
+const ENTRY: Omit<GatewayProxyValues, "namespace"> = {
     tcpKeepaliveTimeSeconds: 60,
     tcpKeepaliveIntervalSeconds: 20,
     tcpKeepaliveProbes: 3,
@@ -79,6 +79,7 @@ describe("GatewayProxy", () => {
             "xds/gloo.gloo-system.svc.cluster.local:9977": 120,
             "built-in-cluster/rest_xds_cluster": 120,
             "built-in-cluster/wasm-cache": 120,
+            "built-in-cluster/admin_port_cluster": 120,
             "downstream/gateway-proxy": 100,
             "upstream/petstore": 100,
         });
@@ -96,7 +97,7 @@ describe("GatewayProxy", () => {
             "kubernetes:apps/v1:Deployment edge-ns/public-gw",
             "kubernetes:core/v1:ConfigMap edge-ns/public-gw-envoy-config",
             "kubernetes:core/v1:Service edge-ns/public-gw",
-            "kubernetes:core/v1:ServiceAccount edge-ns/public-gw",
+            "kubernetes:core/v1:ServiceAccount edge-ns/gateway-proxy",
             "kubernetes:gateway.solo.io/v1:Gateway edge-ns/public-gw",
             "kubernetes:gateway.solo.io/v1:Gateway edge-ns/public-gw-ssl",
         ]);
@@ -115,15 +116,28 @@ describe("GatewayProxy", () => {
         ]);
     });
 
-    it("deploys a DaemonSet when kind.daemonSet is set", async () => {
+    it("deploys a DaemonSet when kind.workloadType is DaemonSet (Gloo's form)", async () => {
         const run = await runProgram(
-            () => void new GatewayProxy("edge", { name: "gatewayProxy", ...ENTRY, kind: { daemonSet: { hostPort: true } } }),
+            () =>
+                void new GatewayProxy("edge", {
+                    name: "gatewayProxy",
+                    ...ENTRY,
+                    kind: { workloadType: "DaemonSet", daemonSet: { hostPort: true } },
+                }),
         );
         expect(run.registrations.map((r) => r.type))
             .to.include("kubernetes:apps/v1:DaemonSet")
             .and.not.include("kubernetes:apps/v1:Deployment");
         expect(byKey(registeredObjects(run))).to.deep.equal(
-            byKey(deployedObjects(libraryObjects("gatewayProxy", { ...ENTRY, kind: { daemonSet: { hostPort: true } } }, []))),
+            byKey(
+                deployedObjects(
+                    libraryObjects(
+                        "gatewayProxy",
+                        { ...ENTRY, kind: { workloadType: "DaemonSet" as const, daemonSet: { hostPort: true } } },
+                        [],
+                    ),
+                ),
+            ),
         );
     });
 
@@ -210,7 +224,7 @@ describe("GatewayProxy", () => {
             const configMap = run.registrations.find((r) => r.type === "kubernetes:core/v1:ConfigMap");
             expect(configMap?.dependencies).to.include(gloo);
             expect(byKey(registeredObjects(run).filter((o) => o.metadata.name !== "gloo"))).to.deep.equal(
-                byKey(deployedObjects(libraryObjects("gatewayProxy", ENTRY, []))),
+                byKey(deployedObjects(libraryObjects("gatewayProxy", { ...ENTRY, xdsServiceAddress: "gloo" }, []))),
             );
         });
 

@@ -71,7 +71,7 @@ describe("deployWith helm, rendered by real helm", () => {
             const entry = {
                 tcpKeepaliveTimeSeconds: 45,
                 tcpKeepaliveProbes: 4,
-                kind: { daemonSet: { hostPort: true } },
+                kind: { workloadType: "DaemonSet" as const, daemonSet: { hostPort: true } },
                 gatewaySettings: { tcpKeepalive: { timeSeconds: 30 } },
             };
             const upstreams = [

@@ -100,17 +100,30 @@ describe("render: bootstrap", () => {
         });
     });
 
-    it("moves only the xDS cluster with xdsServicePort; REST xDS stays on 9976", () => {
+    it("moves the xDS and the REST xDS endpoint with xdsServicePort, and never renames the xDS cluster (as Gloo)", () => {
         const r = renderValues([
             { gatewayProxies: { gatewayProxy: { xdsServicePort: 19977, xdsServiceAddress: "gloo.gloo-system.svc" } } },
         ]);
         const port = (c: Cluster) => c.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value;
-        expect(port(cluster(r, "gloo.gloo-system.svc.cluster.local:19977"))).to.equal(19977);
-        expect(port(cluster(r, "rest_xds_cluster"))).to.equal(9976);
+        expect(port(cluster(r, "gloo.gloo-system.svc.cluster.local:9977"))).to.equal(19977);
+        expect(port(cluster(r, "rest_xds_cluster"))).to.equal(19977);
         const ads = (
             r.proxies[0].bootstrap.dynamic_resources as { ads_config: { grpc_services: { envoy_grpc: { cluster_name: string } }[] } }
         ).ads_config;
-        expect(ads.grpc_services[0].envoy_grpc.cluster_name).to.equal("gloo.gloo-system.svc.cluster.local:19977");
+        expect(ads.grpc_services[0].envoy_grpc.cluster_name).to.equal("gloo.gloo-system.svc.cluster.local:9977");
+        const renamed = renderValues([{ gloo: { deployment: { xdsPort: 19000, restXdsPort: 19001 } } }]);
+        expect(port(cluster(renamed, "gloo.gloo-system.svc.cluster.local:19000"))).to.equal(19000);
+        expect(port(cluster(renamed, "rest_xds_cluster"))).to.equal(19001);
+    });
+
+    it("keeps Gloo's node role and full xDS address for a proxy in another namespace", () => {
+        const r = renderValues([{ settings: { writeNamespace: "gloo-control" }, gatewayProxies: { gatewayProxy: { namespace: "edge" } } }]);
+        const b = r.proxies[0].bootstrap as { node: { metadata: { role: string } } };
+        expect(b.node.metadata.role).to.equal("gloo-control~gateway-proxy");
+        const address = (c: Cluster) =>
+            (c.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address as { address?: string }).address;
+        expect(address(cluster(r, "gloo.gloo-system.svc.cluster.local:9977"))).to.equal("gloo.gloo-system.svc.cluster.local");
+        expect(r.objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata.namespace)).to.deep.equal(["edge"]);
     });
 
     it("puts HTTP/2 PING keepalive on the xDS cluster only when asked", () => {
@@ -135,7 +148,7 @@ describe("render: bootstrap", () => {
     it("uses the loopback address for admin and names the node role after namespace and proxy", () => {
         const r = renderValues([{ gatewayProxies: { gatewayProxy: { loopBackAddress: "::1" } } }], { namespace: "edge-ns" });
         const b = r.proxies[0].bootstrap as { admin: unknown; node: { metadata: { role: string } } };
-        expect(b.admin).to.deep.equal({ address: { socket_address: { address: "::1", port_value: 19000 } } });
+        expect(b.admin).to.deep.equal({ access_log_path: "/dev/null", address: { socket_address: { address: "::1", port_value: 19000 } } });
         expect(b.node.metadata.role).to.equal("edge-ns~gateway-proxy");
         expect(clusters(r)[0].name).to.equal("gloo.edge-ns.svc.cluster.local:9977");
     });
@@ -266,9 +279,9 @@ describe("render command", () => {
             yaml.load(readFileSync(path.join(out, "envoy", "gateway-proxy.yaml"), "utf8")),
         );
         const values = yaml.load(readFileSync(path.join(out, "values.yaml"), "utf8")) as {
-            gatewayProxies: { gatewayProxy: { xdsServicePort: number; tcpKeepaliveProbes: number } };
+            gatewayProxies: { gatewayProxy: { healthyPanicThreshold: number; tcpKeepaliveProbes: number } };
         };
-        expect(values.gatewayProxies.gatewayProxy).to.include({ xdsServicePort: 9977, tcpKeepaliveProbes: 3 });
+        expect(values.gatewayProxies.gatewayProxy).to.include({ healthyPanicThreshold: 50, tcpKeepaliveProbes: 3 });
         expect(run.stdout).to.match(/xds\s+gloo\.gloo-system\.svc\.cluster\.local:9977\s+60\s+20\s+3\s+120/);
     });
 

@@ -223,7 +223,11 @@ export function proxyValues(
     }
     if (maybe(0.4))
         p.kind = g.chance(0.5)
-            ? { daemonSet: g.chance(0.5) ? {} : { hostPort: g.chance(0.5) } }
+            ? {
+                  // Gloo's two DaemonSet forms (a Deployment wins when kind.deployment is a map)
+                  ...(g.chance(0.5) ? { workloadType: "DaemonSet" as const } : { deployment: null }),
+                  daemonSet: g.chance(0.5) ? {} : { hostPort: g.chance(0.5) },
+              }
             : { deployment: { replicas: g.int(0, 10) } };
     if (maybe(0.4)) {
         p.service = {};

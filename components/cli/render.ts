@@ -40,6 +40,7 @@ export function renderCommand(argv: string[]): number {
     writeRenderOutput(result, out);
     for (const proxy of result.proxies) console.log(`${keepaliveTable(proxy)}\n`);
     for (const warning of result.warnings) console.error(`warning: ${warning}`);
+    if (result.notRendered.length > 0) console.error(`note: accepted, not rendered here: ${result.notRendered.join(", ")}`);
     console.log(
         `wrote ${out}/values.yaml, ${out}/manifests.yaml (${result.objects.length} objects) and ${result.proxies.length} bootstrap(s) in ${out}/envoy/`,
     );

@@ -6,7 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkArgs, ComponentArgsError, inputPaths, type DeployWith } from "./component-args";
-import { GatewayProxy, gatewayProxyChartValues } from "./gateway-proxy";
+import { GatewayProxy, gatewayProxyChartValues, type ServiceAccountSettings } from "./gateway-proxy";
 import { claimObjects, handedRender, handRender } from "./program-state";
 import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type RenderResult } from "../render/render";
 import type { GatewayProxyValues } from "../values/types";
@@ -19,6 +19,8 @@ export interface GatewayProxiesArgs {
     gloo?: { gatewayProxies?: Record<string, GatewayProxyValues> };
     /** Kubernetes cluster settings: `clusterName` is the cluster's DNS domain (default `cluster.local`). */
     k8s?: { clusterName?: string };
+    /** The `gateway-proxy` ServiceAccount every proxy runs as (Gloo's `gateway.proxyServiceAccount`); `create: false` reuses an existing one. */
+    serviceAccount?: ServiceAccountSettings;
     /** Namespace of every proxy's objects (helm's release namespace). Default `gloo-system`. */
     namespace?: string;
     /** Release name carried in the `app.kubernetes.io/instance` label. Default `gateway-proxy`. */
@@ -60,7 +62,13 @@ export class GatewayProxies extends pulumi.ComponentResource {
         const type = "gloo-keepalive:index:GatewayProxies";
         const component = `${type} "${name}"`;
         const { namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, deployWith, provider } = args;
-        const values = { gatewayProxies: args.gatewayProxies, gloo: args.gloo, k8s: args.k8s };
+        const account = args.serviceAccount;
+        const values = {
+            gatewayProxies: args.gatewayProxies,
+            gloo: args.gloo,
+            k8s: args.k8s,
+            ...(account ? { gateway: { proxyServiceAccount: account } } : {}),
+        };
         const outputs = inputPaths(values);
         if (outputs.length > 0) {
             throw new ComponentArgsError(
@@ -76,11 +84,14 @@ export class GatewayProxies extends pulumi.ComponentResource {
         // The program's own render of the same values when it hands one (the stack program does).
         const rendered =
             handedRender<RenderResult>(args) ?? checkArgs(component, [], () => renderValues([values], { namespace, releaseName }));
+        // One gateway-proxy ServiceAccount per namespace, as Gloo: the first proxy deploys it, the others run as it.
+        const accounts = rendered.objects.filter((o) => o.kind === "ServiceAccount");
+        const accountFor = (i: number): ServiceAccountSettings | undefined => (i === 0 ? account : { ...account, create: false });
         // Only the proxies: the Upstreams (and their hops) belong to whoever deploys them.
-        const renders = rendered.proxies.map((proxy) => ({
+        const renders = rendered.proxies.map((proxy, i) => ({
             proxy: { ...proxy, hops: proxy.hops.filter((h) => h.kind !== "upstream") },
-            objects: proxy.objects,
-            chartValues: gatewayProxyChartValues(proxy.key, proxy.values, [], rendered.values.k8s),
+            objects: i === 0 ? [...accounts, ...proxy.objects] : proxy.objects,
+            chartValues: gatewayProxyChartValues(proxy.key, proxy.values, [], rendered.values.k8s, accountFor(i)),
         }));
         for (const r of renders)
             claimObjects(`gloo-keepalive:index:GatewayProxy "${namespace}/${r.proxy.name}" of ${component}`, r.objects);
@@ -88,13 +99,14 @@ export class GatewayProxies extends pulumi.ComponentResource {
         super(type, name, {}, opts);
 
         const proxies: Record<string, GatewayProxy> = {};
-        for (const r of renders) {
+        for (const [i, r] of renders.entries()) {
             const childArgs = {
                 ...r.proxy.values,
                 name: r.proxy.key,
                 namespace,
                 releaseName,
                 k8s: rendered.values.k8s,
+                serviceAccount: accountFor(i),
                 deployWith,
                 provider,
             };

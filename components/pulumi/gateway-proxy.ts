@@ -79,7 +79,7 @@ type InputKeys =
  * value may come from another resource: the keepalive numbers, the load balancer's idle timeout and
  * the xDS address. Everything that decides which objects exist and their names stays plain.
  */
-export interface GatewayProxyEntryInputs extends Omit<GatewayProxyValues, InputKeys> {
+export interface GatewayProxyEntryInputs extends Omit<GatewayProxyValues, InputKeys | "namespace"> {
     /** Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache, yours). 1..32767; default 60. */
     tcpKeepaliveTimeSeconds?: pulumi.Input<number>;
     /** Seconds between keepalive probes on every static cluster. 1..32767; unset: OS default. */
@@ -114,6 +114,8 @@ export interface GatewayProxyArgs extends GatewayProxyEntryInputs {
     upstreams?: UpstreamInputs[];
     /** Kubernetes cluster settings: `clusterName` is the cluster's DNS domain (default `cluster.local`). */
     k8s?: { clusterName?: string };
+    /** The `gateway-proxy` ServiceAccount the pods run as (Gloo's `gateway.proxyServiceAccount`); `create: false` reuses an existing one. */
+    serviceAccount?: ServiceAccountSettings;
     /**
      * `resources` (default): one typed `@pulumi/kubernetes` resource per object, so previews and policies see each.
      * `helm`: the bundled chart `charts/gateway-proxy` with `k8s.helm.v4.Chart`, given `gatewayProxyChartValues(...)`.
@@ -150,12 +152,26 @@ export function gatewayProxyChartValues(
     entry: GatewayProxyValues,
     upstreams: readonly UpstreamValues[] = [],
     k8sSettings?: { clusterName?: string },
+    serviceAccount?: ServiceAccountSettings,
 ): GlooKeepaliveValues {
     const gatewayProxies: Record<string, GatewayProxyValues> =
         name === DEFAULT_PROXY
             ? { [name]: entry }
             : { [DEFAULT_PROXY]: { disabled: true }, [name]: { ...entry, disabled: entry.disabled ?? false } };
-    return { gatewayProxies, upstreams: [...upstreams], ...(k8sSettings ? { k8s: k8sSettings } : {}) };
+    return {
+        gatewayProxies,
+        upstreams: [...upstreams],
+        ...(k8sSettings ? { k8s: k8sSettings } : {}),
+        ...(serviceAccount ? { gateway: { proxyServiceAccount: serviceAccount } } : {}),
+    };
+}
+
+/** The `gateway-proxy` ServiceAccount's settings (Gloo's `gateway.proxyServiceAccount`). */
+export interface ServiceAccountSettings {
+    /** Render it (default true). false: the pods run as the `gateway-proxy` ServiceAccount a Gloo release (or another proxy) renders. */
+    create?: boolean;
+    /** Annotations of the ServiceAccount (e.g. `eks.amazonaws.com/role-arn`). */
+    extraAnnotations?: Record<string, string>;
 }
 
 /** Where an arg may be an Output or a promise (`[]`: any list index). */
@@ -205,11 +221,10 @@ function renderProxy(
     key: string,
     entry: GatewayProxyValues,
     upstreams: UpstreamValues[],
-    k8sSettings: { clusterName?: string } | undefined,
-    namespace: string,
-    releaseName: string,
+    release: { k8s?: { clusterName?: string }; serviceAccount?: ServiceAccountSettings; namespace: string; releaseName: string },
 ): ProxyRendering {
-    const chartValues = gatewayProxyChartValues(key, entry, upstreams, k8sSettings);
+    const { namespace, releaseName } = release;
+    const chartValues = gatewayProxyChartValues(key, entry, upstreams, release.k8s, release.serviceAccount);
     const mapping = argPaths(key);
     const result = checkArgs(component, mapping, () => renderValues([chartValues], { namespace, releaseName }));
     if (result.proxies.length !== 1 || result.proxies[0].key !== key) {
@@ -248,18 +263,15 @@ interface ProxyRenders {
 
 /** Which objects exist and their names from the plain args (stand-ins where a value is an Output), and the real render. */
 function proxyRenders(component: string, args: GatewayProxyArgs): ProxyRenders {
-    const { name: key, namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, upstreams = [], k8s: k8sSettings } = args;
+    const { name: key, namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, upstreams = [], k8s, serviceAccount } = args;
     const entry = proxyEntry(args);
     const render = (e: unknown, u: unknown) =>
-        renderProxy(
-            component,
-            key,
-            withoutUndefined(e) as GatewayProxyValues,
-            withoutUndefined(u) as UpstreamValues[],
-            k8sSettings,
+        renderProxy(component, key, withoutUndefined(e) as GatewayProxyValues, withoutUndefined(u) as UpstreamValues[], {
+            k8s,
+            serviceAccount,
             namespace,
             releaseName,
-        );
+        });
     const shape = render(
         withPlaceholders(entry, placeholder),
         withPlaceholders(upstreams, (p) => placeholder(`upstreams${p}`)),
@@ -286,7 +298,7 @@ function proxyRenders(component: string, args: GatewayProxyArgs): ProxyRenders {
 /** The `gatewayProxies.<name>` entry among the args (everything but where and how to deploy). */
 function proxyEntry(args: GatewayProxyArgs): GatewayProxyEntryInputs {
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { name, namespace, releaseName, upstreams, k8s: k8sSettings, deployWith, provider, ...entry } = args;
+    const { name, namespace, releaseName, upstreams, k8s: k8sSettings, serviceAccount, deployWith, provider, ...entry } = args;
     return entry;
 }
 

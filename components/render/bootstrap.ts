@@ -3,7 +3,7 @@
  * over gRPC to the xDS cluster, and static clusters, every one of them with TCP keepalive.
  */
 import { KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, toEnvoyTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive } from "../keepalive";
-import type { EnvoyCluster, GatewayProxyValues } from "../values/types";
+import type { EnvoyCluster, GatewayProxyValues, StatsConfig } from "../values/types";
 import { isPlainObject, mergeValues, type ValueIssue } from "../values/values";
 
 /** Ports of the Gloo control plane that the bootstrap talks to besides xDS. */
@@ -11,20 +11,39 @@ export const REST_XDS_PORT = 9976;
 export const WASM_CACHE_PORT = 9979;
 export const ADMIN_PORT = 19000;
 export const READ_CONFIG_PORT = 8082;
+export const PROMETHEUS_PORT = 8081;
+
+/** Gloo's xDS port of its control plane (`gloo.deployment.xdsPort`). */
+export const XDS_PORT = 9977;
 
 /** Where a proxy's bootstrap lives: the names the xDS cluster and node role are built from. */
 export interface BootstrapContext {
     /** The proxy's Kubernetes name (its `gatewayProxies` key, kebab-cased). */
     proxyName: string;
-    /** The release namespace. */
+    /** The release namespace (where Gloo's control plane runs). */
     namespace: string;
     /** The cluster's DNS domain (`k8s.clusterName`). */
     clusterDomain: string;
+    /** The control plane's write namespace (`settings.writeNamespace`, else the release namespace): the node role's. */
+    writeNamespace?: string;
+    /** The control plane's xDS port (`gloo.deployment.xdsPort`). Default 9977. */
+    xdsPort?: number;
+    /** The control plane's REST xDS port (`gloo.deployment.restXdsPort`). Default 9976. */
+    restXdsPort?: number;
+    /** The Prometheus stats in force (`stats`, else `global.glooStats`). */
+    stats?: StatsConfig;
+    /** `global.glooStats.enableStatsRoute` and `statsPrefixRewrite`: the /stats route on the Prometheus listener. */
+    statsRoute?: string;
 }
 
-/** Gloo's name of the xDS cluster: `gloo.<namespace>.svc.<clusterDomain>:<port>`. */
-export function xdsClusterName(ctx: BootstrapContext, port: number): string {
-    return `gloo.${ctx.namespace}.svc.${ctx.clusterDomain}:${port}`;
+/** Gloo's name of the xDS cluster: `gloo.<namespace>.svc.<clusterDomain>:<gloo.deployment.xdsPort>`. */
+export function xdsClusterName(ctx: BootstrapContext): string {
+    return `gloo.${ctx.namespace}.svc.${ctx.clusterDomain}:${ctx.xdsPort ?? XDS_PORT}`;
+}
+
+/** Whether the bootstrap has Gloo's admin_port_cluster: for the stats listener or the read-config listener. */
+export function hasAdminPortCluster(proxy: GatewayProxyValues, ctx: BootstrapContext): boolean {
+    return Boolean(ctx.stats?.enabled || proxy.readConfig);
 }
 
 /** Fixed cluster names the Gloo proxy uses itself (some only with features we do not render); a user cluster may not take them. */
@@ -39,8 +58,8 @@ export const BUILT_IN_CLUSTERS: Readonly<Record<string, string>> = {
 export const XDS_CLUSTER_DESCRIPTION = "the xDS cluster";
 
 /** Every built-in cluster name of a proxy, the xDS cluster's included, with what it is. */
-export function builtInClusterNames(ctx: BootstrapContext, xdsPort: number): Record<string, string> {
-    return { [xdsClusterName(ctx, xdsPort)]: XDS_CLUSTER_DESCRIPTION, ...BUILT_IN_CLUSTERS };
+export function builtInClusterNames(ctx: BootstrapContext): Record<string, string> {
+    return { [xdsClusterName(ctx)]: XDS_CLUSTER_DESCRIPTION, ...BUILT_IN_CLUSTERS };
 }
 
 /** The keepalive a proxy puts on its static clusters, from its tcpKeepalive* values. */
@@ -82,60 +101,58 @@ function ownTcpKeepalive(cluster: EnvoyCluster): EnvoyTcpKeepalive {
     return isPlainObject(own) ? (own as EnvoyTcpKeepalive) : {};
 }
 
-function readConfigListener(): Record<string, unknown> {
+type Route = { match: Record<string, unknown>; prefixRewrite?: string };
+
+/** A listener of GET routes to the admin port cluster (Gloo's Prometheus and read-config listeners). */
+function adminRoutesListener(name: string, port: number, prefix: string, routes: Route[]): Record<string, unknown> {
     const get = [{ name: ":method", string_match: { exact: "GET" } }];
-    const route = (match: Record<string, unknown>) => ({ match: { ...match, headers: get }, route: { cluster: "admin_port_cluster" } });
+    const route = (r: Route) => ({
+        match: { ...r.match, headers: get },
+        route: { cluster: "admin_port_cluster", ...(r.prefixRewrite === undefined ? {} : { prefix_rewrite: r.prefixRewrite }) },
+    });
+    const router = {
+        name: "envoy.filters.http.router",
+        typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
+    };
+    const hcm = {
+        "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+        codec_type: "AUTO",
+        http_filters: [router],
+        route_config: { name: `${prefix}_route`, virtual_hosts: [{ domains: ["*"], name: `${prefix}_host`, routes: routes.map(route) }] },
+        stat_prefix: prefix,
+    };
     return {
-        address: { socket_address: { address: "0.0.0.0", port_value: READ_CONFIG_PORT } },
-        filter_chains: [
-            {
-                filters: [
-                    {
-                        name: "envoy.filters.network.http_connection_manager",
-                        typed_config: {
-                            "@type":
-                                "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                            codec_type: "AUTO",
-                            http_filters: [
-                                {
-                                    name: "envoy.filters.http.router",
-                                    typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
-                                },
-                            ],
-                            route_config: {
-                                name: "read_config_route",
-                                virtual_hosts: [
-                                    {
-                                        domains: ["*"],
-                                        name: "read_config_host",
-                                        routes: [
-                                            route({ path: "/ready" }),
-                                            route({ prefix: "/stats" }),
-                                            route({ prefix: "/config_dump" }),
-                                            route({ prefix: "/clusters" }),
-                                        ],
-                                    },
-                                ],
-                            },
-                            stat_prefix: "read_config",
-                        },
-                    },
-                ],
-            },
-        ],
-        name: "read_config_listener",
+        address: { socket_address: { address: "0.0.0.0", port_value: port } },
+        filter_chains: [{ filters: [{ name: "envoy.filters.network.http_connection_manager", typed_config: hcm }] }],
+        name,
     };
 }
 
-/** Render one proxy's bootstrap. The values must already have passed the shape check. */
-export function renderBootstrap(proxy: GatewayProxyValues, ctx: BootstrapContext): Record<string, unknown> {
-    const xdsPort = proxy.xdsServicePort as number;
-    const xdsName = xdsClusterName(ctx, xdsPort);
-    const xdsAddress = proxy.xdsServiceAddress as string;
-    const loopback = proxy.loopBackAddress as string;
-    const keepalive = toEnvoyTcpKeepalive(staticClusterKeepalive(proxy));
-    const glooHost = `gloo.${ctx.namespace}.svc.${ctx.clusterDomain}`;
+/** Gloo's Prometheus listener on 8081: /ready, /metrics (and /stats when `global.glooStats.enableStatsRoute`). */
+function prometheusListener(stats: StatsConfig, statsRoute: string | undefined): Record<string, unknown> {
+    const routes: Route[] = [
+        { match: { path: "/ready" } },
+        { match: { prefix: "/metrics" }, prefixRewrite: String(stats.routePrefixRewrite ?? "") },
+    ];
+    if (statsRoute !== undefined) routes.push({ match: { prefix: "/stats" }, prefixRewrite: statsRoute });
+    return adminRoutesListener("prometheus_listener", PROMETHEUS_PORT, "prometheus", routes);
+}
 
+function readConfigListener(): Record<string, unknown> {
+    const routes = [{ path: "/ready" }, { prefix: "/stats" }, { prefix: "/config_dump" }, { prefix: "/clusters" }];
+    return adminRoutesListener(
+        "read_config_listener",
+        READ_CONFIG_PORT,
+        "read_config",
+        routes.map((match) => ({ match })),
+    );
+}
+
+/** The xDS, REST xDS, wasm cache and admin port clusters, as Gloo renders them, with the proxy's keepalive. */
+function builtInClusters(proxy: GatewayProxyValues, ctx: BootstrapContext, keepalive: EnvoyTcpKeepalive): Record<string, unknown>[] {
+    const xdsName = xdsClusterName(ctx);
+    const glooHost = `gloo.${ctx.namespace}.svc.${ctx.clusterDomain}`;
+    const xdsAddress = proxy.xdsServiceAddress || glooHost;
     const http2 = proxy.xdsHttp2Keepalive
         ? {
               connection_keepalive: {
@@ -145,7 +162,7 @@ export function renderBootstrap(proxy: GatewayProxyValues, ctx: BootstrapContext
           }
         : {};
     const xds = {
-        ...strictDnsCluster(xdsName, xdsAddress, xdsPort, keepalive),
+        ...strictDnsCluster(xdsName, xdsAddress, proxy.xdsServicePort || (ctx.xdsPort ?? XDS_PORT), keepalive),
         alt_stat_name: "xds_cluster",
         typed_extension_protocol_options: {
             "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
@@ -154,27 +171,37 @@ export function renderBootstrap(proxy: GatewayProxyValues, ctx: BootstrapContext
             },
         },
     };
+    const restPort = proxy.xdsServicePort || (ctx.restXdsPort ?? REST_XDS_PORT);
     const clusters: Record<string, unknown>[] = [
         xds,
-        { ...strictDnsCluster("rest_xds_cluster", xdsAddress, REST_XDS_PORT, keepalive), alt_stat_name: "rest_xds_cluster" },
+        { ...strictDnsCluster("rest_xds_cluster", xdsAddress, restPort, keepalive), alt_stat_name: "rest_xds_cluster" },
         strictDnsCluster("wasm-cache", glooHost, WASM_CACHE_PORT, keepalive),
     ];
-    if (proxy.readConfig) {
+    if (hasAdminPortCluster(proxy, ctx)) {
         clusters.push({
             connect_timeout: "5s",
             lb_policy: "ROUND_ROBIN",
-            load_assignment: endpoint("admin_port_cluster", loopback, ADMIN_PORT),
+            load_assignment: endpoint("admin_port_cluster", proxy.loopBackAddress as string, ADMIN_PORT),
             name: "admin_port_cluster",
             type: "STATIC",
             upstream_connection_options: { tcp_keepalive: keepalive },
         });
     }
-    for (const cluster of proxy.envoyStaticClusters ?? []) clusters.push(withProxyKeepalive(cluster, keepalive));
+    return clusters;
+}
 
-    const staticResources: Record<string, unknown> = { clusters };
-    if (proxy.readConfig) staticResources.listeners = [readConfigListener()];
+/** Render one proxy's bootstrap. The values must already have passed the shape check. */
+export function renderBootstrap(proxy: GatewayProxyValues, ctx: BootstrapContext): Record<string, unknown> {
+    const keepalive = toEnvoyTcpKeepalive(staticClusterKeepalive(proxy));
+    const clusters = builtInClusters(proxy, ctx, keepalive);
+    for (const cluster of proxy.envoyStaticClusters ?? []) clusters.push(withProxyKeepalive(cluster, keepalive));
+    const listeners: Record<string, unknown>[] = [];
+    if (ctx.stats?.enabled) listeners.push(prometheusListener(ctx.stats, ctx.statsRoute));
+    if (proxy.readConfig) listeners.push(readConfigListener());
+    const staticResources: Record<string, unknown> = { clusters, ...(listeners.length > 0 ? { listeners } : {}) };
+    const xdsName = xdsClusterName(ctx);
     return {
-        admin: { address: { socket_address: { address: loopback, port_value: ADMIN_PORT } } },
+        admin: { access_log_path: "/dev/null", address: { socket_address: { address: proxy.loopBackAddress, port_value: ADMIN_PORT } } },
         dynamic_resources: {
             ads_config: {
                 api_type: "GRPC",
@@ -190,27 +217,26 @@ export function renderBootstrap(proxy: GatewayProxyValues, ctx: BootstrapContext
                 {
                     name: "static_layer",
                     static_layer: {
-                        overload: { global_downstream_max_connections: 250000 },
-                        upstream: { healthy_panic_threshold: { value: 50 } },
+                        overload: { global_downstream_max_connections: proxy.globalDownstreamMaxConnections },
+                        upstream: { healthy_panic_threshold: { value: proxy.healthyPanicThreshold } },
                     },
                 },
                 { admin_layer: {}, name: "admin_layer" },
             ],
         },
-        node: { cluster: "gateway", id: "{{.PodName}}.{{.PodNamespace}}", metadata: { role: `${ctx.namespace}~${ctx.proxyName}` } },
+        node: {
+            cluster: "gateway",
+            id: "{{.PodName}}.{{.PodNamespace}}",
+            metadata: { role: `${ctx.writeNamespace || ctx.namespace}~${ctx.proxyName}` },
+        },
         static_resources: staticResources,
     };
 }
 
 /** Static clusters whose name is empty, repeated, or a built-in cluster name; each issue names both places. */
-export function checkStaticClusterNames(
-    clusters: readonly EnvoyCluster[],
-    clustersPath: string,
-    ctx: BootstrapContext,
-    xdsPort: number,
-): ValueIssue[] {
+export function checkStaticClusterNames(clusters: readonly EnvoyCluster[], clustersPath: string, ctx: BootstrapContext): ValueIssue[] {
     const issues: ValueIssue[] = [];
-    const builtIn = builtInClusterNames(ctx, xdsPort);
+    const builtIn = builtInClusterNames(ctx);
     const seen = new Map<string, number>();
     clusters.forEach((cluster, i) => {
         const path = `${clustersPath}[${i}].name`;

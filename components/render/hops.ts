@@ -28,7 +28,7 @@ import {
 } from "../keepalive";
 import type { GatewayProxyValues, UpstreamValues } from "../values/types";
 import { isPlainObject, type ResolvedProxy } from "../values/values";
-import { staticClusterKeepalive, xdsClusterName, type BootstrapContext } from "./bootstrap";
+import { hasAdminPortCluster, staticClusterKeepalive, xdsClusterName, type BootstrapContext } from "./bootstrap";
 import { kebabCase } from "./manifests";
 import { hopWarnings, type ProxyMiddleboxes } from "./middlebox";
 import { sourceOf, type ValueLayers } from "./provenance";
@@ -162,8 +162,8 @@ function clusterInputs(proxy: ResolvedProxy, ctx: BootstrapContext): HopInput[] 
         fieldPaths: proxyPaths,
         tcpUserTimeoutSeconds: ut,
     });
-    const names = ["rest_xds_cluster", "wasm-cache", ...(v.readConfig ? ["admin_port_cluster"] : [])];
-    const inputs = [builtIn("xds", xdsClusterName(ctx, v.xdsServicePort as number)), ...names.map((n) => builtIn("built-in-cluster", n))];
+    const names = ["rest_xds_cluster", "wasm-cache", ...(hasAdminPortCluster(v, ctx) ? ["admin_port_cluster"] : [])];
+    const inputs = [builtIn("xds", xdsClusterName(ctx)), ...names.map((n) => builtIn("built-in-cluster", n))];
     const clustersPath = proxy.origin("envoyStaticClusters");
     (v.envoyStaticClusters ?? []).forEach((cluster, i) => {
         const own = ownTcpKeepalive(cluster) ?? {};

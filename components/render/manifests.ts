@@ -4,8 +4,9 @@
 import { createHash } from "crypto";
 import { goPrettyJson } from "./canonical-json";
 import { SOCKET_OPTION_NUMBERS, toGlooTcpKeepalive, toSocketOptions, type SocketOption, type Sysctl } from "../keepalive";
-import type { GatewayProxyValues, UpstreamValues } from "../values/types";
+import type { GatewayProxyValues, ProxyImage, UpstreamValues } from "../values/types";
 import { isPlainObject, type ValueIssue } from "../values/values";
+import { podScheduling, probesAndLifecycle } from "./pod-spec";
 
 /** A Kubernetes object as rendered. */
 export interface KubernetesObject {
@@ -25,10 +26,19 @@ export function releaseLabels(releaseName: string): Record<string, string> {
     return { app: "gloo", "app.kubernetes.io/instance": releaseName, "app.kubernetes.io/part-of": "gloo-keepalive" };
 }
 
+/** Our own labels (no `app: gloo`): what Gloo's pod template labels gain. */
+function ownLabels(releaseName: string): Record<string, string> {
+    const { app: _app, ...own } = releaseLabels(releaseName);
+    return own;
+}
+
 /** Labels of a proxy's objects (Gloo's `gloo: gateway-proxy` and `gateway-proxy-id`). */
 export function proxyLabels(proxyName: string, releaseName: string): Record<string, string> {
     return { ...releaseLabels(releaseName), gloo: "gateway-proxy", "gateway-proxy-id": proxyName };
 }
+
+/** The ServiceAccount Gloo gives every proxy pod of a namespace. */
+export const PROXY_SERVICE_ACCOUNT = "gateway-proxy";
 
 /** The ConfigMap key the bootstrap lives under. */
 export const BOOTSTRAP_KEY = "envoy.yaml";
@@ -99,14 +109,12 @@ export function proxyGateways(proxyName: string, proxy: GatewayProxyValues, name
     const settings = proxy.gatewaySettings ?? {};
     if (settings.enabled === false) return [];
     const socketOptions = gatewaySocketOptions(proxy);
-    const options =
-        isPlainObject(settings.options) || socketOptions
-            ? { ...(settings.options ?? {}), ...(socketOptions ? { socketOptions } : {}) }
-            : undefined;
+    const raw = isPlainObject(settings.options) && Object.keys(settings.options).length > 0 ? settings.options : undefined;
+    const options = raw || socketOptions ? { ...(raw ?? {}), ...(socketOptions ? { socketOptions } : {}) } : undefined;
     const gateway = (name: string, port: number, ssl: boolean): KubernetesObject => ({
         apiVersion: "gateway.solo.io/v1",
         kind: "Gateway",
-        metadata: { name, namespace, labels: proxyLabels(proxyName, releaseName) },
+        metadata: { name, namespace, labels: releaseLabels(releaseName) },
         spec: {
             bindAddress: settings.ipv4Only ? "0.0.0.0" : "::",
             bindPort: port,
@@ -136,27 +144,49 @@ export function keepaliveUpstream(upstream: UpstreamValues, namespace: string, r
     };
 }
 
-/** The uid the gloo-envoy-wrapper image runs as. */
-export const PROXY_UID = 10101;
+export { PROXY_UID } from "../values/schema";
 
 function proxySelector(proxyName: string): Record<string, string> {
     return { gloo: "gateway-proxy", "gateway-proxy-id": proxyName };
 }
 
-/** The proxy's ServiceAccount: no API token, the proxy never talks to the Kubernetes API. */
-export function proxyServiceAccount(proxyName: string, namespace: string, releaseName: string): KubernetesObject {
+/** The ServiceAccount of a namespace's proxy pods (Gloo's one `gateway-proxy`): no API token, the proxy never talks to the Kubernetes API. */
+export function proxyServiceAccount(namespace: string, releaseName: string, annotations?: Record<string, string>): KubernetesObject {
+    const labels = { ...releaseLabels(releaseName), gloo: "gateway-proxy" };
+    const extra = annotations && Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {};
     return {
         apiVersion: "v1",
         kind: "ServiceAccount",
-        metadata: { name: proxyName, namespace, labels: proxyLabels(proxyName, releaseName) },
+        metadata: { name: PROXY_SERVICE_ACCOUNT, namespace, labels, ...extra },
         automountServiceAccountToken: false,
     };
 }
 
-/** The proxy's Service: http and https to the listener ports, LoadBalancer unless set otherwise. */
-export function proxyService(proxyName: string, proxy: GatewayProxyValues, namespace: string, releaseName: string): KubernetesObject {
+/**
+ * The proxy's Service, as Gloo's: a port per enabled Gateway (https first with `httpsFirst`),
+ * and only the entry's own `service.extraAnnotations` (the default entry's are not inherited).
+ */
+export function proxyService(
+    proxyName: string,
+    proxy: GatewayProxyValues,
+    ownAnnotations: Record<string, unknown> | undefined | null,
+    namespace: string,
+    releaseName: string,
+): KubernetesObject {
     const service = proxy.service ?? {};
-    const annotations = service.extraAnnotations ?? {};
+    const settings = proxy.gatewaySettings ?? {};
+    const annotations = Object.fromEntries(Object.entries(ownAnnotations ?? {}).map(([k, v]) => [k, String(v)]));
+    const port = (name: string, servicePort?: number | null, targetPort?: number | null, nodePort?: number | null) => ({
+        name,
+        port: servicePort,
+        protocol: "TCP",
+        targetPort,
+        ...(service.type === "NodePort" && nodePort ? { nodePort } : {}),
+    });
+    const http = port("http", service.httpPort, proxy.podTemplate?.httpPort, service.httpNodePort);
+    const https = port("https", service.httpsPort, proxy.podTemplate?.httpsPort, service.httpsNodePort);
+    const ordered = service.httpsFirst ? [https, http] : [http, https];
+    const ports = ordered.filter((p) => !(p === http ? settings.disableHttpGateway : settings.disableHttpsGateway));
     return {
         apiVersion: "v1",
         kind: "Service",
@@ -167,18 +197,127 @@ export function proxyService(proxyName: string, proxy: GatewayProxyValues, names
             ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
         },
         spec: {
-            ports: [
-                { name: "http", port: service.httpPort, protocol: "TCP", targetPort: proxy.podTemplate?.httpPort },
-                { name: "https", port: service.httpsPort, protocol: "TCP", targetPort: proxy.podTemplate?.httpsPort },
-            ],
-            selector: proxySelector(proxyName),
+            ports: ports.length > 0 ? ports : null,
+            selector: { "gateway-proxy-id": proxyName, "gateway-proxy": "live" },
             type: service.type,
+            ...serviceNetworking(service),
         },
     };
 }
 
+/** The Service's addressing fields, as Gloo renders them (each only where its type uses it). */
+function serviceNetworking(service: NonNullable<GatewayProxyValues["service"]>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (service.externalIPs?.length) out.externalIPs = service.externalIPs;
+    if (service.externalTrafficPolicy) out.externalTrafficPolicy = service.externalTrafficPolicy;
+    if (service.type === "ClusterIP" && service.clusterIP) out.clusterIP = service.clusterIP;
+    if (service.type === "LoadBalancer") {
+        if (service.loadBalancerIP) out.loadBalancerIP = service.loadBalancerIP;
+        if (service.loadBalancerSourceRanges?.length) out.loadBalancerSourceRanges = service.loadBalancerSourceRanges;
+    }
+    return out;
+}
+
+/** Whether a proxy runs as a Deployment, as Gloo decides: `kind.workloadType` first, else a `kind.deployment` map. */
+export function isDeployment(proxy: GatewayProxyValues): boolean {
+    const kind = proxy.kind ?? {};
+    if (kind.workloadType === "Deployment") return true;
+    if (kind.workloadType === "DaemonSet") return false;
+    return isPlainObject(kind.deployment);
+}
+
+/** Gloo's hostPort form: `kind.daemonSet.hostPort`, whatever the workload, unless `kind.workloadType` is Deployment. */
+function hostPortsOf(proxy: GatewayProxyValues): boolean {
+    return proxy.kind?.workloadType !== "Deployment" && Boolean(proxy.kind?.daemonSet?.hostPort);
+}
+
+/** The pod template's annotations, as Gloo's: the checksum, extraAnnotations, Datadog, Prometheus and read-config ones. */
+function podAnnotations(proxyName: string, proxy: GatewayProxyValues, checksum: string, stats: PodStats): Record<string, string> {
+    const out: Record<string, string> = { [`checksum/${configMapName(proxyName)}`]: checksum };
+    for (const [k, v] of Object.entries(proxy.podTemplate?.extraAnnotations ?? {})) out[k] = String(v);
+    if (stats.datadog) Object.assign(out, DATADOG_ANNOTATIONS);
+    const istioPorts: Record<string, string> = stats.istioSidecar
+        ? { "traffic.sidecar.istio.io/excludeInboundPorts": `${proxy.podTemplate?.httpPort},${proxy.podTemplate?.httpsPort}` }
+        : {};
+    if (stats.enabled) Object.assign(out, PROMETHEUS_ANNOTATIONS, istioPorts);
+    if (proxy.readConfig) Object.assign(out, READ_CONFIG_ANNOTATIONS, istioPorts);
+    return out;
+}
+
+const PROMETHEUS_ANNOTATIONS = { "prometheus.io/path": "/metrics", "prometheus.io/port": "8081", "prometheus.io/scrape": "true" };
+const READ_CONFIG_ANNOTATIONS = {
+    "readconfig-stats": "/stats",
+    "readconfig-ready": "/ready",
+    "readconfig-config_dump": "/config_dump",
+    "readconfig-port": "8082",
+};
+
+const DATADOG_ANNOTATIONS: Record<string, string> = {
+    "ad.datadoghq.com/gateway-proxy.check_names": '["envoy"]',
+    "ad.datadoghq.com/gateway-proxy.init_configs": "[{}]",
+    "ad.datadoghq.com/gateway-proxy.instances": '[{"stats_url": "http://%%host%%:8081/stats"}]',
+    "ad.datadoghq.com/gateway-proxy.logs":
+        '[{"source": "envoy", "service": "gloo","log_processing_rules":[{"type": "multi_line", "name": "log_start_with_date","pattern" : "^\\\\[[0-9]{4}-[0-9]{2}-[0-9]{2}"}]}]',
+};
+
+/** What the pod's annotations take from the Prometheus stats in force. */
+export interface PodStats {
+    /** The stats in force are enabled (`stats`, else `global.glooStats`). */
+    enabled: boolean;
+    /** `global.glooStats.setDatadogAnnotations`. */
+    datadog: boolean;
+    /** `global.istioIntegration.enableIstioSidecarOnGateway`: the listener ports excluded from the sidecar. */
+    istioSidecar: boolean;
+    /** The pod's Istio injection label (`global.istioIntegration`), if any. */
+    istioLabel?: Record<string, string>;
+    /** `global.image`: what the proxy's podTemplate.image leaves unset. */
+    image: ProxyImage;
+}
+
+/** The Envoy container, as Gloo's gateway-proxy container, with our hardening. */
+function proxyContainer(proxyName: string, proxy: GatewayProxyValues, globalImage: ProxyImage): Record<string, unknown> {
+    const pod = proxy.podTemplate ?? {};
+    const own = pod.image ?? {};
+    // Gloo's merge: the proxy's image fields, else global.image's.
+    const image = {
+        registry: own.registry || globalImage.registry,
+        repository: own.repository || globalImage.repository,
+        tag: own.tag || globalImage.tag,
+        pullPolicy: own.pullPolicy || globalImage.pullPolicy,
+    };
+    const hostPorts = hostPortsOf(proxy);
+    const port = (name: string, containerPort: number) => ({
+        containerPort,
+        name,
+        protocol: "TCP",
+        ...(hostPorts ? { hostPort: containerPort } : {}),
+    });
+    return {
+        args: ["--disable-hot-restart", ...(proxy.extraEnvoyArgs ?? [])],
+        env: [
+            { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: "DISABLE_CORE_DUMPS", value: String(proxy.disableCoreDumps ?? "") },
+        ],
+        image: `${image.registry}/${image.repository}:${image.tag}`,
+        imagePullPolicy: image.pullPolicy,
+        name: proxyName,
+        ports: [port("http", pod.httpPort as number), port("https", pod.httpsPort as number)],
+        ...(pod.resources ? { resources: pod.resources } : {}),
+        securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"], ...(pod.disableNetBind ? {} : { add: ["NET_BIND_SERVICE"] }) },
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            runAsUser: pod.runAsUser,
+        },
+        volumeMounts: [{ mountPath: "/etc/envoy", name: "envoy-config" }],
+        ...probesAndLifecycle(proxy),
+    };
+}
+
 /**
- * The proxy's Deployment (or DaemonSet when `kind.daemonSet` is set), running Envoy as Gloo's
+ * The proxy's Deployment or DaemonSet (as Gloo decides it), running Envoy as Gloo's
  * gateway-proxy does, least privileged. The pod template carries the bootstrap checksum, so a
  * keepalive change rolls the pods and nothing else in the object changes.
  */
@@ -189,59 +328,37 @@ export function proxyWorkload(
     releaseName: string,
     checksum: string,
     sysctls: Sysctl[],
+    stats: PodStats,
+    entry: GatewayProxyValues = proxy,
 ): KubernetesObject {
     const pod = proxy.podTemplate ?? {};
-    const image = pod.image ?? {};
-    const daemonSet = proxy.kind?.daemonSet;
-    const httpPort = pod.httpPort as number;
-    const httpsPort = pod.httpsPort as number;
-    const hostPort = (port: number) => (daemonSet?.hostPort ? { hostPort: port } : {});
-    const needsBind = httpPort < 1024 || httpsPort < 1024;
-    const container = {
-        args: ["--disable-hot-restart", ...(proxy.extraEnvoyArgs ?? [])],
-        env: [
-            { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-        ],
-        image: `${image.registry}/${image.repository}:${image.tag}`,
-        imagePullPolicy: image.pullPolicy,
-        name: "gateway-proxy",
-        ports: [
-            { containerPort: httpPort, name: "http", protocol: "TCP", ...hostPort(httpPort) },
-            { containerPort: httpsPort, name: "https", protocol: "TCP", ...hostPort(httpsPort) },
-        ],
-        ...(pod.resources ? { resources: pod.resources } : {}),
-        securityContext: {
-            allowPrivilegeEscalation: false,
-            capabilities: { drop: ["ALL"], ...(needsBind ? { add: ["NET_BIND_SERVICE"] } : {}) },
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            runAsUser: PROXY_UID,
-        },
-        volumeMounts: [{ mountPath: "/etc/envoy", name: "envoy-config" }],
-    };
+    const deployment = isDeployment(proxy);
+    const hostNetwork = hostPortsOf(proxy);
     const template = {
         metadata: {
-            annotations: { [`checksum/${configMapName(proxyName)}`]: checksum },
-            labels: proxyLabels(proxyName, releaseName),
+            annotations: podAnnotations(proxyName, proxy, checksum, stats),
+            labels: { ...ownLabels(releaseName), ...proxySelector(proxyName), "gateway-proxy": "live", ...stats.istioLabel },
         },
         spec: {
             automountServiceAccountToken: false,
-            containers: [container],
+            containers: [proxyContainer(proxyName, proxy, stats.image)],
+            ...(hostNetwork ? { dnsPolicy: "ClusterFirstWithHostNet", hostNetwork: proxy.kind?.daemonSet?.hostNetwork !== false } : {}),
             securityContext: {
-                fsGroup: PROXY_UID,
+                fsGroup: pod.fsGroup,
                 runAsNonRoot: true,
-                runAsUser: PROXY_UID,
+                runAsUser: pod.runAsUser,
                 seccompProfile: { type: "RuntimeDefault" },
                 ...(sysctls.length > 0 ? { sysctls } : {}),
             },
-            serviceAccountName: proxyName,
+            serviceAccountName: PROXY_SERVICE_ACCOUNT,
+            ...podScheduling(proxy, entry, deployment),
             volumes: [{ configMap: { name: configMapName(proxyName) }, name: "envoy-config" }],
         },
     };
     const metadata = { name: proxyName, namespace, labels: proxyLabels(proxyName, releaseName) };
     const selector = { matchLabels: proxySelector(proxyName) };
-    return daemonSet
-        ? { apiVersion: "apps/v1", kind: "DaemonSet", metadata, spec: { selector, template } }
-        : { apiVersion: "apps/v1", kind: "Deployment", metadata, spec: { replicas: proxy.kind?.deployment?.replicas, selector, template } };
+    const replicas = proxy.kind?.deployment?.replicas;
+    return deployment
+        ? { apiVersion: "apps/v1", kind: "Deployment", metadata, spec: { ...(replicas ? { replicas } : {}), selector, template } }
+        : { apiVersion: "apps/v1", kind: "DaemonSet", metadata, spec: { selector, template } };
 }

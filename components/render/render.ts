@@ -27,18 +27,22 @@ import {
     withClusterUserTimeout,
     withGatewayTimeouts,
 } from "./middlebox";
+import type { ValueLayers } from "./provenance";
 import { validateEnvoyBootstrap } from "../checks/envoy/validate";
 import { checkGlooObject } from "../checks/gloo-crds";
 import { duplicateObjectIssues, extraEnvoyArgIssues, rawKeepaliveOptionIssues } from "../checks/proxy-limits";
 import { staticClusterSemanticIssues } from "../checks/envoy/semantics";
 import { effectiveKeepalive, LINUX_KEEPALIVE_DEFAULTS, toPodSysctls, type EffectiveTcpKeepalive } from "../keepalive";
-import type { GatewayProxyValues, GlooKeepaliveValues, UpstreamValues } from "../values/types";
+import type { GatewayProxyValues, GlooKeepaliveValues, ProxyImage, StatsConfig, UpstreamValues } from "../values/types";
 import { K8S_NAME_PATTERN } from "../values/schema";
+import { notRenderedPaths } from "../values/not-rendered";
 import {
     checkValuesShape,
     isPlainObject,
+    coalesceValues,
     effectiveValues,
     formatPath,
+    proxyNamespaces,
     resolveProxies,
     ValuesError,
     type ResolvedProxy,
@@ -90,6 +94,8 @@ export interface RenderResult {
     objects: KubernetesObject[];
     /** Every warning of every hop, prefixed with the proxy and hop. */
     warnings: string[];
+    /** Value paths set in the input that render nothing here (Gloo's control plane, Gloo proxy keys not rendered), each once. */
+    notRendered: string[];
 }
 
 /** Check what the values schema cannot: cluster names and socket-option conflicts (Envoy checks the rendered bootstrap). */
@@ -97,7 +103,7 @@ function checkProxy(proxy: ResolvedProxy, ctx: BootstrapContext): ValueIssue[] {
     const v = proxy.values;
     const clustersPath = proxy.origin("envoyStaticClusters");
     const clusters = v.envoyStaticClusters ?? [];
-    const issues = checkStaticClusterNames(clusters, clustersPath, ctx, v.xdsServicePort as number);
+    const issues = checkStaticClusterNames(clusters, clustersPath, ctx);
     clusters.forEach((cluster, i) => {
         // The proxy's keepalive is merged under upstream_connection_options; Envoy's camelCase spelling would escape it.
         if ("upstreamConnectionOptions" in cluster) {
@@ -230,6 +236,92 @@ function egressAnnotation(proxies: readonly ProxyRender[]): Record<string, strin
     return idle.length > 0 ? { [EGRESS_IDLE_TIMEOUT_ANNOTATION]: String(Math.min(...idle)) } : {};
 }
 
+/** What the proxy pod's annotations and labels take from Gloo's global values: stats, Datadog, Istio, the image. */
+function podStatsOf(values: GlooKeepaliveValues, ctx: BootstrapContext): Parameters<typeof proxyWorkload>[6] {
+    const istio = values.global?.istioIntegration ?? {};
+    const istioLabel: Record<string, string> | undefined = istio.disableAutoinjection
+        ? { "sidecar.istio.io/inject": "false" }
+        : istio.enableIstioSidecarOnGateway
+          ? istio.istioSidecarRevTag
+              ? { "istio.io/rev": String(istio.istioSidecarRevTag) }
+              : { "sidecar.istio.io/inject": "true" }
+          : undefined;
+    return {
+        enabled: Boolean(ctx.stats?.enabled),
+        datadog: Boolean(values.global?.glooStats?.setDatadogAnnotations),
+        istioSidecar: Boolean(istio.enableIstioSidecarOnGateway),
+        istioLabel,
+        image: (values.global?.image ?? {}) as ProxyImage,
+    };
+}
+
+/** The bootstrap context of a proxy: where it is, and what Gloo's control plane values say. */
+function bootstrapContext(name: string, values: GlooKeepaliveValues, namespace: string, v: GatewayProxyValues): BootstrapContext {
+    const glooStats = values.global?.glooStats ?? {};
+    const own = v.stats;
+    return {
+        proxyName: name,
+        namespace,
+        clusterDomain: values.k8s?.clusterName as string,
+        writeNamespace: values.settings?.writeNamespace,
+        xdsPort: values.gloo?.deployment?.xdsPort,
+        restXdsPort: values.gloo?.deployment?.restXdsPort,
+        // Helm's coalesce: the proxy's own stats unless empty.
+        stats: own && Object.keys(own).length > 0 ? (own as StatsConfig) : glooStats,
+        statsRoute: glooStats.enableStatsRoute ? String(glooStats.statsPrefixRewrite ?? "") : undefined,
+    };
+}
+
+/** One proxy's render and objects, or undefined (its issues pushed) when its values fail a check. */
+function renderProxy(
+    proxy: ResolvedProxy,
+    values: GlooKeepaliveValues,
+    release: { releaseName: string; namespace: string; upstreams: readonly UpstreamValues[]; layerSources: ValueLayers },
+    issues: ValueIssue[],
+): ProxyRender | undefined {
+    const { releaseName, upstreams, layerSources } = release;
+    const name = kebabCase(proxy.name);
+    const v = proxy.values;
+    const ctx = bootstrapContext(name, values, release.namespace, v);
+    const namespace = v.namespace || release.namespace;
+    const { boxes, issues: boxIssues } = proxyMiddleboxes(proxy, layerSources);
+    const proxyIssues = [...checkProxy(proxy, ctx), ...boxIssues];
+    issues.push(...proxyIssues);
+    if (proxyIssues.length > 0) return undefined;
+    const bootstrap = withClusterUserTimeout(renderBootstrap(v, ctx), v);
+    const text = bootstrapText(bootstrap);
+    const envoyIssues = bootstrapIssues(proxy, bootstrap, text);
+    issues.push(...envoyIssues);
+    if (envoyIssues.length > 0) return undefined;
+    const checksum = bootstrapChecksum(text);
+    const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
+    const annotations = middleboxAnnotations(boxes);
+    const gateways = proxyGateways(name, v, namespace, releaseName).map((g) => annotated(withGatewayTimeouts(g, v), annotations));
+    // Only the raw options come from values unchecked; the rest of a Gateway is ours (tested against the whole CRD).
+    if (gateways.length > 0 && v.gatewaySettings?.options !== undefined) {
+        issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
+    }
+    const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
+    const podStats = podStatsOf(values, ctx);
+    return {
+        key: proxy.name,
+        name,
+        values: v,
+        bootstrap,
+        bootstrapText: text,
+        checksum,
+        osDefaults,
+        middleboxes: boxes,
+        hops: proxyHops(proxy, upstreams, osDefaults, ctx, boxes, layerSources),
+        objects: [
+            annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations),
+            proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName),
+            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats, proxy.entry),
+            ...gateways,
+        ],
+    };
+}
+
 /**
  * Render values (one or more layers, later ones win, over the chart's defaults) into every
  * bootstrap and Kubernetes object. Throws a ValuesError listing every issue; nothing partial.
@@ -243,57 +335,22 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     if (shapeIssues.length > 0) throw new ValuesError(shapeIssues);
 
     const issues: ValueIssue[] = [];
-    const clusterDomain = values.k8s?.clusterName as string;
     const upstreams = values.upstreams ?? [];
     issues.push(...checkUpstreams(upstreams, namespace));
 
     const proxies: ProxyRender[] = [];
-    const objects: KubernetesObject[] = [];
+    const account = values.gateway?.proxyServiceAccount;
+    const objects: KubernetesObject[] =
+        account?.create === false
+            ? []
+            : proxyNamespaces(values, namespace).map((ns) => proxyServiceAccount(ns, releaseName, account?.extraAnnotations));
     const byProxy: { key: string; objects: KubernetesObject[] }[] = [];
     for (const proxy of resolveProxies(values)) {
-        const name = kebabCase(proxy.name);
-        const ctx: BootstrapContext = { proxyName: name, namespace, clusterDomain };
-        const { boxes, issues: boxIssues } = proxyMiddleboxes(proxy, layerSources);
-        const proxyIssues = [...checkProxy(proxy, ctx), ...boxIssues];
-        issues.push(...proxyIssues);
-        if (proxyIssues.length > 0) continue;
-
-        const v = proxy.values;
-        const bootstrap = withClusterUserTimeout(renderBootstrap(v, ctx), v);
-        const text = bootstrapText(bootstrap);
-        const envoyIssues = bootstrapIssues(proxy, bootstrap, text);
-        issues.push(...envoyIssues);
-        if (envoyIssues.length > 0) continue;
-        const checksum = bootstrapChecksum(text);
-        const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
-        const annotations = middleboxAnnotations(boxes);
-        const gateways = proxyGateways(name, v, namespace, releaseName).map((g) => annotated(withGatewayTimeouts(g, v), annotations));
-        // Only the raw options come from values unchecked; the rest of a Gateway is ours (tested against the whole CRD).
-        if (gateways.length > 0 && v.gatewaySettings?.options !== undefined) {
-            issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
-        }
-        const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-        const proxyObjects = [
-            proxyServiceAccount(name, namespace, releaseName),
-            annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations),
-            proxyService(name, v, namespace, releaseName),
-            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls),
-            ...gateways,
-        ];
-        proxies.push({
-            key: proxy.name,
-            name,
-            values: v,
-            bootstrap,
-            bootstrapText: text,
-            checksum,
-            osDefaults,
-            middleboxes: boxes,
-            hops: proxyHops(proxy, upstreams, osDefaults, ctx, boxes, layerSources),
-            objects: proxyObjects,
-        });
-        objects.push(...proxyObjects);
-        byProxy.push({ key: proxy.name, objects: proxyObjects });
+        const rendered = renderProxy(proxy, values, { releaseName, namespace, upstreams, layerSources }, issues);
+        if (!rendered) continue;
+        proxies.push(rendered);
+        objects.push(...rendered.objects);
+        byProxy.push({ key: proxy.name, objects: rendered.objects });
     }
     issues.push(...duplicateObjectIssues(byProxy));
     const egress = egressAnnotation(proxies);
@@ -307,7 +364,8 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     const warnings = proxies.flatMap((p) =>
         p.hops.flatMap((h) => h.warnings.map((w) => `gatewayProxies.${p.key} ${h.kind} ${h.name}: ${w}`)),
     );
-    return { values, releaseName, namespace, proxies, objects, warnings };
+    const notRendered = notRenderedPaths(coalesceValues({}, layers));
+    return { values, releaseName, namespace, proxies, objects, warnings, notRendered };
 }
 
 export { BOOTSTRAP_KEY, formatPath };

@@ -16,15 +16,19 @@ import {
     type TcpKeepalive,
     type TcpKeepaliveField,
 } from "../keepalive";
+import { GLOO_ENTERPRISE_KEYS, glooSchema, hasType, overGloo } from "./gloo-schema";
+import type { JsonSchema } from "./json-schema";
 import type {
-    GatewayProxyValues,
-    GatewaySettings,
-    GlooKeepaliveValues,
+    OwnGlooNesting,
+    StatsConfig,
+    OwnGatewayProxyValues as GatewayProxyValues,
+    OwnGatewaySettings as GatewaySettings,
+    OwnGlooKeepaliveValues as GlooKeepaliveValues,
     Http2Keepalive,
-    PodTemplate,
+    OwnPodTemplate as PodTemplate,
     ProxyImage,
-    ProxyKind,
-    ProxyService,
+    OwnProxyKind as ProxyKind,
+    OwnProxyService as ProxyService,
     UpstreamValues,
 } from "./types";
 import {
@@ -37,32 +41,12 @@ import {
     resourcesSchema,
 } from "./kubernetes-schema";
 
-/** The subset of JSON Schema (draft-07) we use; both ajv and Helm 3/4 understand it. */
-export interface JsonSchema {
-    type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
-    description?: string;
-    default?: unknown;
-    properties?: Record<string, JsonSchema>;
-    additionalProperties?: boolean | JsonSchema;
-    propertyNames?: JsonSchema;
-    required?: string[];
-    items?: JsonSchema;
-    enum?: readonly unknown[];
-    minimum?: number;
-    maximum?: number;
-    minLength?: number;
-    maxLength?: number;
-    pattern?: string;
-    /** What the value renders to (documentation only). */
-    "x-renders-to"?: string;
-    /** The bounds are the Linux kernel's (error messages say so). */
-    "x-kernel-limit"?: boolean;
-    $schema?: string;
-    title?: string;
-}
+export type { JsonSchema } from "./json-schema";
 
 /** Names a proxy may have: Gloo's camelCase names, kebab-cased into Kubernetes names of at most 63 characters. */
 export const PROXY_NAME_PATTERN = "^[a-z]+[0-9]*([A-Z]([a-z]+[0-9]*|[0-9]+))*$";
+/** The uid the gloo-envoy-wrapper image runs as (Gloo's runAsUser and fsGroup). */
+export const PROXY_UID = 10101;
 /** The default entry's name: every other entry is merged over it. */
 export const DEFAULT_PROXY = "gatewayProxy";
 /** Kubernetes object names (DNS-1123 label). */
@@ -229,20 +213,31 @@ const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
         { "x-renders-to": "pod securityContext.sysctls" },
     ),
     image: object<ProxyImage>("The Envoy image.", {
-        registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1, pattern: IMAGE_REGISTRY_PATTERN }),
+        registry: string("Image registry. Unset: global.image.registry.", { minLength: 1, pattern: IMAGE_REGISTRY_PATTERN }),
         repository: string("Image repository.", { default: "gloo-envoy-wrapper", minLength: 1, pattern: IMAGE_REPOSITORY_PATTERN }),
-        tag: string("Image tag.", { default: "1.19.0", minLength: 1, pattern: IMAGE_TAG_PATTERN }),
-        pullPolicy: string("Image pull policy.", { enum: ["Always", "IfNotPresent", "Never"], default: "IfNotPresent" }),
+        tag: string("Image tag (the Gloo version).", { default: "1.22.1", minLength: 1, pattern: IMAGE_TAG_PATTERN }),
+        pullPolicy: string("Image pull policy. Unset: global.image.pullPolicy.", { enum: ["Always", "IfNotPresent", "Never"] }),
     }),
     resources: resourcesSchema("Container resources, as in Kubernetes."),
+    disableNetBind: boolean("Do not add NET_BIND_SERVICE (no ports below 1024).", true, { "x-renders-to": "container capabilities" }),
+    runAsUser: integer("The uid Envoy runs as.", 0, 2147483647, { default: PROXY_UID }),
+    fsGroup: integer("The pod's fsGroup.", 0, 2147483647, { default: PROXY_UID }),
+    gracefulShutdown: object<NonNullable<PodTemplate["gracefulShutdown"]>>("Gloo's preStop hook: fail the health check, then wait.", {
+        enabled: boolean("Add the preStop hook.", false),
+        sleepTimeSeconds: integer("Seconds to wait after failing the health check.", 0, 86400, { default: 25 }),
+    }),
 });
 
-const kindSchema = object<ProxyKind>("Deployment or DaemonSet, as in Gloo; a DaemonSet wins when both are set.", {
+const kindSchema = object<ProxyKind>("Deployment or DaemonSet, as in Gloo: workloadType, else a Deployment when kind.deployment is set.", {
+    workloadType: string("Deployment or DaemonSet, taking precedence over the deployment and daemonSet keys.", {
+        enum: ["Deployment", "DaemonSet"],
+    }),
     deployment: object<NonNullable<ProxyKind["deployment"]>>("Run as a Deployment.", {
         replicas: integer("Replicas.", 0, 1000, { default: 1 }),
     }),
     daemonSet: object<NonNullable<ProxyKind["daemonSet"]>>("Run as a DaemonSet.", {
-        hostPort: boolean("Bind the listener ports on the host."),
+        hostPort: boolean("Bind the listener ports on the host (with hostNetwork and ClusterFirstWithHostNet)."),
+        hostNetwork: boolean("With hostPort: the pod's hostNetwork (default true)."),
     }),
 });
 
@@ -265,67 +260,104 @@ const http2KeepaliveSchema = object<Http2Keepalive>(
     },
 );
 
-/** The schema of one `gatewayProxies.<name>` entry. */
-export const gatewayProxySchema = object<GatewayProxyValues>("One gateway proxy.", {
-    disabled: boolean("Do not render this proxy (entries inherit it from gatewayProxy).", false),
-    tcpKeepaliveTimeSeconds: kernelBound(
-        "timeSeconds",
-        "Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache and yours).",
-        { default: 60, "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_time" },
-    ),
-    tcpKeepaliveIntervalSeconds: kernelBound(
-        "intervalSeconds",
-        "Seconds between keepalive probes on every static cluster. Unset: OS default.",
-        { "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_interval" },
-    ),
-    tcpKeepaliveProbes: kernelBound("probes", "Unanswered probes before a static-cluster connection is dropped. Unset: OS default.", {
-        "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_probes",
-    }),
-    xdsHttp2Keepalive: http2KeepaliveSchema,
-    envoyStaticClusters: {
-        type: "array",
-        description:
-            "Your Envoy v3 static clusters, appended after the built-in ones; each gets the proxy's keepalive (its own tcp_keepalive fields win).",
-        items: envoyClusterSchema,
-        "x-renders-to": "bootstrap static_resources.clusters",
+/** The envoy-config ConfigMap: Gloo's full-custom data would replace the bootstrap and its keepalive. */
+const configMapSchema: JsonSchema = {
+    type: "object",
+    description: "The envoy-config ConfigMap (Gloo's kubeResourceOverride applies).",
+    properties: {
+        data: {
+            type: "object",
+            maxProperties: 0,
+            description: "Refused: Gloo's full-custom ConfigMap data replaces the whole bootstrap.",
+            "x-refused":
+                "replaces the whole Envoy bootstrap (Gloo's full-custom form), so no keepalive would be rendered; use envoyStaticClusters, customStaticLayer or envoyBootstrapExtensions instead",
+        },
     },
-    xdsServiceAddress: string("Address of the Gloo control plane's xDS service.", {
-        default: "gloo",
-        minLength: 1,
-        maxLength: HOST_MAX_LENGTH,
-        pattern: HOST_PATTERN,
-        "x-renders-to": "xDS and REST xDS cluster address",
-    }),
-    xdsServicePort: PORT(
-        "Port of the Gloo control plane's xDS service (the REST xDS cluster stays on 9976).",
-        9977,
-        "xDS cluster port and name",
-    ),
-    loopBackAddress: string("Loopback address of the admin listener and admin cluster.", {
-        default: "127.0.0.1",
-        minLength: 1,
-        pattern: "^[0-9a-fA-F.:]+$",
-        "x-renders-to": "bootstrap admin.address, admin_port_cluster",
-    }),
-    readConfig: boolean("Add the read-config listener (port 8082) and the admin port cluster.", false),
-    loadBalancerIdleTimeoutSeconds: integer(
-        "Shorthand for loadBalancer {type: custom-l4, idleTimeoutSeconds: N}: keepalive time must stay below it.",
-        1,
-        86400,
-        { "x-renders-to": "warnings and policy checks" },
-    ),
-    ...middleboxProperties,
-    gatewaySettings: gatewaySettingsSchema,
-    podTemplate: podTemplateSchema,
-    kind: kindSchema,
-    service: serviceSchema,
-    extraEnvoyArgs: {
-        type: "array",
-        description: "Extra Envoy arguments, after --disable-hot-restart.",
-        items: { type: "string" },
-        default: [],
-    },
-});
+};
+
+/** The schema of one `gatewayProxies.<name>` entry: Gloo's, with our keys over it. */
+export const gatewayProxySchema = overGloo(glooSchema("GatewayProxy"), ownGatewayProxySchema());
+
+function ownGatewayProxySchema(): JsonSchema {
+    return object<GatewayProxyValues>("One gateway proxy.", {
+        disabled: boolean("Do not render this proxy (entries inherit it from gatewayProxy).", false),
+        tcpKeepaliveTimeSeconds: kernelBound(
+            "timeSeconds",
+            "Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache and yours).",
+            { default: 60, "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_time" },
+        ),
+        tcpKeepaliveIntervalSeconds: kernelBound(
+            "intervalSeconds",
+            "Seconds between keepalive probes on every static cluster. Unset: OS default.",
+            { "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_interval" },
+        ),
+        tcpKeepaliveProbes: kernelBound("probes", "Unanswered probes before a static-cluster connection is dropped. Unset: OS default.", {
+            "x-renders-to": "Cluster upstream_connection_options.tcp_keepalive.keepalive_probes",
+        }),
+        xdsHttp2Keepalive: http2KeepaliveSchema,
+        envoyStaticClusters: {
+            type: "array",
+            description:
+                "Your Envoy v3 static clusters, appended after the built-in ones; each gets the proxy's keepalive (its own tcp_keepalive fields win).",
+            items: envoyClusterSchema,
+            "x-renders-to": "bootstrap static_resources.clusters",
+        },
+        xdsServiceAddress: string(
+            "Address of the Gloo control plane's xDS service. Unset: gloo.<release namespace>.svc.<k8s.clusterName>.",
+            {
+                maxLength: HOST_MAX_LENGTH,
+                pattern: HOST_PATTERN,
+                "x-renders-to": "xDS and REST xDS cluster address",
+            },
+        ),
+        xdsServicePort: PORT(
+            "Port of the xDS service for both the xDS and the REST xDS cluster (e.g. an xDS relay). Unset: gloo.deployment.xdsPort and restXdsPort.",
+            undefined,
+            "xDS and REST xDS cluster port",
+        ),
+        globalDownstreamMaxConnections: integer("Envoy's overload limit of downstream connections.", 0, 4294967295, {
+            default: 250000,
+            "x-renders-to": "bootstrap static_layer overload.global_downstream_max_connections",
+        }),
+        healthyPanicThreshold: integer("Percentage of healthy hosts below which Envoy balances over all hosts.", 0, 100, {
+            default: 50,
+            "x-renders-to": "bootstrap static_layer upstream.healthy_panic_threshold",
+        }),
+        loopBackAddress: string("Loopback address of the admin listener and admin cluster.", {
+            default: "127.0.0.1",
+            minLength: 1,
+            pattern: "^[0-9a-fA-F.:]+$",
+            "x-renders-to": "bootstrap admin.address, admin_port_cluster",
+        }),
+        readConfig: boolean("Add the read-config listener (port 8082) and the admin port cluster.", false),
+        loadBalancerIdleTimeoutSeconds: integer(
+            "Shorthand for loadBalancer {type: custom-l4, idleTimeoutSeconds: N}: keepalive time must stay below it.",
+            1,
+            86400,
+            { "x-renders-to": "warnings and policy checks" },
+        ),
+        ...middleboxProperties,
+        gatewaySettings: gatewaySettingsSchema,
+        podTemplate: podTemplateSchema,
+        kind: kindSchema,
+        service: serviceSchema,
+        extraEnvoyArgs: {
+            type: "array",
+            description: "Extra Envoy arguments, after --disable-hot-restart.",
+            items: { type: "string" },
+            default: [],
+        },
+        disableCoreDumps: boolean("Envoy writes no core dump on a crash.", false, { "x-renders-to": "env DISABLE_CORE_DUMPS" }),
+        namespace: string(
+            "Namespace of the proxy's objects; the node role and xDS address keep the control plane's. Unset: the release namespace.",
+            {
+                pattern: K8S_NAME_PATTERN,
+                maxLength: 63,
+            },
+        ),
+        configMap: configMapSchema,
+    });
+}
 
 const upstreamSchema = object<UpstreamValues>(
     "A Gloo Upstream with typed keepalive.",
@@ -345,13 +377,17 @@ const upstreamSchema = object<UpstreamValues>(
 /**
  * The default entry after the chart's defaults: every value with a default must stay set (a
  * `null` may remove it from values.yaml, but the renderer needs it), except the keepalive time,
- * whose removal means "the OS default".
+ * whose removal means "the OS default", and a map Gloo lets a null remove (`kind.deployment:
+ * null` is Gloo's DaemonSet form).
  */
 function withRequiredDefaults(schema: JsonSchema, optional: readonly string[] = []): JsonSchema {
-    if (schema.type !== "object" || !schema.properties) return schema;
+    if (!hasType(schema, "object") || !schema.properties) return schema;
     const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, withRequiredDefaults(v)]));
     const required = Object.keys(schema.properties).filter(
-        (k) => !optional.includes(k) && schemaDefaults(schema.properties![k]) !== undefined,
+        (k) =>
+            !optional.includes(k) &&
+            schemaDefaults(schema.properties![k]) !== undefined &&
+            !(hasType(schema.properties![k], "object") && hasType(schema.properties![k], "null")),
     );
     return { ...schema, properties, required: [...new Set([...(schema.required ?? []), ...required])] };
 }
@@ -369,42 +405,113 @@ const proxiesSchema = (description: string, withDefaultEntry: boolean): JsonSche
     additionalProperties: gatewayProxySchema,
 });
 
+/** Gloo Enterprise's own top-level keys: accepted as they are, never rendered here. */
+const enterpriseKeys = Object.fromEntries(
+    GLOO_ENTERPRISE_KEYS.map((key): [string, JsonSchema] => [key, { description: "Gloo Enterprise value (not rendered here)." }]),
+);
+
+/** Gloo's whole values (open source at the top level, Enterprise's under `gloo.`), our keys over them. */
+function withGlooValues(ours: JsonSchema): JsonSchema {
+    const config = glooSchema("HelmConfig");
+    const glooStruct = glooSchema("Gloo");
+    const enterpriseGloo: JsonSchema = {
+        ...glooStruct,
+        properties: { ...glooStruct.properties, ...config.properties, ...enterpriseKeys },
+    };
+    const top = overGloo({ ...config, properties: { ...config.properties, ...enterpriseKeys, gloo: enterpriseGloo } }, ours);
+    return { ...top, type: "object" };
+}
+
 /** The schema of the whole values file. */
 export const valuesSchema: JsonSchema = {
     $schema: "http://json-schema.org/draft-07/schema#",
     title: "gloo-keepalive gateway-proxy values",
-    ...object<GlooKeepaliveValues>(
-        "Values of the gateway-proxy chart and the gloo-keepalive library.",
-        {
-            gatewayProxies: proxiesSchema(
-                "The gateway proxies by name; every entry is deep-merged over gatewayProxy (lists replace).",
-                true,
-            ),
-            gloo: object<NonNullable<GlooKeepaliveValues["gloo"]>>(
-                "Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.",
-                {
-                    gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting).", false),
-                },
-            ),
-            upstreams: { type: "array", description: "Gloo Upstreams with typed keepalive.", items: upstreamSchema, default: [] },
-            k8s: object<NonNullable<GlooKeepaliveValues["k8s"]>>(
-                "Kubernetes cluster settings.",
-                {
-                    clusterName: string("The cluster's DNS domain.", {
-                        default: "cluster.local",
-                        pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+    ...withGlooValues(
+        object<GlooKeepaliveValues>(
+            "Values of the gateway-proxy chart and the gloo-keepalive library.",
+            {
+                gatewayProxies: proxiesSchema(
+                    "The gateway proxies by name; every entry is deep-merged over gatewayProxy (lists replace).",
+                    true,
+                ),
+                gloo: object<NonNullable<GlooKeepaliveValues["gloo"]>>(
+                    "Gloo's control plane; Gloo Enterprise nesting: gloo.gatewayProxies is merged over gatewayProxies.",
+                    {
+                        gatewayProxies: proxiesSchema("The gateway proxies by name (Enterprise nesting).", false),
+                        deployment: object<NonNullable<OwnGlooNesting["deployment"]>>(
+                            "The Gloo control plane's ports, as the proxies reach them.",
+                            {
+                                xdsPort: PORT("The control plane's xDS port.", 9977, "xDS cluster name, ADS cluster, xDS port"),
+                                restXdsPort: PORT("The control plane's REST xDS port.", 9976, "REST xDS cluster port"),
+                            },
+                        ),
+                    },
+                ),
+                global: object<NonNullable<GlooKeepaliveValues["global"]>>("Gloo's global values the proxies read.", {
+                    image: object<NonNullable<NonNullable<GlooKeepaliveValues["global"]>["image"]>>(
+                        "Every Gloo image's registry and pull policy (a proxy's podTemplate.image wins).",
+                        {
+                            registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1 }),
+                            pullPolicy: string("Image pull policy.", {
+                                enum: ["Always", "IfNotPresent", "Never"],
+                                default: "IfNotPresent",
+                            }),
+                        },
+                    ),
+                    glooStats: object<StatsConfig>("Prometheus stats of every proxy (a proxy's own stats win).", {
+                        enabled: boolean("The Prometheus listener on 8081 and the prometheus.io pod annotations.", true),
+                        routePrefixRewrite: string("Where /metrics is rewritten to.", { default: "/stats/prometheus" }),
+                        enableStatsRoute: boolean("Add a /stats route to the Prometheus listener.", false),
+                        statsPrefixRewrite: string("Where /stats is rewritten to.", { default: "/stats" }),
+                        setDatadogAnnotations: boolean("Add Datadog's ad.datadoghq.com pod annotations.", false),
                     }),
-                },
-                { required: ["clusterName"] },
-            ),
-        },
-        { required: ["gatewayProxies", "k8s"] },
+                }),
+                gateway: object<NonNullable<GlooKeepaliveValues["gateway"]>>("Gloo's gateway values the proxies read.", {
+                    proxyServiceAccount: object<NonNullable<NonNullable<GlooKeepaliveValues["gateway"]>["proxyServiceAccount"]>>(
+                        "The gateway-proxy ServiceAccount every proxy pod of a namespace runs as.",
+                        {
+                            create: boolean(
+                                "Render it (gloo-keepalive's key). false: reuse the one a Gloo release already renders in the namespace.",
+                                true,
+                            ),
+                            extraAnnotations: {
+                                type: "object",
+                                description: "Annotations of the ServiceAccount (e.g. eks.amazonaws.com/role-arn for IRSA).",
+                                additionalProperties: { type: "string" },
+                            },
+                        },
+                    ),
+                }),
+                settings: object<NonNullable<GlooKeepaliveValues["settings"]>>("Gloo's settings the proxies read.", {
+                    writeNamespace: string(
+                        "The control plane's write namespace: the node role's namespace. Unset: the release namespace.",
+                        {
+                            pattern: K8S_NAME_PATTERN,
+                            maxLength: 63,
+                            "x-renders-to": "bootstrap node.metadata.role",
+                        },
+                    ),
+                }),
+                upstreams: { type: "array", description: "Gloo Upstreams with typed keepalive.", items: upstreamSchema, default: [] },
+                k8s: object<NonNullable<GlooKeepaliveValues["k8s"]>>(
+                    "Kubernetes cluster settings.",
+                    {
+                        clusterName: string("The cluster's DNS domain.", {
+                            default: "cluster.local",
+                            pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+                        }),
+                    },
+                    { required: ["clusterName"] },
+                ),
+            },
+            { required: ["gatewayProxies", "k8s"] },
+        ),
     ),
 };
 
 /** Defaults of an object schema, recursively (objects without any default inside are left out). */
 export function schemaDefaults(schema: JsonSchema): unknown {
-    if (schema.type !== "object" || !schema.properties) return schema.default;
+    if (!hasType(schema, "object") || !schema.properties) return schema.default;
     const out: Record<string, unknown> =
         schema.default && typeof schema.default === "object" ? (structuredClone(schema.default as object) as Record<string, unknown>) : {};
     for (const [key, child] of Object.entries(schema.properties)) {

@@ -3,6 +3,28 @@
  * user's values file keeps working. Field names are Gloo's where Gloo has them.
  */
 import type { LoadBalancer, SocketOptionsPlatform, TcpKeepalive } from "../keepalive";
+import type {
+    GlooGatewayProxy,
+    GlooGatewayProxyGatewaySettings,
+    GlooGatewayProxyKind,
+    GlooGatewayProxyPodTemplate,
+    GlooGatewayProxyService,
+    GlooGloo,
+    GlooHelmConfig,
+} from "../generated/gloo-types";
+
+/** Gloo's Prometheus stats settings (`gatewayProxies.<name>.stats`, else `global.glooStats`). */
+export interface StatsConfig {
+    enabled?: boolean | null;
+    routePrefixRewrite?: string | number | null;
+    enableStatsRoute?: boolean | null;
+    statsPrefixRewrite?: string | number | null;
+    /** Add Datadog's ad.datadoghq.com pod annotations (global only). */
+    setDatadogAnnotations?: boolean | null;
+}
+
+/** Our keys `O` over Gloo's `G`: every key Gloo knows, ours typed as we type them. */
+export type OverGloo<G, O> = O & Omit<G, keyof O>;
 
 /** An Envoy v3 Cluster as written in Envoy YAML (snake_case). Checked strictly against Envoy's protos. */
 export interface EnvoyCluster {
@@ -20,7 +42,7 @@ export interface Http2Keepalive {
 }
 
 /** The `gatewaySettings` of a proxy: its two Gloo Gateways (http and https). */
-export interface GatewaySettings {
+export interface OwnGatewaySettings {
     /** Render the proxy's Gateway objects. */
     enabled?: boolean;
     /** Skip the http Gateway. */
@@ -52,7 +74,7 @@ export interface ProxyImage {
 }
 
 /** The proxy's pod template. */
-export interface PodTemplate {
+export interface OwnPodTemplate {
     /** Container port of the http listener. */
     httpPort?: number;
     /** Container port of the https listener. */
@@ -63,24 +85,45 @@ export interface PodTemplate {
     image?: ProxyImage;
     /** Container resources, as in Kubernetes. */
     resources?: Record<string, unknown>;
+    /** Do not add NET_BIND_SERVICE (the proxy cannot bind ports below 1024). Gloo's default true. */
+    disableNetBind?: boolean;
+    /** The uid Envoy runs as. Default 10101. */
+    runAsUser?: number;
+    /** The pod's fsGroup. Default 10101. */
+    fsGroup?: number;
+    /** Fail Envoy's health check, then wait, before the container stops (Gloo's preStop hook). */
+    gracefulShutdown?: { enabled?: boolean; sleepTimeSeconds?: number };
 }
 
 /** Deployment or DaemonSet, as in Gloo. A DaemonSet wins when both are set. */
-export interface ProxyKind {
-    deployment?: { replicas?: number };
-    daemonSet?: { hostPort?: boolean };
+export interface OwnProxyKind {
+    /** `Deployment` or `DaemonSet`, before the deployment and daemonSet keys. */
+    workloadType?: "Deployment" | "DaemonSet";
+    deployment?: { replicas?: number } | null;
+    daemonSet?: { hostPort?: boolean; hostNetwork?: boolean } | null;
 }
 
 /** The proxy's Kubernetes Service. */
-export interface ProxyService {
+export interface OwnProxyService {
     type?: "LoadBalancer" | "NodePort" | "ClusterIP";
     httpPort?: number;
     httpsPort?: number;
     extraAnnotations?: Record<string, string>;
 }
 
-/** One `gatewayProxies.<name>` entry. Every entry is deep-merged over `gatewayProxies.gatewayProxy`. */
-export interface GatewayProxyValues {
+/** The `gatewaySettings` of a proxy, every Gloo key included. */
+export type GatewaySettings = OverGloo<GlooGatewayProxyGatewaySettings, OwnGatewaySettings>;
+/** The proxy's pod template, every Gloo key included. */
+export type PodTemplate = OverGloo<GlooGatewayProxyPodTemplate, OwnPodTemplate>;
+/** Deployment or DaemonSet, every Gloo key included. */
+export type ProxyKind = OverGloo<GlooGatewayProxyKind, OwnProxyKind>;
+/** The proxy's Service, every Gloo key included. */
+export type ProxyService = OverGloo<GlooGatewayProxyService, OwnProxyService>;
+/** One `gatewayProxies.<name>` entry, every Gloo key included. */
+export type GatewayProxyValues = OverGloo<GlooGatewayProxy, OwnGatewayProxyValues>;
+
+/** The keys of one `gatewayProxies.<name>` entry that gloo-keepalive adds or types more tightly than Gloo. Every entry is deep-merged over `gatewayProxies.gatewayProxy`. */
+export interface OwnGatewayProxyValues {
     /** Do not render this proxy. */
     disabled?: boolean;
     /** Keepalive idle time on every static cluster (xDS, REST xDS, wasm cache, yours). Gloo's value; default 60. */
@@ -93,8 +136,12 @@ export interface GatewayProxyValues {
     xdsHttp2Keepalive?: Http2Keepalive;
     /** Your Envoy v3 static clusters, appended after the built-in ones, each with the proxy's keepalive. */
     envoyStaticClusters?: EnvoyCluster[];
-    /** Address of the Gloo control plane's xDS service. */
+    /** Address of the Gloo control plane's xDS service. Unset: `gloo.<release namespace>.svc.<k8s.clusterName>`. */
     xdsServiceAddress?: string;
+    /** Envoy's overload limit of downstream connections. Default 250000. */
+    globalDownstreamMaxConnections?: number;
+    /** Percentage of healthy hosts below which Envoy balances over all hosts. Default 50. */
+    healthyPanicThreshold?: number;
     /** Port of the Gloo control plane's xDS service. */
     xdsServicePort?: number;
     /** Loopback address for the admin listener and admin cluster. */
@@ -117,6 +164,12 @@ export interface GatewayProxyValues {
     service?: ProxyService;
     /** Extra arguments for Envoy, after `--disable-hot-restart`. */
     extraEnvoyArgs?: string[];
+    /** Envoy writes no core dump on a crash (`DISABLE_CORE_DUMPS`). Default false. */
+    disableCoreDumps?: boolean;
+    /** Namespace of the proxy's objects (the node role and xDS address keep the control plane's). Unset: the release namespace. */
+    namespace?: string;
+    /** The envoy-config ConfigMap: Gloo's `kubeResourceOverride`; its full-custom `data` is refused (it would drop keepalive). */
+    configMap?: { data?: Record<string, never>; kubeResourceOverride?: Record<string, unknown> | null };
 }
 
 /** A Gloo Upstream with typed keepalive. */
@@ -134,13 +187,38 @@ export interface UpstreamValues {
 }
 
 /** The whole values file. */
-export interface GlooKeepaliveValues {
+export interface OwnGlooKeepaliveValues {
     /** The gateway proxies by name; `gatewayProxy` is the default entry every other one is merged over. */
     gatewayProxies?: Record<string, GatewayProxyValues>;
     /** Gloo Enterprise nests the same map under `gloo.`. */
-    gloo?: { gatewayProxies?: Record<string, GatewayProxyValues> };
+    gloo?: OwnGlooNesting;
     /** Gloo Upstreams with typed keepalive. */
     upstreams?: UpstreamValues[];
     /** Kubernetes cluster settings. */
     k8s?: { clusterName?: string };
+    /** Gloo's global values the proxies read. */
+    global?: { glooStats?: StatsConfig; image?: Pick<ProxyImage, "registry" | "pullPolicy"> };
+    /** Gloo's settings the proxies read. */
+    settings?: { writeNamespace?: string };
+    /** Gloo's gateway values the proxies read. */
+    gateway?: {
+        /** The `gateway-proxy` ServiceAccount: `create: false` reuses the one a Gloo release renders (gloo-keepalive's key). */
+        proxyServiceAccount?: { create?: boolean; extraAnnotations?: Record<string, string> };
+    };
 }
+
+/** `gloo.`: Gloo's control-plane values, or Gloo Enterprise's nesting of the whole open-source values. */
+export interface OwnGlooNesting {
+    /** The gateway proxies by name (Gloo Enterprise nesting), merged over `gatewayProxies`. */
+    gatewayProxies?: Record<string, GatewayProxyValues>;
+    /** The control plane's ports, as the proxies reach them. */
+    deployment?: { xdsPort?: number; restXdsPort?: number };
+}
+
+/** The whole values file: every Gloo key included (the control plane's are accepted, not rendered). */
+export type GlooKeepaliveValues = OverGloo<GlooHelmConfig, Omit<OwnGlooKeepaliveValues, "gloo" | "global" | "settings" | "gateway">> & {
+    gateway?: OwnGlooKeepaliveValues["gateway"] & Omit<GlooHelmConfig["gateway"], "proxyServiceAccount">;
+    global?: OwnGlooKeepaliveValues["global"] & Omit<GlooHelmConfig["global"], "glooStats" | "image">;
+    settings?: OwnGlooKeepaliveValues["settings"] & Omit<GlooHelmConfig["settings"], "writeNamespace">;
+    gloo?: OwnGlooNesting & Omit<GlooGloo, keyof OwnGlooNesting> & Record<string, unknown>;
+};

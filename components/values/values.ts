@@ -51,7 +51,7 @@ function merge(base: unknown, over: unknown, nulls: boolean | "coalesce"): unkno
 export const VALUES_VALIDATOR: ValidatorSpec = {
     name: "values",
     options: { allErrors: true, verbose: true, strict: true, strictTypes: false },
-    vocabulary: ["x-renders-to", "x-kernel-limit"],
+    vocabulary: ["x-renders-to", "x-kernel-limit", "x-refused"],
     schema: () => valuesSchema,
 };
 
@@ -60,17 +60,22 @@ function issueFromAjv(error: ErrorObject, segments: (string | number)[]): ValueI
     const parent = error.parentSchema as JsonSchema | undefined;
     const kernel = parent?.["x-kernel-limit"] ? "kernel " : "";
     const value = error.data;
+    if (parent?.["x-refused"]) return { path: formatPath(segments), message: parent["x-refused"] };
     switch (error.keyword) {
         case "required": {
             const key = (error.params as { missingProperty: string }).missingProperty;
             return { path: formatPath([...segments, key]), message: "is required" };
         }
         case "type": {
-            const expected = (error.params as { type: string }).type;
-            if (expected === "integer" && typeof value === "number") {
+            // A null Gloo reads as unset is allowed, but it is not what the value should be.
+            const types = String((error.params as { type: string | string[] }).type)
+                .split(",")
+                .filter((t) => t !== "null");
+            const expected = types.join(" or ");
+            if (types.includes("integer") && typeof value === "number") {
                 return { path: formatPath(segments), message: `${value} is not a whole number (never rounded)` };
             }
-            if (expected === "integer" && typeof value === "string") {
+            if (types.includes("integer") && typeof value === "string") {
                 return {
                     path: formatPath(segments),
                     message: `${JSON.stringify(value)} is not a whole number${parent?.["x-kernel-limit"] ? "; write whole seconds (sub-second durations are refused, never truncated)" : ""}`,
@@ -153,6 +158,8 @@ export interface ResolvedProxy {
     name: string;
     /** The merged values. */
     values: GatewayProxyValues;
+    /** The entry's own values, before the merge over the default entry. */
+    entry: GatewayProxyValues;
     /** The value path of the entry that set a top-level key (for error messages). */
     origin(key: keyof GatewayProxyValues): string;
 }
@@ -193,8 +200,15 @@ export function resolveProxies(values: GlooKeepaliveValues): ResolvedProxy[] {
         resolved.push({
             name,
             values: merged,
+            entry: entry ?? {},
             origin: (key) => ((entry && key in entry) || !defaults || name === DEFAULT_PROXY ? path(key) : defaults.path(key)),
         });
     }
     return resolved;
+}
+
+/** The namespaces Gloo renders its `gateway-proxy` ServiceAccount in: every entry's own namespace (disabled ones too), else the release's. */
+export function proxyNamespaces(values: GlooKeepaliveValues, releaseNamespace: string): string[] {
+    const namespaces = [...proxyEntries(values).values()].map(({ entry }) => entry?.namespace || releaseNamespace);
+    return [...new Set(namespaces)];
 }

@@ -50,7 +50,7 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- $origin = merge (deepCopy $origin) $defaultOrigin -}}
 {{- end -}}
 {{- if not $spec.disabled -}}
-{{- $_ := set $out $name (dict "spec" $spec "origin" $origin) -}}
+{{- $_ := set $out $name (dict "spec" $spec "origin" $origin "entry" $entry) -}}
 {{- end -}}
 {{- end -}}
 {{- toJson $out -}}
@@ -125,4 +125,101 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- $interval := int (hasKey $k "intervalSeconds" | ternary $k.intervalSeconds $os.intervalSeconds) -}}
 {{- $probes := int (hasKey $k "probes" | ternary $k.probes $os.probes) -}}
 {{- add $time (mul $interval $probes) -}}
+{{- end -}}
+
+{{/* Whether a proxy runs as a Deployment, as Gloo decides: kind.workloadType first, else a kind.deployment map. Takes kind; returns "true" or "false". */}}
+{{- define "gk.isDeployment" -}}
+{{- if eq (toString .workloadType) "Deployment" -}}true
+{{- else if eq (toString .workloadType) "DaemonSet" -}}false
+{{- else -}}{{ kindIs "map" .deployment }}
+{{- end -}}
+{{- end -}}
+
+{{/* The namespaces of Gloo's one gateway-proxy ServiceAccount: every entry's own namespace (disabled ones too), else the release's. Returns JSON. */}}
+{{- define "gk.proxyNamespaces" -}}
+{{- $entries := dict -}}
+{{- range $proxies := list (.Values.gatewayProxies | default dict) ((.Values.gloo | default dict).gatewayProxies | default dict) -}}
+{{- range $name, $entry := $proxies -}}
+{{- $entry = $entry | default dict -}}
+{{- if hasKey $entry "namespace" }}{{ $_ := set $entries $name $entry.namespace }}{{ else if not (hasKey $entries $name) }}{{ $_ := set $entries $name "" }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- $out := list -}}
+{{- range $name, $ns := $entries }}{{ $out = append $out ($ns | default $.Release.Namespace) }}{{ end -}}
+{{- toJson ($out | uniq) -}}
+{{- end -}}
+
+{{/* The pod template's annotations, as Gloo's. Takes (list name spec bootstrapText stats glooStats istioIntegration); returns JSON. */}}
+{{- define "gk.podAnnotations" -}}
+{{- $name := index . 0 -}}
+{{- $spec := index . 1 -}}
+{{- $out := dict (printf "checksum/%s-envoy-config" $name) (sha256sum (index . 2)) -}}
+{{- range $k, $v := ($spec.podTemplate | default dict).extraAnnotations }}{{ $_ := set $out $k (toString $v) }}{{ end -}}
+{{- if (index . 4).setDatadogAnnotations -}}
+{{- $_ := set $out "ad.datadoghq.com/gateway-proxy.check_names" "[\"envoy\"]" -}}
+{{- $_ := set $out "ad.datadoghq.com/gateway-proxy.init_configs" "[{}]" -}}
+{{- $_ := set $out "ad.datadoghq.com/gateway-proxy.instances" "[{\"stats_url\": \"http://%%host%%:8081/stats\"}]" -}}
+{{- $_ := set $out "ad.datadoghq.com/gateway-proxy.logs" "[{\"source\": \"envoy\", \"service\": \"gloo\",\"log_processing_rules\":[{\"type\": \"multi_line\", \"name\": \"log_start_with_date\",\"pattern\" : \"^\\\\[[0-9]{4}-[0-9]{2}-[0-9]{2}\"}]}]" -}}
+{{- end -}}
+{{- $istioPorts := dict -}}
+{{- if (index . 5).enableIstioSidecarOnGateway }}{{ $istioPorts = dict "traffic.sidecar.istio.io/excludeInboundPorts" (printf "%v,%v" $spec.podTemplate.httpPort $spec.podTemplate.httpsPort) }}{{ end -}}
+{{- if (index . 3).enabled -}}
+{{- $out = merge $out $istioPorts -}}
+{{- $_ := set $out "prometheus.io/path" "/metrics" -}}
+{{- $_ := set $out "prometheus.io/port" "8081" -}}
+{{- $_ := set $out "prometheus.io/scrape" "true" -}}
+{{- end -}}
+{{- if $spec.readConfig -}}
+{{- $out = merge $out $istioPorts -}}
+{{- range $k, $v := dict "readconfig-stats" "/stats" "readconfig-ready" "/ready" "readconfig-config_dump" "/config_dump" "readconfig-port" "8082" }}{{ $_ := set $out $k $v }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* A map with every value as a string (annotations). Returns JSON. */}}
+{{- define "gk.stringMap" -}}
+{{- $out := dict -}}
+{{- range $k, $v := . }}{{ $_ := set $out $k (toString $v) }}{{ end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* The pod spec's scheduling fields, as Gloo's. Takes (list spec entry isDeployment); returns JSON. */}}
+{{- define "gk.podScheduling" -}}
+{{- $spec := index . 0 -}}
+{{- $pod := $spec.podTemplate | default dict -}}
+{{- $own := ((index . 1).podTemplate | default dict).nodeSelector -}}
+{{- $nodeSelector := $own | default $pod.nodeSelector -}}
+{{- $out := dict -}}
+{{- with $pod.nodeName }}{{ $_ := set $out "nodeName" . }}{{ end -}}
+{{- with $nodeSelector }}{{ $_ := set $out "nodeSelector" (include "gk.stringMap" . | fromJson) }}{{ end -}}
+{{- with $pod.tolerations }}{{ $_ := set $out "tolerations" . }}{{ end -}}
+{{- with $pod.terminationGracePeriodSeconds }}{{ $_ := set $out "terminationGracePeriodSeconds" . }}{{ end -}}
+{{- if index . 2 -}}
+{{- if or $spec.antiAffinity $spec.affinity -}}
+{{- $affinity := dict -}}
+{{- if $spec.antiAffinity }}{{ $_ := set $affinity "podAntiAffinity" (dict "preferredDuringSchedulingIgnoredDuringExecution" (list (dict "weight" 100 "podAffinityTerm" (dict "labelSelector" (dict "matchLabels" (dict "gloo" "gateway-proxy")) "topologyKey" "kubernetes.io/hostname")))) }}{{ end -}}
+{{- range $k, $v := $spec.affinity | default dict }}{{ $_ := set $affinity $k $v }}{{ end -}}
+{{- $_ := set $out "affinity" $affinity -}}
+{{- end -}}
+{{- with $spec.topologySpreadConstraints }}{{ $_ := set $out "topologySpreadConstraints" . }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* The Envoy container's probes and graceful shutdown hook, as Gloo's. Takes (list spec adminPort); returns JSON. */}}
+{{- define "gk.probes" -}}
+{{- $spec := index . 0 -}}
+{{- $pod := $spec.podTemplate | default dict -}}
+{{- $admin := printf "%v:%v" $spec.loopBackAddress (index . 1) -}}
+{{- $out := dict -}}
+{{- with $pod.gracefulShutdown }}{{ if .enabled }}
+{{- $_ := set $out "lifecycle" (dict "preStop" (dict "exec" (dict "command" (list "/bin/sh" "-c" (printf "wget --post-data \"\" -O /dev/null %s/healthcheck/fail; sleep %v" $admin .sleepTimeSeconds))))) -}}
+{{- end }}{{ end -}}
+{{- if $pod.probes -}}
+{{- $_ := set $out "readinessProbe" ($pod.customReadinessProbe | default (dict "exec" (dict "command" (list "wget" "-O" "/dev/null" (printf "%s/ready" $admin))) "initialDelaySeconds" 3 "periodSeconds" 10 "failureThreshold" 3)) -}}
+{{- if $pod.livenessProbeEnabled -}}
+{{- $_ := set $out "livenessProbe" ($pod.customLivenessProbe | default (dict "exec" (dict "command" (list "wget" "-O" "/dev/null" (printf "%s/server_info" $admin))) "initialDelaySeconds" 3 "periodSeconds" 10 "failureThreshold" 3)) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
 {{- end -}}
