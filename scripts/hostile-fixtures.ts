@@ -230,6 +230,12 @@ function envoyFixtures(): Fixture[] {
             typed_extension_protocol_options: { [key]: { "@type": "type.googleapis.com/envoy.config.cluster.v3.Cluster" } },
         }),
     });
+    return [...out, ...rawOptionFixtures()];
+}
+
+/** Raw keepalive socket options outside kernel bounds, in a cluster's upstream_bind_config. */
+function rawOptionFixtures(): Fixture[] {
+    const out: Fixture[] = [];
     for (const [name, number, value] of [
         ["idle", 4, 0],
         ["idle", 4, 32768],
@@ -317,6 +323,12 @@ function kubernetesFixtures(): Fixture[] {
             expect: "upstreams[0].host",
             values: { upstreams: [{ name: "orders", host, port: 80, tcpKeepalive: {} }] },
         });
+    return [...out, ...proxyArgsAndNameFixtures()];
+}
+
+/** Bootstrap-replacing extraEnvoyArgs and object names two proxies both render. */
+function proxyArgsAndNameFixtures(): Fixture[] {
+    const out: Fixture[] = [];
     for (const [kind, args] of [
         ["c", ["-c", "/etc/passwd"]],
         ["c-joined", ["-c/etc/passwd"]],
@@ -388,7 +400,6 @@ function keyFixtures(): Fixture[] {
 function yamlFixtures(): Fixture[] {
     const levels = Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(", ")}]`);
     const deep = `${"[".repeat(150)}1${"]".repeat(150)}`;
-    const helm11 = "helm reads YAML 1.1: it takes the value as a valid number or boolean without a word";
     return [
         { name: "yaml-alias-bomb", expect: "<file>", text: `l0: &l0 [lol]\n${levels.join("\n")}\n` },
         {
@@ -446,6 +457,13 @@ function yamlFixtures(): Fixture[] {
         { name: "yaml-root-scalar", expect: "<file>:1:1", text: "just words\n" },
         { name: "yaml-syntax-tab", expect: "<file>", text: "gatewayProxies:\n\tedge: {}\n" },
         { name: "yaml-syntax-unclosed-quote", expect: "<file>", text: 'gatewayProxies:\n  edge: {podTemplate: {image: {tag: "1.0}}}\n' },
+    ];
+}
+
+/** YAML 1.1 scalars helm reads otherwise than YAML 1.2 does. */
+function yaml11Fixtures(): Fixture[] {
+    const helm11 = "helm reads YAML 1.1: it takes the value as a valid number or boolean without a word";
+    return [
         {
             name: "yaml11-octal-time",
             expect: "<file>:3:30: gatewayProxies.edge.tcpKeepaliveTimeSeconds",
@@ -495,7 +513,15 @@ function yamlFixtures(): Fixture[] {
 }
 
 export function hostileFixtures(): Fixture[] {
-    return [...integerFixtures(), ...stringFixtures(), ...envoyFixtures(), ...kubernetesFixtures(), ...keyFixtures(), ...yamlFixtures()];
+    return [
+        ...integerFixtures(),
+        ...stringFixtures(),
+        ...envoyFixtures(),
+        ...kubernetesFixtures(),
+        ...keyFixtures(),
+        ...yamlFixtures(),
+        ...yaml11Fixtures(),
+    ];
 }
 
 function fileText(f: Fixture): string | Buffer {

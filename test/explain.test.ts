@@ -173,7 +173,7 @@ describe("explain: where each keepalive number comes from, and a timeline", () =
                 expect(hop.lines, name).to.include(
                     place === undefined
                         ? `survives the load balancer: first probe at ${e.time.value} s, before its 350 s idle timeout`
-                        : `crosses no middlebox with an idle timeout (${place} unset)`,
+                        : `crosses no middlebox with an idle timeout (${name === "admin_port_cluster" ? "a loopback cluster" : `${place} unset`})`,
                 );
             });
             expect(proxy.hops[0].lines).to.include(

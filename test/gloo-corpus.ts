@@ -10,6 +10,8 @@ import { Gen, proxyValues } from "./value-generator";
 /** Gloo's own keys of one entry, on top of the keepalive ones. */
 export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
     const p = proxyValues(g, sparse) as GatewayProxyValues;
+    // Our HTTP idle timeout renders where Gloo renders its own httpConnectionManagerSettings keys: not a keepalive difference.
+    if (p.gatewaySettings) delete p.gatewaySettings.httpIdleTimeoutSeconds;
     const maybe = (prob: number) => g.chance(sparse ? prob / 3 : prob);
     if (maybe(0.2)) p.namespace = g.pick(["edge", "gloo-system", `ns-${g.word(2, 5)}`]);
     if (maybe(0.2))

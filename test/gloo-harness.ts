@@ -18,7 +18,7 @@ export const GLOO_CHART = "/work/shared/reference/gloo-chart";
 export const ALLOWED_DIFFERENCES: readonly { name: string; why: string }[] = [
     {
         name: "keepalive",
-        why: "tcp_keepalive on any cluster, xDS HTTP/2 connection_keepalive, Gateway keepalive socket options, keepalive sysctls",
+        why: "tcp_keepalive on any cluster, xDS HTTP/2 connection_keepalive, Gateway keepalive socket options, keepalive sysctls, TCP_USER_TIMEOUT (Gateway socket option, cluster upstream_bind_config)",
     },
     { name: "checksum", why: "the value of the pod template's checksum/<proxy>-envoy-config annotation" },
     { name: "own labels", why: "added app.kubernetes.io/* labels and annotations in gloo-keepalive.io/" },
@@ -66,9 +66,19 @@ function duration(value: unknown): unknown {
 
 const HTTP_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
+/** TCP_USER_TIMEOUT (level 6, name 18), the socket option the keepalive difference covers besides keepalive's own. */
+const isUserTimeout = (s: unknown): boolean => isMap(s) && Number(s.level) === 6 && Number(s.name) === 18;
+
 /** One Envoy cluster in the form we compare: keepalive left out, typed protocol options. */
 function cluster(c: Json): Json {
     const out: Json = { ...c };
+    if (isMap(out.upstream_bind_config) && Array.isArray(out.upstream_bind_config.socket_options)) {
+        const { socket_options: options, ...bind } = out.upstream_bind_config;
+        const kept = (options as unknown[]).filter((o) => !isUserTimeout(o));
+        const rest = kept.length > 0 ? { ...bind, socket_options: kept } : bind;
+        if (Object.keys(rest).length === 0) delete out.upstream_bind_config;
+        else out.upstream_bind_config = rest;
+    }
     if (isMap(out.upstream_connection_options)) {
         const { tcp_keepalive: _k, ...rest } = out.upstream_connection_options;
         if (Object.keys(rest).length === 0) delete out.upstream_connection_options;
@@ -138,7 +148,9 @@ export function normalizeObject(object: KubernetesObject): Json {
             if ((node.sysctls as unknown[]).length === 0) delete node.sysctls;
         }
         if (Array.isArray(node.socketOptions)) {
-            node.socketOptions = node.socketOptions.filter((s: Json) => !KEEPALIVE_SOCKET_OPTION.test(String(s.description)));
+            node.socketOptions = node.socketOptions.filter(
+                (s: Json) => !KEEPALIVE_SOCKET_OPTION.test(String(s.description)) && !isUserTimeout(s),
+            );
             if ((node.socketOptions as unknown[]).length === 0) delete node.socketOptions;
         }
         if (isMap(node.options) && Object.keys(node.options).length === 0) delete node.options;

@@ -153,7 +153,7 @@ describe("policy keepalive-detection-time with TCP_USER_TIMEOUT", () => {
             gatewaySettings: { tcpKeepalive: { timeSeconds: 600, intervalSeconds: 100, probes: 9 } },
         });
         // 600 + 100 × 9 = 1500 s without; with TCP_USER_TIMEOUT 650 s: 600 + 1 × 100 = 700 s.
-        expect(await violations(keepaliveDetectionTime, objectsOf(values))).to.have.length(3 + 2); // three clusters, two Gateways
+        expect(await violations(keepaliveDetectionTime, objectsOf(values))).to.have.length(4 + 2); // four clusters (admin_port_cluster too: its keepalive is slow as well), two Gateways
         const withUserTimeout = structuredClone(values) as {
             gatewayProxies: { gatewayProxy: Record<string, unknown> & { gatewaySettings: Record<string, unknown> } };
         };

@@ -160,6 +160,38 @@ function middleboxValues(g: Gen, p: GatewayProxyValues, maybe: (prob: number) =>
     }
 }
 
+/** 0 to 3 user static clusters with distinct names. */
+function staticClusters(g: Gen): NonNullable<GatewayProxyValues["envoyStaticClusters"]> {
+    const used = new Set<string>();
+    const clusters: NonNullable<GatewayProxyValues["envoyStaticClusters"]> = [];
+    for (let i = g.int(0, 3); i > 0; i--) {
+        let name = g.pick([g.word(), `${g.word()}_${g.word()}`, `${g.word()}-${g.word()}`, `outbound|${g.int(1, 9999)}||${g.word()}.svc`]);
+        while (used.has(name)) name += "x";
+        used.add(name);
+        clusters.push(staticCluster(g, name));
+    }
+    return clusters;
+}
+
+/** The gateway settings of one proxy entry. */
+function gatewaySettingsValues(g: Gen, style: BatchStyle): NonNullable<GatewayProxyValues["gatewaySettings"]> {
+    const settings: NonNullable<GatewayProxyValues["gatewaySettings"]> = {};
+    if (g.chance(0.1)) settings.enabled = false;
+    if (g.chance(0.15)) settings.disableHttpGateway = true;
+    if (g.chance(0.15)) settings.disableHttpsGateway = true;
+    if (g.chance(0.2)) settings.ipv4Only = g.chance(0.5);
+    if (g.chance(0.2)) settings.useProxyProto = g.chance(0.5);
+    if (g.chance(0.7)) settings.tcpKeepalive = g.keepalive();
+    if (g.chance(0.2)) settings.socketOptionsPlatform = style.gatewayUserTimeout ? "linux" : g.pick(["linux", "darwin"]);
+    if (g.chance(0.3)) {
+        const options: Record<string, unknown> = {};
+        if (g.chance(0.5)) options.perConnectionBufferLimitBytes = g.int(1024, 1 << 20);
+        if (g.chance(0.5)) options.socketOptions = [{ description: "reuse port", level: 1, name: 15, intValue: 1, state: "STATE_PREBIND" }];
+        settings.options = options;
+    }
+    return settings;
+}
+
 /** One proxy entry; `sparse` entries set few keys so most come from the default entry. */
 export function proxyValues(
     g: Gen,
@@ -172,42 +204,12 @@ export function proxyValues(
     if (maybe(0.5)) p.tcpKeepaliveIntervalSeconds = g.int(1, 32767) % 2 ? g.int(1, 120) : 32767;
     if (maybe(0.5)) p.tcpKeepaliveProbes = g.int(1, 127);
     if (maybe(0.4)) p.xdsHttp2Keepalive = { intervalSeconds: g.int(1, 300), timeoutSeconds: g.int(1, 60) };
-    if (maybe(0.5)) {
-        const used = new Set<string>();
-        p.envoyStaticClusters = [];
-        for (let i = g.int(0, 3); i > 0; i--) {
-            let name = g.pick([
-                g.word(),
-                `${g.word()}_${g.word()}`,
-                `${g.word()}-${g.word()}`,
-                `outbound|${g.int(1, 9999)}||${g.word()}.svc`,
-            ]);
-            while (used.has(name)) name += "x";
-            used.add(name);
-            p.envoyStaticClusters.push(staticCluster(g, name));
-        }
-    }
+    if (maybe(0.5)) p.envoyStaticClusters = staticClusters(g);
     if (maybe(0.3)) p.xdsServiceAddress = g.pick(["gloo", "gloo.gloo-system.svc.cluster.local", "10.96.0.10", "fd00::10"]);
     if (maybe(0.3)) p.xdsServicePort = g.int(1024, 65535);
     if (maybe(0.2)) p.loopBackAddress = g.pick(["127.0.0.1", "::1"]);
     if (maybe(0.4)) p.readConfig = g.chance(0.5);
-    if (maybe(0.7)) {
-        p.gatewaySettings = {};
-        if (g.chance(0.1)) p.gatewaySettings.enabled = false;
-        if (g.chance(0.15)) p.gatewaySettings.disableHttpGateway = true;
-        if (g.chance(0.15)) p.gatewaySettings.disableHttpsGateway = true;
-        if (g.chance(0.2)) p.gatewaySettings.ipv4Only = g.chance(0.5);
-        if (g.chance(0.2)) p.gatewaySettings.useProxyProto = g.chance(0.5);
-        if (g.chance(0.7)) p.gatewaySettings.tcpKeepalive = g.keepalive();
-        if (g.chance(0.2)) p.gatewaySettings.socketOptionsPlatform = style.gatewayUserTimeout ? "linux" : g.pick(["linux", "darwin"]);
-        if (g.chance(0.3)) {
-            const options: Record<string, unknown> = {};
-            if (g.chance(0.5)) options.perConnectionBufferLimitBytes = g.int(1024, 1 << 20);
-            if (g.chance(0.5))
-                options.socketOptions = [{ description: "reuse port", level: 1, name: 15, intValue: 1, state: "STATE_PREBIND" }];
-            p.gatewaySettings.options = options;
-        }
-    }
+    if (maybe(0.7)) p.gatewaySettings = gatewaySettingsValues(g, style);
     middleboxValues(g, p, maybe, style);
     if (maybe(0.6)) {
         p.podTemplate = {};
