@@ -1,36 +1,29 @@
 /** The second table: figures inside one process (bench/task.ts), each task in a fresh process of its own. */
 import { fmt, interleave, row, Samples, task } from "./measure";
 
+interface InProcessTask {
+    key: string;
+    name: string;
+    arg: number;
+    label: (r: Record<string, unknown>) => string;
+    env?: NodeJS.ProcessEnv;
+}
+
+/** A task that times itself twice inside its process (bench/task.ts BENCH_RUNS). */
+const twice = (key: string, name: string, arg: number, label: InProcessTask["label"]): InProcessTask => ({
+    key,
+    name,
+    arg,
+    label,
+    env: { BENCH_RUNS: "2" },
+});
+
 /** In-process tasks and what their rows say. */
-const TASKS: { key: string; name: string; arg: number; label: (r: Record<string, unknown>) => string; env?: NodeJS.ProcessEnv }[] = [
-    {
-        key: "library 100",
-        name: "render-library",
-        arg: 100,
-        env: { BENCH_RUNS: "2" },
-        label: () => "library render (all checks) + YAML, 100 proxies × 50 clusters",
-    },
-    {
-        key: "floor 100",
-        name: "render-floor",
-        arg: 100,
-        env: { BENCH_RUNS: "2" },
-        label: () => "in-process floor: JSON.stringify + YAML dump, 100 proxies × 50 clusters",
-    },
-    {
-        key: "envoy",
-        name: "envoy-validation",
-        arg: 100,
-        env: { BENCH_RUNS: "2" },
-        label: () => "strict Envoy validation, per bootstrap (54 clusters)",
-    },
-    {
-        key: "policy",
-        name: "policy",
-        arg: 10_000,
-        env: { BENCH_RUNS: "2" },
-        label: (r) => `policy pack rules over ${String(r.objects)} rendered objects`,
-    },
+const TASKS: readonly InProcessTask[] = [
+    twice("library 100", "render-library", 100, () => "library render (all checks) + YAML, 100 proxies × 50 clusters"),
+    twice("floor 100", "render-floor", 100, () => "in-process floor: JSON.stringify + YAML dump, 100 proxies × 50 clusters"),
+    twice("envoy", "envoy-validation", 100, () => "strict Envoy validation, per bootstrap (54 clusters)"),
+    twice("policy", "policy", 10_000, (r) => `policy pack rules over ${String(r.objects)} rendered objects`),
     {
         key: "mocks",
         name: "pulumi-mocks",
