@@ -76,7 +76,7 @@ function main(): void {
         "",
         `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
         `Each figure is the median of ${ROUNDS} rounds; contenders interleave within a round; every figure is one whole process of its own.`,
-        `The Gloo chart is ${GLOO_CHART.startsWith(ROOT) ? path.relative(ROOT, GLOO_CHART) : "../shared/reference/gloo-chart"} (solo-io/gloo 1.22.1), given the same values file.`,
+        `The Gloo chart is ${path.relative(ROOT, GLOO_CHART)} (solo-io/gloo 1.22.1), given the same values file.`,
         "",
         "## Whole processes, as a user runs them",
         "",

@@ -9,9 +9,10 @@ import * as path from "path";
 import type { HelmBinary } from "../scripts/helm";
 import { helmEnv } from "../scripts/helm";
 import { BUILT, fmt, interleave, measure, ROOT, row, Samples } from "./measure";
+import { findReference } from "../scripts/reference";
 
 /** The real Gloo chart this project is held to, beside the repository (absent: its rows are left out). */
-export const GLOO_CHART = path.resolve(ROOT, "..", "shared", "reference", "gloo-chart");
+export const GLOO_CHART = path.join(findReference() ?? path.join(ROOT, "..", "shared", "reference"), "gloo-chart");
 const CLI = path.join(ROOT, "dist", "components", "cli", "index.js");
 
 /** Inputs prepared per size: the values file, the rendered objects for the floor, and a scratch --out. */

@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { packageRoot } from "../components/package-root";
+import { referencePath } from "./reference";
 
 interface GoField {
     /** json name, or undefined for an inlined embedded struct. */
@@ -155,7 +156,7 @@ export function glooTypes(definitions: Record<string, Schema>): string {
 }
 
 if (require.main === module) {
-    const reference = process.argv[2] ?? "/work/shared/reference";
+    const reference = process.argv[2] ?? referencePath();
     const definitions = glooDefinitions(readFileSync(path.join(reference, "gloo-chart-source", "values.go"), "utf8"));
     const added = addDefaultValuesKeys(definitions, yaml.load(readFileSync(path.join(reference, "gloo-chart", "values.yaml"), "utf8")));
     console.log(`keys only in Gloo's values.yaml: ${added.join(", ") || "none"}`);

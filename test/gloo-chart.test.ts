@@ -22,8 +22,9 @@ import { helmBinary, type HelmBinary } from "../scripts/helm";
 import { runCli } from "./cli-harness";
 import { REPO_ROOT } from "./pulumi-harness";
 import { Gen, staticCluster } from "./value-generator";
+import { referencePath } from "../scripts/reference";
 
-const GLOO_CHART = path.resolve(REPO_ROOT, "..", "..", "shared", "reference", "gloo-chart");
+const GLOO_CHART = referencePath("gloo-chart");
 const NAMESPACE = "gloo-system";
 const KEEPALIVE_OPTIONS = new Set(["1/9", "6/4", "6/5", "6/6"]);
 const KEEPALIVE_SYSCTLS = /^net\.ipv4\.tcp_keepalive_(time|intvl|probes)$/;

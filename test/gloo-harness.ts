@@ -7,9 +7,10 @@ import * as yaml from "js-yaml";
 import type { KubernetesObject } from "../components/render/manifests";
 import { runHelm, type HelmBinary } from "../scripts/helm";
 import { objectKey, writeValues } from "./chart-harness";
+import { referencePath } from "../scripts/reference";
 
 /** The real Gloo chart (solo-io/gloo v1.22.1), never copied: rendered as it is. */
-export const GLOO_CHART = "/work/shared/reference/gloo-chart";
+export const GLOO_CHART = referencePath("gloo-chart");
 
 /**
  * The differences from the Gloo chart we allow, each a rewrite applied to both sides before

@@ -5,16 +5,16 @@
  * values before registering anything.
  */
 import { expect } from "chai";
-import * as path from "path";
 import { GLOO_CHART_REPOSITORY, GLOO_CHART_VERSION, lowerForGlooChart } from "../components/gloo-chart/lower";
 import { ComponentArgsError } from "../components/pulumi/component-args";
 import { GlooRelease } from "../components/pulumi/gloo-release";
 import { readStackConfig } from "../components/values/read";
 import type { GlooKeepaliveValues } from "../components/values/types";
 import { REPO_ROOT, runProgram, type ProgramRun } from "./pulumi-harness";
+import { referencePath } from "../scripts/reference";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
-const LOCAL_CHART = path.resolve(REPO_ROOT, "..", "..", "shared", "reference", "gloo-chart");
+const LOCAL_CHART = referencePath("gloo-chart");
 const GLOO_VALUES = {
     gatewayProxies: { gatewayProxy: { gatewaySettings: { options: { perConnectionBufferLimitBytes: 32768 } } } },
     settings: { writeNamespace: "gloo-system" },
