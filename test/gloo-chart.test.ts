@@ -499,6 +499,37 @@ describe("lowering errors and render --for gloo-chart", () => {
         expect(run.stderr).to.include("--helm: cannot run /nonexistent/helm");
     });
 
+    it("refuses an own idleTimeout that differs from httpIdleTimeoutSeconds, keeps an equal one, and reports TCP_USER_TIMEOUT as not carried by the built-in clusters", () => {
+        const typed = {
+            gatewayProxies: {
+                gatewayProxy: { tcpKeepaliveTimeSeconds: 60, tcpUserTimeoutSeconds: 120, gatewaySettings: { httpIdleTimeoutSeconds: 600 } },
+            },
+        };
+        const own = (idleTimeout: string) => ({
+            gatewayProxies: {
+                gatewayProxy: {
+                    gatewaySettings: {
+                        customHttpGateway: { options: { httpConnectionManagerSettings: { idleTimeout, useRemoteAddress: true } } },
+                    },
+                },
+            },
+        });
+        expect(() => lowerForGlooChart([typed], own("300s"))).to.throw(
+            ValuesError,
+            'gatewayProxies.gatewayProxy.gatewaySettings.customHttpGateway.options.httpConnectionManagerSettings.idleTimeout: is "300s", but gatewayProxies.gatewayProxy.gatewaySettings.httpIdleTimeoutSeconds asks for 600s',
+        );
+        const lowered = lowerForGlooChart([typed], own("600s"));
+        const settings = (lowered.values.gatewayProxies as Obj).gatewayProxy.gatewaySettings;
+        expect(settings.customHttpGateway).to.deep.equal({
+            options: { httpConnectionManagerSettings: { idleTimeout: "600s", useRemoteAddress: true } },
+        });
+        expect(settings).to.not.have.property("httpIdleTimeoutSeconds");
+        const xds = glooChartReport(lowered)[0].hops.find((h) => h.kind === "xds")!;
+        expect(xds.cannot).to.include(
+            "TCP_USER_TIMEOUT (tcpUserTimeoutSeconds 120): the chart renders no upstream_bind_config on its built-in clusters",
+        );
+    });
+
     it("render --for gloo-chart writes gloo-values.yaml equal to the library's lowering, explain --for gloo-chart reports per hop, an unknown target is refused", () => {
         const out = path.join(require("os").tmpdir(), `gk-gloo-out-${process.pid}`);
         const run = runCli(["render", "--for", "gloo-chart", "--stack", "prod", "--out", out]);
