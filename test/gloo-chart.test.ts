@@ -12,7 +12,7 @@ import * as path from "path";
 import { helmTemplateObjects } from "../components/cli/gloo-chart";
 import { lowerForGlooChart, type LoweredGlooValues } from "../components/gloo-chart/lower";
 import { glooChartReport } from "../components/gloo-chart/report";
-import { toEnvoyTcpKeepalive, toPodSysctls, toSocketOptions, type TcpKeepalive } from "../components/keepalive";
+import { toEnvoyTcpKeepalive, toPodSysctls, toSocketOptions, toUserTimeoutSocketOption, type TcpKeepalive } from "../components/keepalive";
 import type { KubernetesObject } from "../components/render/manifests";
 import { readStackConfig } from "../components/values/read";
 import type { EnvoyCluster } from "../components/values/types";
@@ -26,7 +26,8 @@ import { referencePath } from "../scripts/reference";
 
 const GLOO_CHART = referencePath("gloo-chart");
 const NAMESPACE = "gloo-system";
-const KEEPALIVE_OPTIONS = new Set(["1/9", "6/4", "6/5", "6/6"]);
+const KEEPALIVE_OPTIONS = new Set(["1/9", "6/4", "6/5", "6/6", "6/18"]);
+const isUserTimeout = (o: Obj) => `${o.level}/${o.name}` === "6/18";
 const KEEPALIVE_SYSCTLS = /^net\.ipv4\.tcp_keepalive_(time|intvl|probes)$/;
 
 type Obj = Record<string, any>;
@@ -63,12 +64,23 @@ function withoutKeepalive(objects: KubernetesObject[]): Obj[] {
                 delete c.upstream_connection_options?.tcp_keepalive;
                 if (c.upstream_connection_options && Object.keys(c.upstream_connection_options).length === 0)
                     delete c.upstream_connection_options;
+                const bind = c.upstream_bind_config;
+                if (bind?.socket_options) {
+                    bind.socket_options = bind.socket_options.filter((o: Obj) => !isUserTimeout(o));
+                    if (bind.socket_options.length === 0) delete bind.socket_options;
+                    if (Object.keys(bind).length === 0) delete c.upstream_bind_config;
+                }
             }
             copy.data["envoy.yaml"] = b;
         }
         if (copy.kind === "ConfigMap" && copy.data?.["custom-resources"]) {
             const docs = (yaml.loadAll(copy.data["custom-resources"]) as Obj[]).filter(Boolean);
             for (const d of docs) {
+                const hcm = d.spec?.httpGateway?.options?.httpConnectionManagerSettings;
+                if (hcm) delete hcm.idleTimeout;
+                if (hcm && Object.keys(hcm).length === 0) delete d.spec.httpGateway.options.httpConnectionManagerSettings;
+                if (d.spec?.httpGateway?.options && Object.keys(d.spec.httpGateway.options).length === 0) delete d.spec.httpGateway.options;
+                if (d.spec?.httpGateway && Object.keys(d.spec.httpGateway).length === 0) delete d.spec.httpGateway;
                 const options = d.spec?.options;
                 if (!options?.socketOptions) continue;
                 options.socketOptions = options.socketOptions.filter((s: Obj) => !KEEPALIVE_OPTIONS.has(`${s.level}/${s.name}`));
@@ -137,6 +149,12 @@ function generatedCase(seed: number): Case {
             };
             entry.gatewaySettings = { ...entry.gatewaySettings, httpGatewayKubeOverride: override };
         }
+        if (g.chance(0.25))
+            entry.gatewaySettings = {
+                ...entry.gatewaySettings,
+                customHttpsGateway: { options: { httpConnectionManagerSettings: { useRemoteAddress: true, serverName: g.word() } } },
+            };
+        if (g.chance(0.2)) entry.tracing = { ...entry.tracing, provider: { name: "envoy.tracers.zipkin" } };
         if (g.chance(0.3)) entry.podTemplate = { image: { tag: `1.22.${g.int(0, 9)}` } };
         if (g.chance(0.3))
             entry.podTemplate = {
@@ -152,6 +170,9 @@ function generatedCase(seed: number): Case {
         if (downstream === "full")
             typed.gatewaySettings = { tcpKeepalive: { timeSeconds: g.int(1, 300), intervalSeconds: g.int(1, 75), probes: g.int(1, 9) } };
         if (downstream === "partial") typed.gatewaySettings = { tcpKeepalive: { timeSeconds: g.int(1, 300) } };
+        if (g.chance(0.5)) typed.tcpUserTimeoutSeconds = g.int(30, 900);
+        if (g.chance(0.5)) typed.gatewaySettings = { ...typed.gatewaySettings, tcpUserTimeoutSeconds: g.int(30, 900) };
+        if (g.chance(0.5)) typed.gatewaySettings = { ...typed.gatewaySettings, httpIdleTimeoutSeconds: g.int(60, 7200) };
         typedProxies[name] = typed;
     }
     const chartValues: Obj = { gatewayProxies: glooProxies, ...(g.chance(0.3) ? { global: { glooStats: { enabled: false } } } : {}) };
@@ -192,6 +213,10 @@ function askedKeepalive(entry: Obj): TcpKeepalive {
         probes: entry.tcpKeepaliveProbes,
     };
 }
+const userTimeoutEnvoy = (seconds: number) => {
+    const { intValue, ...rest } = toUserTimeoutSocketOption(seconds);
+    return { ...rest, int_value: intValue };
+};
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 function expectKeepaliveCarried(c: Case, lowered: LoweredGlooValues, objects: KubernetesObject[]): void {
@@ -208,6 +233,12 @@ function expectKeepaliveCarried(c: Case, lowered: LoweredGlooValues, objects: Ku
             const at = `${c.name}: ${proxy} cluster ${cluster.name}`;
             if (isLoopback(cluster)) continue;
             const user = userClusters.get(cluster.name) as Obj | undefined;
+            const bind = (cluster.upstream_bind_config?.socket_options ?? []) as Obj[];
+            // tracing clusters come from the lowered entry: their own bind options are those other than TCP_USER_TIMEOUT
+            const ownBind = ((user?.upstream_bind_config?.socket_options ?? []) as Obj[]).filter((o) => !isUserTimeout(o));
+            const ut = v.tcpUserTimeoutSeconds;
+            const wantBind = user && ut !== undefined ? [...ownBind, { ...userTimeoutEnvoy(ut) }] : ownBind;
+            expect(bind, `${at} upstream_bind_config.socket_options`).to.deep.equal(wantBind);
             if (user) expect(tcp, at).to.deep.equal({ ...envoy, ...(user.upstream_connection_options?.tcp_keepalive ?? {}) });
             else expect(tcp, at).to.deep.equal({ keepalive_time: v.tcpKeepaliveTimeSeconds });
         }
@@ -221,7 +252,18 @@ function expectKeepaliveCarried(c: Case, lowered: LoweredGlooValues, objects: Ku
         for (const gw of gateways) {
             const options = (gw.spec.options?.socketOptions ?? []) as Obj[];
             const keepalive = options.filter((o) => KEEPALIVE_OPTIONS.has(`${o.level}/${o.name}`));
-            expect(keepalive, `${c.name}: Gateway ${gw.metadata.name}`).to.deep.equal(downstream ? toSocketOptions(downstream) : []);
+            const ut = v.gatewaySettings?.tcpUserTimeoutSeconds;
+            const wantOptions = [
+                ...(downstream ? toSocketOptions(downstream) : []),
+                ...(ut === undefined ? [] : [toUserTimeoutSocketOption(ut)]),
+            ];
+            expect(keepalive, `${c.name}: Gateway ${gw.metadata.name}`).to.deep.equal(wantOptions);
+            if (gw.metadata.name.endsWith("-failover")) continue;
+            const idle = v.gatewaySettings?.httpIdleTimeoutSeconds;
+            expect(
+                gw.spec.httpGateway?.options?.httpConnectionManagerSettings?.idleTimeout,
+                `${c.name}: Gateway ${gw.metadata.name} idleTimeout`,
+            ).to.equal(idle === undefined ? undefined : `${idle}s`);
         }
         const sysctls = ((podOf(objects, proxy).spec.securityContext?.sysctls ?? []) as Obj[]).filter((s) =>
             KEEPALIVE_SYSCTLS.test(s.name),
@@ -268,6 +310,10 @@ describe("solo-io's gloo chart with the lowered values (real helm 3 and 4)", fun
         expect(cases.some((c) => JSON.stringify(c.gloo).includes("httpGatewayKubeOverride"))).to.equal(true);
         expect(cases.some((c) => JSON.stringify(c.gloo).includes('"tracing":{"cluster"'))).to.equal(true);
         expect(cases.some((c) => JSON.stringify(c.gloo).includes('"failover":{"enabled":true}'))).to.equal(true);
+        expect(cases.some((c) => JSON.stringify(c.gloo).includes("customHttpsGateway"))).to.equal(true);
+        expect(cases.some((c) => JSON.stringify(c.gloo).includes('"provider"'))).to.equal(true);
+        for (const key of ['"tcpUserTimeoutSeconds"', '"httpIdleTimeoutSeconds"'])
+            expect(cases.filter((c) => JSON.stringify(c.typed).includes(key)).length, key).to.be.at.least(3);
     });
 
     it("every static cluster, both Gateways and the pod carry the keepalive the typed values ask for", () => {
@@ -452,6 +498,37 @@ describe("lowering errors and render --for gloo-chart", () => {
         const run = runCli(["check", "--gloo-chart", GLOO_CHART, "--stack", "dev", "--helm", "/nonexistent/helm"]); // lowering passes, helm cannot run
         expect(run.status).to.equal(1);
         expect(run.stderr).to.include("--helm: cannot run /nonexistent/helm");
+    });
+
+    it("refuses an own idleTimeout that differs from httpIdleTimeoutSeconds, keeps an equal one, and reports TCP_USER_TIMEOUT as not carried by the built-in clusters", () => {
+        const typed = {
+            gatewayProxies: {
+                gatewayProxy: { tcpKeepaliveTimeSeconds: 60, tcpUserTimeoutSeconds: 120, gatewaySettings: { httpIdleTimeoutSeconds: 600 } },
+            },
+        };
+        const own = (idleTimeout: string) => ({
+            gatewayProxies: {
+                gatewayProxy: {
+                    gatewaySettings: {
+                        customHttpGateway: { options: { httpConnectionManagerSettings: { idleTimeout, useRemoteAddress: true } } },
+                    },
+                },
+            },
+        });
+        expect(() => lowerForGlooChart([typed], own("300s"))).to.throw(
+            ValuesError,
+            'gatewayProxies.gatewayProxy.gatewaySettings.customHttpGateway.options.httpConnectionManagerSettings.idleTimeout: is "300s", but gatewayProxies.gatewayProxy.gatewaySettings.httpIdleTimeoutSeconds asks for 600s',
+        );
+        const lowered = lowerForGlooChart([typed], own("600s"));
+        const settings = (lowered.values.gatewayProxies as Obj).gatewayProxy.gatewaySettings;
+        expect(settings.customHttpGateway).to.deep.equal({
+            options: { httpConnectionManagerSettings: { idleTimeout: "600s", useRemoteAddress: true } },
+        });
+        expect(settings).to.not.have.property("httpIdleTimeoutSeconds");
+        const xds = glooChartReport(lowered)[0].hops.find((h) => h.kind === "xds")!;
+        expect(xds.cannot).to.include(
+            "TCP_USER_TIMEOUT (tcpUserTimeoutSeconds 120): the chart renders no upstream_bind_config on its built-in clusters",
+        );
     });
 
     it("render --for gloo-chart writes gloo-values.yaml equal to the library's lowering, explain --for gloo-chart reports per hop, an unknown target is refused", () => {

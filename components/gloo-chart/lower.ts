@@ -10,27 +10,23 @@
  *    its own `upstream_connection_options.tcp_keepalive` fields (the user's own fields win);
  *  - `tcpKeepaliveTimeSeconds`: the chart's `keepalive_time` on its built-in clusters;
  *  - `gatewaySettings.options.socketOptions`: the user's options, then the four keepalive options
- *    (a raw option that sets one of them is refused, as in the library);
+ *    and TCP_USER_TIMEOUT (a raw option that sets one of them is refused, as in the library); the
+ *    HTTP idle timeout in `gatewaySettings.customHttpGateway` / `customHttpsGateway` (./gateways.ts);
+ *  - `tcpUserTimeoutSeconds` (per proxy): TCP_USER_TIMEOUT in each static and tracing cluster's
+ *    `upstream_bind_config.socket_options`, after the user's own bind options;
  *  - `kubeResourceOverride.spec.template.spec.securityContext.sysctls`: the pod's
  *    `net.ipv4.tcp_keepalive_*`, the only way to give the built-in clusters (which the chart
  *    renders with `keepalive_time` only) their interval and probes. The list replaces the
  *    rendered one, so the sysctls the user already sets (pod security context or override) are kept;
  *    a keepalive sysctl the user sets to another value than the typed keepalive is refused.
  */
-import {
-    KEEPALIVE_FIELDS,
-    toEnvoyTcpKeepalive,
-    toPodSysctls,
-    toSocketOptions,
-    type SocketOption,
-    type Sysctl,
-    type TcpKeepalive,
-} from "../keepalive";
+import { KEEPALIVE_FIELDS, toEnvoyTcpKeepalive, toPodSysctls, type Sysctl, type TcpKeepalive } from "../keepalive";
 import { staticClusterKeepalive, withProxyKeepalive } from "../render/bootstrap";
-import { gatewaySocketOptions } from "../render/manifests";
+import { withClusterUserTimeoutOption } from "../render/middlebox";
 import { renderValues, type ProxyRender, type RenderOptions, type RenderResult } from "../render/render";
 import type { EnvoyCluster, GatewayProxyValues } from "../values/types";
 import { isPlainObject, mergeValues, ValuesError, type ValueIssue } from "../values/values";
+import { loweredGateways } from "./gateways";
 
 /** The solo-io chart version the lowering targets (its templates decide where each value lands). */
 export const GLOO_CHART_VERSION = "1.22.1";
@@ -51,9 +47,13 @@ const OURS_ONLY: readonly (keyof GatewayProxyValues)[] = [
     "tcpKeepaliveProbes",
     "xdsHttp2Keepalive",
     "loadBalancerIdleTimeoutSeconds",
+    "loadBalancer",
+    "egressIdleTimeoutSeconds",
+    "controlPlaneIdleTimeoutSeconds",
+    "tcpUserTimeoutSeconds",
 ];
 const OURS_ONLY_NESTED: Readonly<Record<string, readonly string[]>> = {
-    gatewaySettings: ["tcpKeepalive", "socketOptionsPlatform"],
+    gatewaySettings: ["tcpKeepalive", "socketOptionsPlatform", "tcpUserTimeoutSeconds", "httpIdleTimeoutSeconds"],
     podTemplate: ["tcpKeepaliveSysctls"],
 };
 /** The keys of a Gloo entry the library reads and checks (the rest of the Gloo file is not ours to judge). */
@@ -185,56 +185,32 @@ export function loweredSysctls(proxy: GatewayProxyValues): Sysctl[] {
     return needed ? toPodSysctls(keepalive) : [];
 }
 
-/** Socket options: the ones given, then each of ours whose level and name none of them has. */
-function withOptions(given: unknown, ours: readonly SocketOption[]): unknown[] {
-    const list = Array.isArray(given) ? given : [];
-    const has = (o: SocketOption) => list.some((g) => isPlainObject(g) && Number(g.level) === o.level && Number(g.name) === o.name);
-    return [...list, ...ours.filter((o) => !has(o))];
-}
-
-/** A Gateway override (merged over the rendered Gateway, lists replaced) with the keepalive options in its spec.options. */
-function overrideWithOptions(override: unknown, ours: readonly SocketOption[]): Record<string, unknown> {
-    const o = record(override);
-    const options = record(record(o.spec).options);
-    return mergeValues(o, { spec: { options: { socketOptions: withOptions(options.socketOptions, ours) } } });
-}
-
-/** The http/https Gateway overrides that replace spec.options.socketOptions: ours are appended there too, or they would be lost. */
-function gatewayOverrides(chartEntry: Record<string, unknown>, ours: readonly SocketOption[]): Record<string, unknown> {
-    const settings = record(chartEntry.gatewaySettings);
-    const out: Record<string, unknown> = {};
-    for (const key of ["httpGatewayKubeOverride", "httpsGatewayKubeOverride"]) {
-        if (record(record(record(settings[key]).spec).options).socketOptions !== undefined)
-            out[key] = overrideWithOptions(settings[key], ours);
-    }
-    return out;
-}
-
 /** The keys written into one proxy entry. */
-function loweredEntry(proxy: GatewayProxyValues, chartEntry: Record<string, unknown>, ownEntry: Record<string, unknown>) {
+function loweredEntry(
+    proxy: GatewayProxyValues,
+    chartEntry: Record<string, unknown>,
+    ownEntry: Record<string, unknown>,
+    entryPath: string,
+) {
     const keepalive = toEnvoyTcpKeepalive(staticClusterKeepalive(proxy));
+    const ut = proxy.tcpUserTimeoutSeconds;
+    const cluster = (c: EnvoyCluster) => {
+        const withKeepalive = withProxyKeepalive(c, keepalive);
+        return ut === undefined ? withKeepalive : withClusterUserTimeoutOption(withKeepalive, ut);
+    };
     const out: Record<string, unknown> = {};
     if (proxy.tcpKeepaliveTimeSeconds !== undefined) out.tcpKeepaliveTimeSeconds = proxy.tcpKeepaliveTimeSeconds;
-    if (proxy.envoyStaticClusters?.length) out.envoyStaticClusters = proxy.envoyStaticClusters.map((c) => withProxyKeepalive(c, keepalive));
+    if (proxy.envoyStaticClusters?.length) out.envoyStaticClusters = proxy.envoyStaticClusters.map(cluster);
     const tracing = record(chartEntry.tracing);
     if (Array.isArray(tracing.cluster)) {
-        out.tracing = { cluster: tracing.cluster.map((c) => (isPlainObject(c) ? withProxyKeepalive(c as EnvoyCluster, keepalive) : c)) };
+        out.tracing = { cluster: tracing.cluster.map((c) => (isPlainObject(c) ? cluster(c as EnvoyCluster) : c)) };
     }
-    const socketOptions = proxy.gatewaySettings?.tcpKeepalive ? gatewaySocketOptions(proxy) : undefined;
-    if (socketOptions) {
-        const ours = toSocketOptions(proxy.gatewaySettings!.tcpKeepalive!, proxy.gatewaySettings?.socketOptionsPlatform ?? "linux");
-        out.gatewaySettings = {
-            options: { ...record(proxy.gatewaySettings?.options), socketOptions },
-            ...gatewayOverrides(chartEntry, ours),
-        };
-        const failover = record(chartEntry.failover);
-        // The failover Gateway takes no gatewaySettings.options: only its own override reaches its spec.
-        if (failover.enabled === true) out.failover = { kubeResourceOverride: overrideWithOptions(failover.kubeResourceOverride, ours) };
-    }
+    const gateways = loweredGateways(proxy, chartEntry, `${entryPath}.gatewaySettings`);
+    Object.assign(out, gateways.out);
     const ours = loweredSysctls(proxy);
     const sysctls = ours.length > 0 ? mergedSysctls(chartEntry.podTemplate, ownEntry.kubeResourceOverride, ours) : [];
     if (sysctls.length > 0) out.kubeResourceOverride = { spec: { template: { spec: { securityContext: { sysctls } } } } };
-    return { out, sysctls };
+    return { out, sysctls, issues: gateways.issues };
 }
 
 function detectShape(glooValues: Record<string, unknown>, layers: readonly unknown[]): GlooChartShape {
@@ -264,8 +240,9 @@ export function lowerForGlooChart(layers: readonly unknown[], glooValues: unknow
     const proxies: LoweredProxy[] = render.proxies.map((p) => {
         const own = record(entries[p.key]);
         const chartEntry = p.key === "gatewayProxy" ? own : mergeValues(defaults, own);
-        const { out, sysctls } = loweredEntry(p.values, chartEntry, own);
-        issues.push(...sysctlConflicts(`${prefix}gatewayProxies.${p.key}`, loweredSysctls(p.values), sysctls));
+        const entryPath = `${prefix}gatewayProxies.${p.key}`;
+        const { out, sysctls, issues: gatewayIssues } = loweredEntry(p.values, chartEntry, own, entryPath);
+        issues.push(...gatewayIssues, ...sysctlConflicts(entryPath, loweredSysctls(p.values), sysctls));
         written[p.key] = mergeValues(own, out);
         return { render: p, chartEntry: mergeValues(chartEntry, out), sysctls };
     });

@@ -32,6 +32,8 @@ export interface GlooChartHop {
     /** The keepalive set on the hop itself (unset fields: the pod's sysctls, else the OS defaults). */
     keepalive?: TcpKeepalive;
     effective?: EffectiveTcpKeepalive;
+    /** TCP_USER_TIMEOUT the chart renders on the hop, in seconds. */
+    tcpUserTimeoutSeconds?: number;
     /** Worst-case seconds to detect a dead peer; undefined when the hop has no keepalive. */
     detectionSeconds?: number;
     /** What the chart gets for the hop, in its values' words. */
@@ -63,10 +65,12 @@ function keepaliveHop(
     os: EffectiveTcpKeepalive,
     gets: string,
     status: GlooChartHopStatus = "full",
+    userTimeout?: number,
 ): GlooChartHop {
-    if (!keepalive) return { kind, name, status: "none", gets };
+    const ut = userTimeout === undefined ? {} : { tcpUserTimeoutSeconds: userTimeout };
+    if (!keepalive) return { kind, name, status: "none", gets, ...ut };
     const effective = effectiveKeepalive(keepalive, os);
-    return { kind, name, status, keepalive, effective, detectionSeconds: detectionSeconds(keepalive, os), gets };
+    return { kind, name, status, keepalive, effective, detectionSeconds: detectionSeconds(keepalive, os, userTimeout), gets, ...ut };
 }
 
 /** The chart's clusters that take `tcpKeepaliveTimeSeconds` (and nothing else): xDS, REST xDS, wasm cache. */
@@ -80,6 +84,10 @@ function timeOnlyHops(p: LoweredProxy, chart: Record<string, unknown>, namespace
     const cannotBuiltIn = asked
         ? "per-cluster interval and probes (the chart renders keepalive_time only): pod-wide sysctls instead"
         : undefined;
+    const userTimeout =
+        v.tcpUserTimeoutSeconds === undefined
+            ? undefined
+            : `TCP_USER_TIMEOUT (tcpUserTimeoutSeconds ${v.tcpUserTimeoutSeconds}): the chart renders no upstream_bind_config on its built-in clusters`;
     const http2 = v.xdsHttp2Keepalive
         ? "xdsHttp2Keepalive: the chart renders http2_protocol_options: {} on the xDS cluster, so no HTTP/2 PING keepalive"
         : undefined;
@@ -93,7 +101,7 @@ function timeOnlyHops(p: LoweredProxy, chart: Record<string, unknown>, namespace
         keepaliveHop("built-in-cluster", "wasm-cache", builtIn, os, gets, status),
     ].map((h) => ({
         ...h,
-        cannot: [cannotBuiltIn, h.kind === "xds" ? http2 : undefined].filter(Boolean).join("; ") || undefined,
+        cannot: [cannotBuiltIn, userTimeout, h.kind === "xds" ? http2 : undefined].filter(Boolean).join("; ") || undefined,
     }));
 }
 
@@ -145,12 +153,16 @@ function clusterHops(p: LoweredProxy, chart: Record<string, unknown>, namespace:
     const own = (kind: string, list: unknown, from: string) =>
         (Array.isArray(list) ? list : []).filter(isPlainObject).map((c) => {
             const tcp = get(c, "upstream_connection_options", "tcp_keepalive") as EnvoyTcpKeepalive | undefined;
+            const ut = v.tcpUserTimeoutSeconds;
+            const bind = ut === undefined ? "" : ", TCP_USER_TIMEOUT in its upstream_bind_config.socket_options";
             return keepaliveHop(
                 kind,
                 String(c.name),
                 tcp ? fromEnvoyTcpKeepalive(tcp) : undefined,
                 os,
-                `tcp_keepalive in ${from} (its own fields win)`,
+                `tcp_keepalive in ${from} (its own fields win)${bind}`,
+                "full",
+                ut,
             );
         });
     hops.push(...own("tracing-cluster", get(entry, "tracing", "cluster"), "tracing.cluster"));
@@ -164,16 +176,23 @@ function gatewayHops(p: LoweredProxy, os: EffectiveTcpKeepalive): GlooChartHop[]
     if (get(entry, "gatewaySettings", "enabled") === false || get(entry, "gatewaySettings", "disableGeneratedGateways") === true) return [];
     const name = kebabCase(p.render.key);
     const keepalive = settings.tcpKeepalive;
-    const gets = keepalive
-        ? "SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT in gatewaySettings.options.socketOptions"
-        : "no keepalive: set gatewaySettings.tcpKeepalive";
-    const hop = (gateway: string, where: string): GlooChartHop => ({
-        ...keepaliveHop("downstream", gateway, keepalive, os, where === "" ? gets : `${gets.split(" in ")[0]} in ${where}`),
-    });
+    const ut = settings.tcpUserTimeoutSeconds;
+    const options = [keepalive ? "SO_KEEPALIVE, TCP_KEEPIDLE/INTVL/CNT" : undefined, ut === undefined ? undefined : "TCP_USER_TIMEOUT"]
+        .filter(Boolean)
+        .join(", ");
+    const socket = (where: string) => (options ? `${options} in ${where}` : "no keepalive: set gatewaySettings.tcpKeepalive");
+    const idle = settings.httpIdleTimeoutSeconds;
+    const http = (custom: string) =>
+        idle === undefined
+            ? ""
+            : `; HTTP idle timeout ${idle}s in gatewaySettings.${custom}.options.httpConnectionManagerSettings.idleTimeout`;
+    const hop = (gateway: string, gets: string): GlooChartHop => keepaliveHop("downstream", gateway, keepalive, os, gets, "full", ut);
     const hops: GlooChartHop[] = [];
-    if (settings.disableHttpGateway !== true) hops.push(hop(name, ""));
-    if (settings.disableHttpsGateway !== true) hops.push(hop(`${name}-ssl`, ""));
-    if (get(entry, "failover", "enabled") === true) hops.push(hop(`${name}-failover`, "failover.kubeResourceOverride.spec.options"));
+    const listener = socket("gatewaySettings.options.socketOptions");
+    if (settings.disableHttpGateway !== true) hops.push(hop(name, listener + http("customHttpGateway")));
+    if (settings.disableHttpsGateway !== true) hops.push(hop(`${name}-ssl`, listener + http("customHttpsGateway")));
+    if (get(entry, "failover", "enabled") === true)
+        hops.push(hop(`${name}-failover`, socket("failover.kubeResourceOverride.spec.options")));
     return hops;
 }
 

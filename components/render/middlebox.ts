@@ -13,6 +13,7 @@ import {
     type EffectiveTcpKeepalive,
     type Middlebox,
     type MiddleboxPlace,
+    type SocketOption,
 } from "../keepalive";
 import type { GatewayProxyValues } from "../values/types";
 import { isPlainObject, type ResolvedProxy, type ValueIssue } from "../values/values";
@@ -159,32 +160,45 @@ function httpIdleWarnings(proxy: ResolvedProxy, box: Middlebox): string[] {
     ];
 }
 
+/** A cluster with TCP_USER_TIMEOUT appended to its `upstream_bind_config.socket_options` (its own bind options kept). */
+export function withClusterUserTimeoutOption<C extends Record<string, unknown>>(cluster: C, seconds: number): C {
+    const { intValue, ...rest } = toUserTimeoutSocketOption(seconds);
+    const envoyOption = { ...rest, int_value: intValue }; // Envoy YAML is snake_case
+    const bind = isPlainObject(cluster.upstream_bind_config) ? cluster.upstream_bind_config : {};
+    const options = Array.isArray(bind.socket_options) ? bind.socket_options : [];
+    return { ...cluster, upstream_bind_config: { ...bind, socket_options: [...options, envoyOption] } };
+}
+
 /** TCP_USER_TIMEOUT on every cluster of a bootstrap: `upstream_bind_config.socket_options`, no source address needed. */
 export function withClusterUserTimeout(bootstrap: Record<string, unknown>, proxy: GatewayProxyValues): Record<string, unknown> {
     const seconds = proxy.tcpUserTimeoutSeconds;
     if (seconds === undefined) return bootstrap;
-    const { intValue, ...rest } = toUserTimeoutSocketOption(seconds);
-    const envoyOption = { ...rest, int_value: intValue }; // Envoy YAML is snake_case
     const staticResources = bootstrap.static_resources as { clusters: Record<string, unknown>[] };
-    const clusters = staticResources.clusters.map((cluster) => {
-        const bind = isPlainObject(cluster.upstream_bind_config) ? cluster.upstream_bind_config : {};
-        const options = Array.isArray(bind.socket_options) ? bind.socket_options : [];
-        return { ...cluster, upstream_bind_config: { ...bind, socket_options: [...options, envoyOption] } };
-    });
+    const clusters = staticResources.clusters.map((cluster) => withClusterUserTimeoutOption(cluster, seconds));
     return { ...bootstrap, static_resources: { ...staticResources, clusters } };
+}
+
+/** A Gateway's `httpGateway` with the HTTP idle timeout (Gloo's `httpConnectionManagerSettings.idleTimeout`, a duration). */
+export function httpIdleTimeoutGateway(seconds: number): { options: { httpConnectionManagerSettings: { idleTimeout: string } } } {
+    return { options: { httpConnectionManagerSettings: { idleTimeout: `${seconds}s` } } };
+}
+
+/** The socket options the typed TCP_USER_TIMEOUT of the Gateways adds (none when unset). */
+export function gatewayUserTimeoutOptions(proxy: GatewayProxyValues): SocketOption[] {
+    const seconds = proxy.gatewaySettings?.tcpUserTimeoutSeconds;
+    return seconds === undefined ? [] : [toUserTimeoutSocketOption(seconds)];
 }
 
 /** A Gateway with the proxy's HTTP idle timeout and downstream TCP_USER_TIMEOUT. */
 export function withGatewayTimeouts(gateway: KubernetesObject, proxy: GatewayProxyValues): KubernetesObject {
     const settings = proxy.gatewaySettings ?? {};
     const spec = { ...(gateway.spec as Record<string, unknown>) };
-    if (settings.httpIdleTimeoutSeconds !== undefined) {
-        spec.httpGateway = { options: { httpConnectionManagerSettings: { idleTimeout: `${settings.httpIdleTimeoutSeconds}s` } } };
-    }
-    if (settings.tcpUserTimeoutSeconds !== undefined) {
+    if (settings.httpIdleTimeoutSeconds !== undefined) spec.httpGateway = httpIdleTimeoutGateway(settings.httpIdleTimeoutSeconds);
+    const userTimeout = gatewayUserTimeoutOptions(proxy);
+    if (userTimeout.length > 0) {
         const options = isPlainObject(spec.options) ? spec.options : {};
         const socketOptions = Array.isArray(options.socketOptions) ? options.socketOptions : [];
-        spec.options = { ...options, socketOptions: [...socketOptions, toUserTimeoutSocketOption(settings.tcpUserTimeoutSeconds)] };
+        spec.options = { ...options, socketOptions: [...socketOptions, ...userTimeout] };
     }
     return { ...gateway, spec };
 }
