@@ -48,6 +48,15 @@ describe("policies over the gloo chart's custom-resources ConfigMap", () => {
         expect(embeddedObjects(customResources("key: [unclosed"))).to.deep.equal([]);
     });
 
+    it("reads a ConfigMap's alias bomb or duplicate keys as nothing, at once", () => {
+        const levels = Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(", ")}]`);
+        const bomb = `apiVersion: gateway.solo.io/v1\nkind: Gateway\nl0: &l0 [lol]\n${levels.join("\n")}\n`;
+        const started = Date.now();
+        expect(embeddedObjects(customResources(bomb))).to.deep.equal([]);
+        expect(Date.now() - started).to.be.below(2000);
+        expect(embeddedObjects(customResources("apiVersion: v1\nkind: Gateway\nkind: Upstream\n"))).to.deep.equal([]);
+    });
+
     it("the Gateway policy judges each embedded Gateway and names it inside the ConfigMap", async () => {
         const messages = await validate(gatewaySocketOptionsKeepalive, resourceArgs(cm));
         expect(messages).to.have.length(1);

@@ -9,7 +9,7 @@
  *    loopback address: a connection that never leaves the pod, where no middlebox can drop it and
  *    a dead peer's sockets are closed by the same kernel. Keepalive has nothing to do there.
  */
-import * as yaml from "js-yaml";
+import { parseAllDocuments } from "yaml";
 import { isPlainObject, metadataOf, objectRef, pulumiType, CONFIG_MAP, type KubeObject } from "./objects";
 
 /** A target as rule.ts defines it (declared here too: rule.ts imports this file). */
@@ -31,18 +31,36 @@ export function isCustomResourcesConfigMap(object: KubeObject): boolean {
     return m.name === CUSTOM_RESOURCES_CONFIG_MAP || m.labels.gloo === "custom-resources";
 }
 
+const parsed = new Map<string, KubeObject[]>();
+const PARSED_KEEP = 16;
+
+/**
+ * The objects in a custom-resources text, read as the bootstrap is (bounded aliases, unique keys:
+ * a ConfigMap's alias bomb must not hang the pack); every policy reads the same ConfigMap, so the
+ * last texts are kept. Text that does not parse holds nothing to judge (the rollout job fails on it too).
+ */
+function objectsInText(text: string): KubeObject[] {
+    let objects = parsed.get(text);
+    if (objects) return objects;
+    try {
+        const docs = parseAllDocuments(text, { uniqueKeys: true }).map((doc) => {
+            if (doc.errors.length > 0) throw doc.errors[0];
+            return doc.toJS({ maxAliasCount: 100 }) as unknown;
+        });
+        objects = docs.filter((d): d is KubeObject => isPlainObject(d) && typeof d.kind === "string" && typeof d.apiVersion === "string");
+    } catch {
+        objects = [];
+    }
+    if (parsed.size >= PARSED_KEEP) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(text, objects);
+    return objects;
+}
+
 /** The objects written as YAML in the custom-resources ConfigMap (none for any other object, or text that does not parse). */
 export function embeddedObjects(object: KubeObject): KubeObject[] {
     if (pulumiType(object) !== CONFIG_MAP || !isCustomResourcesConfigMap(object)) return [];
     const text = isPlainObject(object.data) ? object.data[CUSTOM_RESOURCES_KEY] : undefined;
-    if (typeof text !== "string") return [];
-    let docs: unknown[];
-    try {
-        docs = yaml.loadAll(text);
-    } catch {
-        return []; // the rollout job would fail on it too; nothing here to judge
-    }
-    return docs.filter((d): d is KubeObject => isPlainObject(d) && typeof d.kind === "string" && typeof d.apiVersion === "string");
+    return typeof text === "string" ? objectsInText(text) : [];
 }
 
 /** A target and, for the custom-resources ConfigMap, one target per object inside it (never remediated: they are text). */
