@@ -8,6 +8,7 @@ import type { KubernetesObject } from "../components/render/manifests";
 import { runHelm, type HelmBinary } from "../scripts/helm";
 import { objectKey, writeValues } from "./chart-harness";
 import { referencePath } from "../scripts/reference";
+import { isPlainObject } from "../components/values/paths";
 
 /** The real Gloo chart (solo-io/gloo v1.22.1), never copied: rendered as it is. */
 export const GLOO_CHART = referencePath("gloo-chart");
@@ -55,7 +56,7 @@ export function glooTemplate(bin: HelmBinary, values: unknown, namespace = "gloo
 }
 
 type Json = Record<string, unknown>;
-const isMap = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const isMap = (v: unknown): v is Json => isPlainObject(v);
 
 /** "5.000s" -> "5s": the same protobuf Duration. */
 function duration(value: unknown): unknown {

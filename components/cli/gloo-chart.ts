@@ -15,12 +15,14 @@ import * as path from "path";
 import type { LoweredGlooValues } from "../gloo-chart/lower";
 import { glooChartReport, glooChartText } from "../gloo-chart/report";
 import type { KubernetesObject } from "../render/manifests";
+import { yamlText } from "../render/yaml-text";
 import { parseYamlFile } from "../values/read";
 import { ValuesError } from "../values/values";
 import { lowerFromArgs, type GlooChartArgs } from "./gloo-chart-input";
 import { writeOutFolder } from "./out-dir";
 
-const dump = (value: unknown) => yaml.dump(value, { noRefs: true, lineWidth: -1, sortKeys: false });
+/** js-yaml's text (noRefs, no line folding, keys in order): the one emitter render uses. */
+const dump = yamlText;
 
 /** The Upstreams of the typed values: the gloo chart renders none, so they are deployed next to it. */
 export function upstreamObjects(lowered: LoweredGlooValues): KubernetesObject[] {

@@ -156,14 +156,22 @@ export function toEnvoyTcpKeepalive(keepalive: TcpKeepalive): EnvoyTcpKeepalive 
     return out;
 }
 
-/** Back from Envoy `tcp_keepalive` to our type. */
-export function fromEnvoyTcpKeepalive(envoy: EnvoyTcpKeepalive): TcpKeepalive {
+/** The keepalive fields a record sets, each read under its key in one column of KEEPALIVE_FIELDS (`envoy`, `proxyValue`, ...). */
+export function keepaliveFrom<C extends "envoy" | "proxyValue">(
+    record: Partial<Record<(typeof KEEPALIVE_FIELDS)[TcpKeepaliveField][C], number>>,
+    column: C,
+): TcpKeepalive {
     const out: TcpKeepalive = {};
     for (const field of KEEPALIVE_FIELD_NAMES) {
-        const value = envoy[KEEPALIVE_FIELDS[field].envoy];
+        const value = record[KEEPALIVE_FIELDS[field][column]];
         if (value !== undefined) out[field] = value;
     }
     return out;
+}
+
+/** Back from Envoy `tcp_keepalive` to our type. */
+export function fromEnvoyTcpKeepalive(envoy: EnvoyTcpKeepalive): TcpKeepalive {
+    return keepaliveFrom(envoy, "envoy");
 }
 
 /** Gloo Upstream `connectionConfig.tcpKeepalive`: `"60s"` Duration strings, probes as an integer. */

@@ -2,7 +2,7 @@
  * The Envoy v3 bootstrap a Gloo gateway proxy runs: node, admin on the loopback address, ADS
  * over gRPC to the xDS cluster, and static clusters, every one of them with TCP keepalive.
  */
-import { KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, toEnvoyTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive } from "../keepalive";
+import { keepaliveFrom, toEnvoyTcpKeepalive, type EnvoyTcpKeepalive, type TcpKeepalive } from "../keepalive";
 import type { EnvoyCluster, GatewayProxyValues, StatsConfig } from "../values/types";
 import { isPlainObject, mergeValues, type ValueIssue } from "../values/values";
 
@@ -64,12 +64,7 @@ export function builtInClusterNames(ctx: BootstrapContext): Record<string, strin
 
 /** The keepalive a proxy puts on its static clusters, from its tcpKeepalive* values. */
 export function staticClusterKeepalive(proxy: GatewayProxyValues): TcpKeepalive {
-    const keepalive: TcpKeepalive = {};
-    for (const field of KEEPALIVE_FIELD_NAMES) {
-        const value = proxy[KEEPALIVE_FIELDS[field].proxyValue];
-        if (value !== undefined) keepalive[field] = value;
-    }
-    return keepalive;
+    return keepaliveFrom(proxy, "proxyValue");
 }
 
 function endpoint(clusterName: string, address: string, port: number): Record<string, unknown> {

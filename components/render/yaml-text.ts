@@ -64,7 +64,6 @@ function isPlainData(value: unknown): value is Json {
     switch (typeof value) {
         case "string":
         case "boolean":
-            return true;
         case "number":
             return true;
         case "object":
