@@ -309,21 +309,23 @@ function releaseNamespace(args: Pick<GatewayProxyArgs, "namespace" | "glooNamesp
     return args.glooNamespace ?? args.namespace ?? DEFAULT_NAMESPACE;
 }
 
+/** The args that say where and how to deploy, not what the `gatewayProxies.<name>` entry holds. */
+const DEPLOY_ARGS: ReadonlySet<string> = new Set<keyof GatewayProxyArgs>([
+    "name",
+    "namespace",
+    "glooNamespace",
+    "releaseName",
+    "upstreams",
+    "k8s",
+    "serviceAccount",
+    "deployWith",
+    "provider",
+]);
+
 /** The `gatewayProxies.<name>` entry among the args (everything but where and how to deploy; `namespace` when it is not the release's). */
 function proxyEntry(args: GatewayProxyArgs): GatewayProxyEntryInputs & { namespace?: string } {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const {
-        name,
-        namespace,
-        glooNamespace,
-        releaseName,
-        upstreams,
-        k8s: k8sSettings,
-        serviceAccount,
-        deployWith,
-        provider,
-        ...entry
-    } = args;
+    const entry = Object.fromEntries(Object.entries(args).filter(([k]) => !DEPLOY_ARGS.has(k))) as GatewayProxyEntryInputs;
+    const { namespace } = args;
     return namespace !== undefined && namespace !== releaseNamespace(args) ? { ...entry, namespace } : entry;
 }
 
