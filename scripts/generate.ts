@@ -38,6 +38,7 @@ import { BOOTSTRAP_REPLACING_ARG_PATTERN } from "../components/checks/proxy-limi
 import { hasType } from "../components/values/gloo-schema";
 import { gatewayProxySchema, schemaDefaults, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
 import * as yaml from "js-yaml";
+import { chartValuesSchema } from "./chart-schema";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const CHART_DIR = path.join(ROOT, "charts", "gateway-proxy");
@@ -230,7 +231,7 @@ export function loadBalancerTable(): string {
 /** Every generated file and its content. */
 export function generatedFiles(): Record<string, string> {
     return {
-        [path.join(CHART_DIR, "values.schema.json")]: `${JSON.stringify(valuesSchema, null, 2)}\n`,
+        [path.join(CHART_DIR, "values.schema.json")]: `${JSON.stringify(chartValuesSchema(), null, 2)}\n`,
         [path.join(CHART_DIR, "values.yaml")]: chartValuesYaml(),
         [path.join(CHART_DIR, "templates", "_constants.tpl")]: constantsTpl(),
         [path.join(ROOT, "README.md")]: withSection(
