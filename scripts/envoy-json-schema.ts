@@ -65,9 +65,9 @@ function scalarSchema(t: ScalarType): Schema {
             return { type: ["integer", "string"], ...UINT32, pattern: NUMBER_STRING };
         case ScalarType.UINT64:
         case ScalarType.FIXED64:
-            return { type: ["integer", "string"], minimum: 0, maximum: 18446744073709551615, pattern: INT64_STRING };
+            return { type: ["integer", "string"], minimum: 0, maximum: 2 ** 64 - 1, pattern: INT64_STRING };
         default:
-            return { type: ["integer", "string"], minimum: -9223372036854775808, maximum: 9223372036854775807, pattern: INT64_STRING };
+            return { type: ["integer", "string"], minimum: -(2 ** 63), maximum: 2 ** 63 - 1, pattern: INT64_STRING };
     }
 }
 

@@ -39,6 +39,7 @@ import { hasType } from "../components/values/gloo-schema";
 import { gatewayProxySchema, schemaDefaults, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
 import * as yaml from "js-yaml";
 import { chartValuesSchema } from "./chart-schema";
+import { ANNOTATIONS_MAX_BYTES } from "../components/values/kubernetes-schema";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const CHART_DIR = path.join(ROOT, "charts", "gateway-proxy");
@@ -128,6 +129,7 @@ export function constantsTpl(): string {
             typedOptionsKeyPattern: TYPED_OPTIONS_KEY_PATTERN,
             transportSocketTypePrefix: `type.googleapis.com/${TRANSPORT_SOCKET_PACKAGE}`,
             bootstrapReplacingArgPattern: BOOTSTRAP_REPLACING_ARG_PATTERN,
+            annotationsMaxBytes: ANNOTATIONS_MAX_BYTES,
         },
     };
     return [

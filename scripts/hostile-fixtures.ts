@@ -294,6 +294,23 @@ function kubernetesFixtures(): Fixture[] {
         expect: 'gatewayProxies.edge.service.extraAnnotations["example.com/big"]',
         values: annotations({ "example.com/big": "v".repeat(300_000) }),
     });
+    // Each value within the limit, their sum above it (TotalAnnotationSizeLimitB counts keys and values).
+    const halves = { "example.com/a": "v".repeat(131_100), "example.com/b": "v".repeat(131_100) };
+    out.push({
+        name: "annotation-total-service",
+        expect: "gatewayProxies.edge.service.extraAnnotations: the Service's annotations total 262226 bytes",
+        values: annotations(halves),
+    });
+    out.push({
+        name: "annotation-total-pod",
+        expect: "gatewayProxies.edge.podTemplate.extraAnnotations: the pod's annotations total",
+        values: { gatewayProxies: { edge: { podTemplate: { extraAnnotations: halves } } } },
+    });
+    out.push({
+        name: "annotation-total-service-account",
+        expect: "gateway.proxyServiceAccount.extraAnnotations: the ServiceAccount's annotations total 262226 bytes",
+        values: { gateway: { proxyServiceAccount: { extraAnnotations: halves } } },
+    });
     out.push({
         name: "annotation-value-number",
         expect: 'gatewayProxies.edge.service.extraAnnotations["example.com/n"]',
