@@ -270,7 +270,12 @@ export class EnvoySchemaGenerator {
             };
         }
         const one = this.elem(et, rules, f);
-        return Array.isArray(one.type) ? { ...one, type: withNull(one.type as string[]) } : one;
+        if (!Array.isArray(one.type)) return one;
+        return {
+            ...one,
+            type: withNull(one.type as string[]),
+            ...(Array.isArray(one.enum) ? { enum: [...(one.enum as unknown[]), null] } : {}),
+        };
     }
 
     private mapKeySchema(t: ScalarType): Schema {

@@ -1,7 +1,7 @@
 /**
  * Files generated from the library's single sources of truth, so the chart and the docs
  * cannot drift from it:
- *   charts/gateway-proxy/values.schema.json   from components/values/schema.ts
+ *   charts/gateway-proxy/values.schema.json   from components/values/schema.ts, with Envoy's Cluster and the Gloo CRD laid in (scripts/chart-schema.ts)
  *   charts/gateway-proxy/values.yaml          defaults and a comment on every value, same source
  *   charts/gateway-proxy/templates/_constants.tpl  socket-option numbers, sysctls, ports, ...
  *   the values tables of README.md and charts/gateway-proxy/README.md
