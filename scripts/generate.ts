@@ -1,7 +1,7 @@
 /**
  * Files generated from the library's single sources of truth, so the chart and the docs
  * cannot drift from it:
- *   charts/gateway-proxy/values.schema.json   from components/values/schema.ts
+ *   charts/gateway-proxy/values.schema.json   from components/values/schema.ts, with Envoy's Cluster and the Gloo CRD laid in (scripts/chart-schema.ts)
  *   charts/gateway-proxy/values.yaml          defaults and a comment on every value, same source
  *   charts/gateway-proxy/templates/_constants.tpl  socket-option numbers, sysctls, ports, ...
  *   the values tables of README.md and charts/gateway-proxy/README.md
@@ -39,6 +39,8 @@ import { RENDERED_PATHS } from "../components/values/not-rendered";
 import { hasType } from "../components/values/gloo-schema";
 import { gatewayProxySchema, schemaDefaults, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
 import * as yaml from "js-yaml";
+import { chartValuesSchema } from "./chart-schema";
+import { ANNOTATIONS_MAX_BYTES } from "../components/values/kubernetes-schema";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const CHART_DIR = path.join(ROOT, "charts", "gateway-proxy");
@@ -129,6 +131,7 @@ export function constantsTpl(): string {
             typedOptionsKeyPattern: TYPED_OPTIONS_KEY_PATTERN,
             transportSocketTypePrefix: `type.googleapis.com/${TRANSPORT_SOCKET_PACKAGE}`,
             bootstrapReplacingArgPattern: BOOTSTRAP_REPLACING_ARG_PATTERN,
+            annotationsMaxBytes: ANNOTATIONS_MAX_BYTES,
         },
     };
     return [
@@ -232,7 +235,7 @@ export function loadBalancerTable(): string {
 /** Every generated file and its content. */
 export function generatedFiles(): Record<string, string> {
     return {
-        [path.join(CHART_DIR, "values.schema.json")]: `${JSON.stringify(valuesSchema, null, 2)}\n`,
+        [path.join(CHART_DIR, "values.schema.json")]: `${JSON.stringify(chartValuesSchema(), null, 2)}\n`,
         [path.join(CHART_DIR, "values.yaml")]: chartValuesYaml(),
         [path.join(CHART_DIR, "templates", "_constants.tpl")]: constantsTpl(),
         [path.join(ROOT, "README.md")]: withSection(

@@ -2,6 +2,7 @@
  * The renderer: values in, every object out, or a ValuesError with every issue found.
  * Nothing is rendered from input that fails any check.
  */
+import { annotationSizeIssues } from "../checks/annotation-size";
 import {
     BOOTSTRAP_KEY,
     bootstrapChecksum,
@@ -344,6 +345,7 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
         account?.create === false
             ? []
             : proxyNamespaces(values, namespace).map((ns) => proxyServiceAccount(ns, releaseName, account?.extraAnnotations));
+    issues.push(...annotationSizeIssues(objects.slice(0, 1), { ServiceAccount: "gateway.proxyServiceAccount.extraAnnotations" }));
     const byProxy: { key: string; objects: KubernetesObject[] }[] = [];
     for (const proxy of resolveProxies(values)) {
         const rendered = renderProxy(proxy, values, { releaseName, namespace, upstreams, layerSources }, issues);
@@ -351,6 +353,11 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
         proxies.push(rendered);
         objects.push(...rendered.objects);
         byProxy.push({ key: proxy.name, objects: rendered.objects });
+        const annotationPaths = {
+            Service: `${proxy.origin("service")}.extraAnnotations`,
+            pod: `${proxy.origin("podTemplate")}.extraAnnotations`,
+        };
+        issues.push(...annotationSizeIssues(rendered.objects, annotationPaths));
     }
     issues.push(...duplicateObjectIssues(byProxy));
     const egress = egressAnnotation(proxies);

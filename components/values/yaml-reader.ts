@@ -13,8 +13,8 @@ import { formatPath, isPlainObject, ValuesError, type ValueIssue } from "./value
 export const MAX_ALIAS_COUNT = 100;
 /** Nesting a values file may have: far above any real values file, far below a stack overflow. */
 export const MAX_DEPTH = 100;
-/** Keys that are not plain data in JavaScript: refused wherever they appear. */
-const NOT_DATA_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Keys that are not plain data to JavaScript: refused wherever they stand (the chart refuses them as proxy names). */
+export const NOT_DATA_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 type Segments = (string | number)[];
 
