@@ -18,6 +18,8 @@ import {
 } from "./manifests";
 import { checkStaticClusterNames, READ_CONFIG_PORT, renderBootstrap, staticClusterKeepalive, type BootstrapContext } from "./bootstrap";
 import { proxyHops, type KeepaliveHop } from "./hops";
+import { configDumpService, disabledProxyObjects, proxyAutoscaler, proxyDisruptionBudget, withProxyOverrides } from "./proxy-extras";
+import { withOverride } from "./kube-override";
 import {
     annotated,
     EGRESS_IDLE_TIMEOUT_ANNOTATION,
@@ -302,7 +304,17 @@ function renderProxy(
         issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
     }
     const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-    const podStats = podStatsOf(values, ctx);
+    const own = withProxyOverrides(proxy, [
+        ["configMap", annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations)],
+        ["service", proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName)],
+        ["configDumpService", configDumpService(name, v, namespace, releaseName)],
+        ["workload", proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStatsOf(values, ctx), proxy.entry)],
+        ["disruptionBudget", proxyDisruptionBudget(name, v, namespace, releaseName)],
+        ["autoscaler", proxyAutoscaler(name, v, namespace, releaseName)],
+        ...gateways.map((g): ["gateway", KubernetesObject] => ["gateway", g]),
+    ]);
+    issues.push(...own.issues);
+    if (own.issues.length > 0) return undefined;
     return {
         key: proxy.name,
         name,
@@ -313,12 +325,7 @@ function renderProxy(
         osDefaults,
         middleboxes: boxes,
         hops: proxyHops(proxy, upstreams, osDefaults, ctx, boxes, layerSources),
-        objects: [
-            annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations),
-            proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName),
-            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats, proxy.entry),
-            ...gateways,
-        ],
+        objects: own.objects,
     };
 }
 
@@ -343,7 +350,9 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     const objects: KubernetesObject[] =
         account?.create === false
             ? []
-            : proxyNamespaces(values, namespace).map((ns) => proxyServiceAccount(ns, releaseName, account?.extraAnnotations));
+            : proxyNamespaces(values, namespace).map((ns) =>
+                  withOverride(proxyServiceAccount(ns, releaseName, account?.extraAnnotations), account?.kubeResourceOverride),
+              );
     const byProxy: { key: string; objects: KubernetesObject[] }[] = [];
     for (const proxy of resolveProxies(values)) {
         const rendered = renderProxy(proxy, values, { releaseName, namespace, upstreams, layerSources }, issues);
@@ -352,6 +361,7 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
         objects.push(...rendered.objects);
         byProxy.push({ key: proxy.name, objects: rendered.objects });
     }
+    objects.push(...disabledProxyObjects(values, namespace, releaseName));
     issues.push(...duplicateObjectIssues(byProxy));
     const egress = egressAnnotation(proxies);
     upstreams.forEach((u, i) => {
