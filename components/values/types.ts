@@ -205,7 +205,11 @@ export interface OwnGlooKeepaliveValues {
     /** Gloo's gateway values the proxies read. */
     gateway?: {
         /** The `gateway-proxy` ServiceAccount: `create: false` reuses the one a Gloo release renders (gloo-keepalive's key). */
-        proxyServiceAccount?: { create?: boolean; extraAnnotations?: Record<string, string>; kubeResourceOverride?: Record<string, unknown> | null };
+        proxyServiceAccount?: {
+            create?: boolean;
+            extraAnnotations?: Record<string, string>;
+            kubeResourceOverride?: Record<string, unknown> | null;
+        };
     };
 }
 
