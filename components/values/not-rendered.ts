@@ -73,6 +73,14 @@ const PROXY_KEYS = [
     "service.clusterIP",
     "service.loadBalancerIP",
     "service.loadBalancerSourceRanges",
+    "service.name",
+    "service.kubeResourceOverride",
+    "service.configDumpService",
+    "readConfigMulticluster",
+    "kubeResourceOverride",
+    "configMap",
+    "podDisruptionBudget",
+    "horizontalPodAutoscaler",
 ];
 
 export const RENDERED_PATHS: readonly string[] = [
@@ -91,6 +99,9 @@ export const RENDERED_PATHS: readonly string[] = [
     "gloo.deployment.xdsPort",
     "gloo.deployment.restXdsPort",
     "k8s.clusterName",
+    "gateway.proxyServiceAccount.create",
+    "gateway.proxyServiceAccount.extraAnnotations",
+    "gateway.proxyServiceAccount.kubeResourceOverride",
     "upstreams",
 ];
 
