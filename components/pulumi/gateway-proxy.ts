@@ -510,6 +510,26 @@ function deployObject(
                 ? new k8s.apps.v1.Deployment(name, argsOf<k8s.apps.v1.DeploymentArgs>(fields), workloadOpts)
                 : new k8s.apps.v1.DaemonSet(name, argsOf<k8s.apps.v1.DaemonSetArgs>(fields), workloadOpts);
         }
+        case "policy/v1/PodDisruptionBudget":
+            return new k8s.policy.v1.PodDisruptionBudget(name, argsOf<k8s.policy.v1.PodDisruptionBudgetArgs>(fields), opts);
+        case "autoscaling/v1/HorizontalPodAutoscaler":
+            return new k8s.autoscaling.v1.HorizontalPodAutoscaler(
+                name,
+                argsOf<k8s.autoscaling.v1.HorizontalPodAutoscalerArgs>(fields),
+                opts,
+            );
+        case "autoscaling/v2/HorizontalPodAutoscaler":
+            return new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                name,
+                argsOf<k8s.autoscaling.v2.HorizontalPodAutoscalerArgs>(fields),
+                opts,
+            );
+        case "autoscaling/v2beta2/HorizontalPodAutoscaler":
+            return new k8s.autoscaling.v2beta2.HorizontalPodAutoscaler(
+                name,
+                argsOf<k8s.autoscaling.v2beta2.HorizontalPodAutoscalerArgs>(fields),
+                opts,
+            );
         case "gateway.solo.io/v1/Gateway":
         case "gloo.solo.io/v1/Upstream":
             return new k8s.apiextensions.CustomResource(name, { apiVersion: shape.apiVersion, kind: shape.kind, ...fields }, opts);
