@@ -472,6 +472,20 @@ function argsOf<T>(fields: Record<string, pulumi.Input<unknown>>): T {
     return fields as unknown as T;
 }
 
+/** The typed HorizontalPodAutoscaler of each apiVersion Gloo's values accept. */
+const AUTOSCALERS: Readonly<
+    Record<
+        string,
+        | typeof k8s.autoscaling.v2.HorizontalPodAutoscaler
+        | typeof k8s.autoscaling.v1.HorizontalPodAutoscaler
+        | typeof k8s.autoscaling.v2beta2.HorizontalPodAutoscaler
+    >
+> = {
+    "autoscaling/v1": k8s.autoscaling.v1.HorizontalPodAutoscaler,
+    "autoscaling/v2": k8s.autoscaling.v2.HorizontalPodAutoscaler,
+    "autoscaling/v2beta2": k8s.autoscaling.v2beta2.HorizontalPodAutoscaler,
+};
+
 /**
  * One typed resource for a rendered object. `shape` gives the type and the metadata (known before
  * any Output resolves, so previews show every object's name and labels); every other top-level
@@ -492,6 +506,8 @@ function deployObject(
     for (const field of Object.keys(shape)) {
         if (field !== "apiVersion" && field !== "kind" && field !== "metadata") fields[field] = rendered.apply((o) => o[field]);
     }
+    const Autoscaler = shape.kind === "HorizontalPodAutoscaler" ? AUTOSCALERS[shape.apiVersion] : undefined;
+    if (Autoscaler) return new Autoscaler(name, argsOf<never>(fields), opts);
     switch (`${shape.apiVersion}/${shape.kind}`) {
         case "v1/ServiceAccount":
             return new k8s.core.v1.ServiceAccount(name, argsOf<k8s.core.v1.ServiceAccountArgs>(fields), opts);
@@ -512,24 +528,6 @@ function deployObject(
         }
         case "policy/v1/PodDisruptionBudget":
             return new k8s.policy.v1.PodDisruptionBudget(name, argsOf<k8s.policy.v1.PodDisruptionBudgetArgs>(fields), opts);
-        case "autoscaling/v1/HorizontalPodAutoscaler":
-            return new k8s.autoscaling.v1.HorizontalPodAutoscaler(
-                name,
-                argsOf<k8s.autoscaling.v1.HorizontalPodAutoscalerArgs>(fields),
-                opts,
-            );
-        case "autoscaling/v2/HorizontalPodAutoscaler":
-            return new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-                name,
-                argsOf<k8s.autoscaling.v2.HorizontalPodAutoscalerArgs>(fields),
-                opts,
-            );
-        case "autoscaling/v2beta2/HorizontalPodAutoscaler":
-            return new k8s.autoscaling.v2beta2.HorizontalPodAutoscaler(
-                name,
-                argsOf<k8s.autoscaling.v2beta2.HorizontalPodAutoscalerArgs>(fields),
-                opts,
-            );
         case "gateway.solo.io/v1/Gateway":
         case "gloo.solo.io/v1/Upstream":
             return new k8s.apiextensions.CustomResource(name, { apiVersion: shape.apiVersion, kind: shape.kind, ...fields }, opts);
