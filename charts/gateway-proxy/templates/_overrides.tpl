@@ -30,7 +30,9 @@ final object, and the object written as JSON. An object without an override is w
 {{- /* Which override Gloo lays over each object of gateway-proxy.yaml, by kind/namespace/name. Returns JSON. */ -}}
 {{- define "gk.overrideSources" -}}
 {{- $out := dict -}}
-{{- range $key, $proxy := include "gk.proxies" . | fromJson -}}
+{{- $proxies := dict -}}
+{{- if include "gk.anyEntrySets" (list . "kubeResourceOverride" "configMap.kubeResourceOverride" "service.kubeResourceOverride") | eq "true" }}{{ $proxies = include "gk.proxies" . | fromJson }}{{ end -}}
+{{- range $key, $proxy := $proxies -}}
 {{- $spec := $proxy.spec -}}
 {{- $entry := $proxy.entry -}}
 {{- $name := include "gk.name" $key -}}
@@ -140,4 +142,20 @@ final object, and the object written as JSON. An object without an override is w
 {{- else -}}
 {{- toJson (dict "v" (printf "v: %v" . | fromYaml).v) -}}
 {{- end -}}
+{{- end -}}
+
+{{- /* Whether any gatewayProxies entry (either nesting) sets one of the keys (dotted paths), before any merge: what spares the merge when none does. Takes (list $ key...). */ -}}
+{{- define "gk.anyEntrySets" -}}
+{{- $root := index . 0 -}}
+{{- $found := false -}}
+{{- range $entries := list ($root.Values.gatewayProxies | default dict) (($root.Values.gloo | default dict).gatewayProxies | default dict) -}}
+{{- range $entry := $entries -}}
+{{- range $path := rest $ -}}
+{{- $node := $entry -}}
+{{- range $k := splitList "." $path }}{{ if kindIs "map" $node }}{{ $node = index $node $k }}{{ else }}{{ $node = index dict "" }}{{ end }}{{ end -}}
+{{- if $node }}{{ $found = true }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $found -}}
 {{- end -}}
