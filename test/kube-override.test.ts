@@ -48,6 +48,7 @@ const CASES: [Json, Json][] = [
     [{ m: null }, { m: { x: 1 } }],
     [{ s: "" }, { s: { x: 1 } }],
     [{ s: 5 }, { s: {} }],
+    [{ m: { a: 1 } }, JSON.parse('{"m": {"__proto__": "x"}}') as Json],
 ];
 
 /** sprig's mergeOverwrite, run by helm on each case. */

@@ -15,8 +15,10 @@ type Json = Record<string, unknown>;
 export function mergeOverwrite(base: Json, override: Json): Json {
     const out: Json = { ...base };
     for (const [key, value] of Object.entries(override)) {
-        const current = out[key];
-        out[key] = isPlainObject(value) && isPlainObject(current) ? mergeOverwrite(current, value) : structuredClone(value);
+        const current = Object.hasOwn(out, key) ? out[key] : undefined;
+        const merged = isPlainObject(value) && isPlainObject(current) ? mergeOverwrite(current, value) : structuredClone(value);
+        // A key named __proto__ stays a key, as in helm.
+        Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
     }
     return out;
 }
