@@ -84,7 +84,18 @@ const provider =
 const proxies = new GatewayProxies(
     "gateway-proxies",
     handRender(
-        { gatewayProxies: values.gatewayProxies, gloo: values.gloo, k8s: values.k8s, namespace, releaseName, deployWith, provider },
+        {
+            gatewayProxies: values.gatewayProxies,
+            gloo: values.gloo,
+            global: values.global,
+            settings: values.settings,
+            gateway: values.gateway,
+            k8s: values.k8s,
+            namespace,
+            releaseName,
+            deployWith,
+            provider,
+        },
         rendered,
     ),
 );

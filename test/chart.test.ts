@@ -3,6 +3,11 @@
  * corpus the library refuses), injection, and what a keepalive change touches.
  */
 import { expect } from "chai";
+import { readFileSync } from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { renderValues } from "../components/render/render";
+import { GLOO_CHART } from "./gloo-harness";
 import type { KubernetesObject } from "../components/render/manifests";
 import { readStackConfig } from "../components/values/read";
 import { helmBinaries, runHelm } from "../scripts/helm";
@@ -56,6 +61,26 @@ for (const bin of helmBinaries()) {
                     "static clusters (xDS, REST xDS, wasm cache, yours): time 120, interval 20, probes 3; worst-case detection 180s",
                 );
                 expect(run.stdout).to.include("downstream: time 300, interval 15, probes 3; worst-case detection 345s");
+            });
+
+        if (bin.major === 4)
+            it("names in NOTES.txt what renders nothing, as the library names it (Gloo's own values file)", () => {
+                const gloo = yaml.load(readFileSync(path.join(GLOO_CHART, "values.yaml"), "utf8")) as Record<string, unknown>;
+                const values = [gloo, { discovery: { enabled: true }, gatewayProxies: { edge: { extraContainersHelper: "mine" } } }];
+                const run = runHelm(bin, [
+                    "install",
+                    "--dry-run=client",
+                    "gloo",
+                    CHART,
+                    "-n",
+                    "gloo-system",
+                    ...values.flatMap((v) => ["-f", writeValues(v)]),
+                ]);
+                expect(run.status, run.stderr).to.equal(0);
+                const line = /^note: accepted, not rendered here: (.*)$/m.exec(run.stdout);
+                const expected = renderValues(values).notRendered;
+                expect(expected).to.include.members(["discovery", "gatewayProxies.edge.extraContainersHelper"]);
+                expect(line?.[1].split(", ").sort()).to.deep.equal([...expected].sort());
             });
 
         // Refusals of the invalid and hostile corpora, at the same value path as the library: test/hostile-values.test.ts.

@@ -8,13 +8,12 @@ import { spawn } from "child_process";
 import { chmodSync, existsSync, mkdirSync, rmSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import * as ts from "typescript";
 import { renderFiles } from "../components/cli/render";
 import { recoverOutFolder, writeOutFolder } from "../components/cli/out-dir";
 import { renderValues } from "../components/render/render";
 import { runCli } from "./cli-harness";
+import { transpileForChild } from "./fault/transpile";
 
-const ROOT = path.resolve(__dirname, "..");
 // In memory where there is a tmpfs: the test writes ~1 GB (110 renders of 9 MB) and measures none of it.
 const scratch = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "gk-faults-"));
 const USER_FILE = "notes.txt";
@@ -58,17 +57,14 @@ const same = (a: Record<string, string>, b: Record<string, string>) =>
 
 const asObject = (files: Map<string, string>) => Object.fromEntries([...files].map(([k, v]) => [path.normalize(k), v]));
 
-/** Transpile the writer and the child into plain JS once, so each killed child starts in milliseconds. */
+/** The writer and the child as plain JS, once, so each killed child starts in milliseconds. */
 function buildChild(): string {
-    const dir = path.join(scratch, "js");
-    for (const rel of ["components/cli/out-dir.ts", "components/values/issues.ts", "test/fault/write-child.ts"]) {
-        const { outputText } = ts.transpileModule(readFileSync(path.join(ROOT, rel), "utf8"), {
-            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-        });
-        mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-        writeFileSync(path.join(dir, rel.replace(/\.ts$/, ".js")), outputText);
-    }
-    return path.join(dir, "test/fault/write-child.js");
+    return transpileForChild(path.join(scratch, "js"), [
+        "components/cli/out-dir.ts",
+        "components/cli/out-lock.ts",
+        "components/values/issues.ts",
+        "test/fault/write-child.ts",
+    ]);
 }
 
 function runChild(

@@ -7,21 +7,9 @@
 import { expect } from "chai";
 import { GatewayProxy } from "../components/pulumi/gateway-proxy";
 import { configMapName } from "../components/render/manifests";
-import { runProgram, type ProgramRun } from "./pulumi-harness";
+import { runProgram, withWarnings, type ProgramRun } from "./pulumi-harness";
 
 const configMapOf = (run: ProgramRun) => run.registrations.find((r) => r.type === "kubernetes:core/v1:ConfigMap");
-
-/** Run `program`, capturing what the SDK logs as warnings without an engine (console.warn). */
-async function withWarnings(program: () => unknown, config: Record<string, string> = {}): Promise<{ run: ProgramRun; warnings: string[] }> {
-    const warnings: string[] = [];
-    const { warn } = console;
-    console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
-    try {
-        return { run: await runProgram(program, { config }), warnings };
-    } finally {
-        console.warn = warn;
-    }
-}
 
 describe("the bootstrap ConfigMap on a keepalive change", () => {
     it("typed resources: the name follows the content, the resource name (URN) does not, the workload mounts the new name", async () => {

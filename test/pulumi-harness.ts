@@ -5,7 +5,7 @@ import * as path from "path";
 import { contentHashedBootstrap } from "../components/pulumi/gateway-proxy";
 import type { KubernetesObject } from "../components/render/manifests";
 import type { RenderResult } from "../components/render/render";
-import type { ProgramRun } from "../scripts/pulumi-mocks";
+import { runProgram, type ProgramRun, type RunOptions } from "../scripts/pulumi-mocks";
 
 export { diffPaths } from "./object-diff";
 export { loadProgram, runProgram, type AliasSpec, type ProgramRun, type Registration, type RunOptions } from "../scripts/pulumi-mocks";
@@ -39,4 +39,20 @@ export function objectKey(o: KubernetesObject): string {
 /** Objects keyed by objectKey, sorted: order-independent comparison. */
 export function byKey(objects: readonly KubernetesObject[]): Record<string, KubernetesObject> {
     return Object.fromEntries([...objects].map((o) => [objectKey(o), o] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Run `program`, capturing what the SDK logs as warnings without an engine (console.warn). */
+export async function withWarnings(
+    program: () => unknown,
+    config: Record<string, string> = {},
+    options: RunOptions = {},
+): Promise<{ run: ProgramRun; warnings: string[] }> {
+    const warnings: string[] = [];
+    const { warn } = console;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+    try {
+        return { run: await runProgram(program, { ...options, config }), warnings };
+    } finally {
+        console.warn = warn;
+    }
 }

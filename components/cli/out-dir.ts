@@ -1,7 +1,7 @@
 /**
  * Writing a command's outputs into --out, whole or not at all, under any single SIGKILL and under
  * concurrent commands:
- * - a lock file in --out (the holder's pid) serializes commands; a dead holder's lock is taken over;
+ * - a lock file in --out serializes commands (out-lock.ts); a dead holder's lock is taken over;
  * - every output is written into a staging folder inside --out first (same filesystem, so renames
  *   are atomic), then a journal naming the entries is renamed into place, then each entry is moved
  *   aside and the new one renamed in, then the journal is removed;
@@ -11,30 +11,14 @@
  *   entries that are not ours; a symlinked --out is written through, a --out that is not a folder
  *   is refused.
  */
-import {
-    closeSync,
-    existsSync,
-    linkSync,
-    lstatSync,
-    mkdirSync,
-    openSync,
-    readFileSync,
-    realpathSync,
-    renameSync,
-    rmSync,
-    statSync,
-    writeFileSync,
-    writeSync,
-} from "fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
 import { ValuesError } from "../values/issues";
+import { lockOutFolder } from "./out-lock";
 
-const LOCK = ".gloo-keepalive.lock";
 const JOURNAL = ".gloo-keepalive.journal";
 const STAGING = ".gloo-keepalive.staging";
 const OLD = ".gloo-keepalive.old";
-/** How long a command waits for another one writing the same --out. */
-const LOCK_WAIT_MS = 120_000;
 
 const refuse = (out: string, message: string) => new ValuesError([{ path: out, message }]);
 
@@ -69,66 +53,11 @@ function makeFolders(dir: string): void {
     }
 }
 
-function sleep(ms: number): void {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function alive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return (e as NodeJS.ErrnoException).code === "EPERM";
-    }
-}
-
 function readOr(file: string): string | undefined {
     try {
         return readFileSync(file, "utf8");
     } catch {
         return undefined;
-    }
-}
-
-/** Move a dead command's lock aside; if a live command took it meanwhile, give it back. */
-function takeOver(file: string, dead: string): void {
-    const aside = `${file}.${process.pid}`;
-    try {
-        renameSync(file, aside);
-    } catch {
-        return;
-    }
-    if (readOr(aside) !== dead) {
-        try {
-            linkSync(aside, file);
-        } catch {
-            /* someone holds a newer lock; ours goes */
-        }
-    }
-    rmSync(aside, { force: true });
-}
-
-/** Take the lock of `dir`; returns its release. */
-function lock(dir: string, out: string): () => void {
-    const file = path.join(dir, LOCK);
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-        try {
-            const fd = openSync(file, "wx");
-            writeSync(fd, String(process.pid));
-            closeSync(fd);
-            return () => rmSync(file, { force: true });
-        } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        }
-        const holder = readOr(file);
-        const stale =
-            holder === ""
-                ? Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 5_000
-                : holder !== undefined && !alive(Number(holder));
-        if (stale) takeOver(file, holder as string);
-        else if (Date.now() > deadline) throw refuse(out, `another command (pid ${holder}) is still writing here; try again`);
-        else sleep(20);
     }
 }
 
@@ -162,7 +91,7 @@ export function recoverOutFolder(dir: string): void {
  */
 export function writeOutFolder(out: string, files: ReadonlyMap<string, string>): void {
     const dir = outFolder(out);
-    const release = lock(dir, out);
+    const release = lockOutFolder(dir, out);
     try {
         recoverOutFolder(dir);
         const staging = path.join(dir, STAGING);

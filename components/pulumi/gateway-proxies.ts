@@ -5,18 +5,24 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { checkArgs, ComponentArgsError, inputPaths, type DeployWith } from "./component-args";
-import { GatewayProxy, gatewayProxyChartValues, type ServiceAccountSettings } from "./gateway-proxy";
+import { checkArgs, ComponentArgsError, inputPaths, withoutUndefined, type DeployWith } from "./component-args";
+import { GatewayProxy, gatewayProxyChartValues, warnNotRendered, type ServiceAccountSettings } from "./gateway-proxy";
 import { claimObjects, handedRender, handRender } from "./program-state";
 import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type RenderResult } from "../render/render";
-import type { GatewayProxyValues } from "../values/types";
+import type { GatewayProxyValues, GlooKeepaliveValues } from "../values/types";
 
 /** The arguments of `GatewayProxies`: the values' proxy maps as plain values (a stack's config), plus where and how to deploy. */
 export interface GatewayProxiesArgs {
     /** The gateway proxies by name; every entry is deep-merged over `gatewayProxy` (lists replace), as in the Gloo chart. */
     gatewayProxies?: Record<string, GatewayProxyValues>;
-    /** Gloo Enterprise's nesting: `gloo.gatewayProxies` is merged over `gatewayProxies`. */
-    gloo?: { gatewayProxies?: Record<string, GatewayProxyValues> };
+    /** Gloo's `gloo` values: Gloo Enterprise's nesting `gloo.gatewayProxies` (merged over `gatewayProxies`), and the control plane's ports the proxies reach (`gloo.deployment.xdsPort`, ...). */
+    gloo?: GlooKeepaliveValues["gloo"];
+    /** Gloo's `global` values (image registry, stats, Istio integration, ...), as the proxies read them. */
+    global?: GlooKeepaliveValues["global"];
+    /** Gloo's `settings` (`writeNamespace`: the proxies' node role). */
+    settings?: GlooKeepaliveValues["settings"];
+    /** Gloo's `gateway` values (`proxyServiceAccount`, ...); `serviceAccount` below is merged over `gateway.proxyServiceAccount`. */
+    gateway?: GlooKeepaliveValues["gateway"];
     /** Kubernetes cluster settings: `clusterName` is the cluster's DNS domain (default `cluster.local`). */
     k8s?: { clusterName?: string };
     /** The `gateway-proxy` ServiceAccount every proxy runs as (Gloo's `gateway.proxyServiceAccount`); `create: false` reuses an existing one. */
@@ -29,6 +35,24 @@ export interface GatewayProxiesArgs {
     deployWith?: DeployWith;
     /** The Kubernetes provider for every proxy; default: the parent's, or the default provider. */
     provider?: k8s.Provider;
+}
+
+/**
+ * The chart values of one proxy: its own (`gatewayProxyChartValues`) over what every proxy reads
+ * from the whole values (`global`, `settings`, `gateway`, `gloo` but its proxies), so the chart renders
+ * that proxy as the whole values render it.
+ */
+function oneProxyChartValues(values: GlooKeepaliveValues, proxy: GlooKeepaliveValues): GlooKeepaliveValues {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { gatewayProxies, upstreams, gloo, gateway, ...shared } = values;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { gatewayProxies: nested, ...glooRest } = gloo ?? {};
+    return withoutUndefined({
+        ...shared,
+        ...(Object.keys(glooRest).length > 0 ? { gloo: glooRest } : {}),
+        ...proxy,
+        gateway: gateway || proxy.gateway ? { ...gateway, ...proxy.gateway } : undefined,
+    }) as GlooKeepaliveValues;
 }
 
 /**
@@ -62,13 +86,18 @@ export class GatewayProxies extends pulumi.ComponentResource {
         const type = "gloo-keepalive:index:GatewayProxies";
         const component = `${type} "${name}"`;
         const { namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, deployWith, provider } = args;
-        const account = args.serviceAccount;
-        const values = {
+        const gateway = args.serviceAccount
+            ? { ...args.gateway, proxyServiceAccount: { ...args.gateway?.proxyServiceAccount, ...args.serviceAccount } }
+            : args.gateway;
+        const account = gateway?.proxyServiceAccount;
+        const values: GlooKeepaliveValues = withoutUndefined({
             gatewayProxies: args.gatewayProxies,
             gloo: args.gloo,
+            global: args.global,
+            settings: args.settings,
+            gateway,
             k8s: args.k8s,
-            ...(account ? { gateway: { proxyServiceAccount: account } } : {}),
-        };
+        }) as GlooKeepaliveValues;
         const outputs = inputPaths(values);
         if (outputs.length > 0) {
             throw new ComponentArgsError(
@@ -91,19 +120,25 @@ export class GatewayProxies extends pulumi.ComponentResource {
         const renders = rendered.proxies.map((proxy, i) => ({
             proxy: { ...proxy, hops: proxy.hops.filter((h) => h.kind !== "upstream") },
             objects: i === 0 ? [...accounts, ...proxy.objects] : proxy.objects,
-            chartValues: gatewayProxyChartValues(proxy.key, proxy.values, [], rendered.values.k8s, accountFor(i)),
+            chartValues: oneProxyChartValues(
+                values,
+                gatewayProxyChartValues(proxy.key, proxy.values, [], rendered.values.k8s, accountFor(i)),
+            ),
+            notRendered: [], // named once, by this component
         }));
         for (const r of renders)
             claimObjects(`gloo-keepalive:index:GatewayProxy "${namespace}/${r.proxy.name}" of ${component}`, r.objects);
 
         super(type, name, {}, opts);
+        warnNotRendered(this, rendered.notRendered);
 
         const proxies: Record<string, GatewayProxy> = {};
         for (const [i, r] of renders.entries()) {
             const childArgs = {
                 ...r.proxy.values,
                 name: r.proxy.key,
-                namespace,
+                namespace: r.proxy.values.namespace || namespace,
+                glooNamespace: namespace,
                 releaseName,
                 k8s: rendered.values.k8s,
                 serviceAccount: accountFor(i),

@@ -35,6 +35,7 @@ import type {
     UpstreamValues,
 } from "../values/types";
 import { formatPath } from "../values/values";
+import { notRenderedNotice } from "../values/not-rendered";
 import { DEFAULT_PROXY } from "../values/schema";
 import { claimObjects, handedRender } from "./program-state";
 
@@ -106,8 +107,13 @@ export interface GatewayProxyEntryInputs extends Omit<GatewayProxyValues, InputK
 export interface GatewayProxyArgs extends GatewayProxyEntryInputs {
     /** The `gatewayProxies` key (camelCase, e.g. `gatewayProxy`, `publicGw`); the Kubernetes name is its kebab-case (`public-gw`). */
     name: string;
-    /** Namespace of the proxy's objects (helm's release namespace). Default `gloo-system`. */
+    /** Namespace of the proxy's objects (Gloo's `gatewayProxies.<name>.namespace`). Default: `glooNamespace`. */
     namespace?: string;
+    /**
+     * Namespace of the Gloo control plane (helm's release namespace): the xDS address
+     * (`gloo.<glooNamespace>.svc.<clusterName>`) and the node role derive from it. Default: `namespace`, else `gloo-system`.
+     */
+    glooNamespace?: string;
     /** Release name carried in the `app.kubernetes.io/instance` label (helm's release name). Default `gateway-proxy`. */
     releaseName?: string;
     /** Gloo Upstreams deployed with the proxy (and reported as its upstream hops). To declare upstreams on their own, use `KeepaliveUpstream`. */
@@ -205,6 +211,8 @@ export interface ProxyRendering {
     objects: KubernetesObject[];
     proxy: ProxyRender;
     chartValues: GlooKeepaliveValues;
+    /** Value paths accepted but rendered nothing here (warned once, by whoever rendered the values). */
+    notRendered: string[];
 }
 
 /** Value paths of the one-proxy chart values as GatewayProxy arg paths. */
@@ -230,7 +238,7 @@ function renderProxy(
     if (result.proxies.length !== 1 || result.proxies[0].key !== key) {
         throw new Error(`${component}: internal error: rendering ${key} gave proxies [${result.proxies.map((p) => p.key).join(", ")}]`);
     }
-    return { objects: result.objects, proxy: result.proxies[0], chartValues };
+    return { objects: result.objects, proxy: result.proxies[0], chartValues, notRendered: result.notRendered };
 }
 
 function hopKeepalive(proxy: ProxyRender): HopKeepalive[] {
@@ -263,7 +271,8 @@ interface ProxyRenders {
 
 /** Which objects exist and their names from the plain args (stand-ins where a value is an Output), and the real render. */
 function proxyRenders(component: string, args: GatewayProxyArgs): ProxyRenders {
-    const { name: key, namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, upstreams = [], k8s, serviceAccount } = args;
+    const { name: key, releaseName = DEFAULT_RELEASE_NAME, upstreams = [], k8s, serviceAccount } = args;
+    const namespace = releaseNamespace(args);
     const entry = proxyEntry(args);
     const render = (e: unknown, u: unknown) =>
         renderProxy(component, key, withoutUndefined(e) as GatewayProxyValues, withoutUndefined(u) as UpstreamValues[], {
@@ -295,11 +304,29 @@ function proxyRenders(component: string, args: GatewayProxyArgs): ProxyRenders {
     return { shape, rendering };
 }
 
-/** The `gatewayProxies.<name>` entry among the args (everything but where and how to deploy). */
-function proxyEntry(args: GatewayProxyArgs): GatewayProxyEntryInputs {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { name, namespace, releaseName, upstreams, k8s: k8sSettings, serviceAccount, deployWith, provider, ...entry } = args;
-    return entry;
+/** The release namespace: the control plane's, where the proxy's objects go unless `namespace` says otherwise. */
+function releaseNamespace(args: Pick<GatewayProxyArgs, "namespace" | "glooNamespace">): string {
+    return args.glooNamespace ?? args.namespace ?? DEFAULT_NAMESPACE;
+}
+
+/** The args that say where and how to deploy, not what the `gatewayProxies.<name>` entry holds. */
+const DEPLOY_ARGS: ReadonlySet<string> = new Set<keyof GatewayProxyArgs>([
+    "name",
+    "namespace",
+    "glooNamespace",
+    "releaseName",
+    "upstreams",
+    "k8s",
+    "serviceAccount",
+    "deployWith",
+    "provider",
+]);
+
+/** The `gatewayProxies.<name>` entry among the args (everything but where and how to deploy; `namespace` when it is not the release's). */
+function proxyEntry(args: GatewayProxyArgs): GatewayProxyEntryInputs & { namespace?: string } {
+    const entry = Object.fromEntries(Object.entries(args).filter(([k]) => !DEPLOY_ARGS.has(k))) as GatewayProxyEntryInputs;
+    const { namespace } = args;
+    return namespace !== undefined && namespace !== releaseNamespace(args) ? { ...entry, namespace } : entry;
 }
 
 /** Refuse what would deploy nothing or cannot be deployed, before anything is rendered. */
@@ -344,6 +371,11 @@ export function contentHashedBootstrap(
         );
         return { ...o, spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, volumes } } } };
     });
+}
+
+/** Name once, on the component, the values it accepted that render nothing (the CLI's note, as a Pulumi warning). */
+export function warnNotRendered(resource: pulumi.Resource, paths: readonly string[]): void {
+    if (paths.length > 0) void pulumi.log.warn(notRenderedNotice(paths), resource);
 }
 
 /**
@@ -415,7 +447,9 @@ export class GatewayProxy extends pulumi.ComponentResource {
 
         super(type, name, {}, opts);
 
-        const { namespace = DEFAULT_NAMESPACE, releaseName = DEFAULT_RELEASE_NAME, provider } = args;
+        warnNotRendered(this, shape.notRendered);
+        const { releaseName = DEFAULT_RELEASE_NAME, provider } = args;
+        const namespace = releaseNamespace(args);
         const childOpts: pulumi.CustomResourceOptions = { parent: this, ...(provider ? { provider } : {}) };
         this.proxyName = shape.proxy.name;
         const resources: Record<string, pulumi.CustomResource> = {};
@@ -472,20 +506,6 @@ function argsOf<T>(fields: Record<string, pulumi.Input<unknown>>): T {
     return fields as unknown as T;
 }
 
-/** The typed HorizontalPodAutoscaler of each apiVersion Gloo's values accept. */
-const AUTOSCALERS: Readonly<
-    Record<
-        string,
-        | typeof k8s.autoscaling.v2.HorizontalPodAutoscaler
-        | typeof k8s.autoscaling.v1.HorizontalPodAutoscaler
-        | typeof k8s.autoscaling.v2beta2.HorizontalPodAutoscaler
-    >
-> = {
-    "autoscaling/v1": k8s.autoscaling.v1.HorizontalPodAutoscaler,
-    "autoscaling/v2": k8s.autoscaling.v2.HorizontalPodAutoscaler,
-    "autoscaling/v2beta2": k8s.autoscaling.v2beta2.HorizontalPodAutoscaler,
-};
-
 /**
  * One typed resource for a rendered object. `shape` gives the type and the metadata (known before
  * any Output resolves, so previews show every object's name and labels); every other top-level
@@ -506,8 +526,6 @@ function deployObject(
     for (const field of Object.keys(shape)) {
         if (field !== "apiVersion" && field !== "kind" && field !== "metadata") fields[field] = rendered.apply((o) => o[field]);
     }
-    const Autoscaler = shape.kind === "HorizontalPodAutoscaler" ? AUTOSCALERS[shape.apiVersion] : undefined;
-    if (Autoscaler) return new Autoscaler(name, argsOf<never>(fields), opts);
     switch (`${shape.apiVersion}/${shape.kind}`) {
         case "v1/ServiceAccount":
             return new k8s.core.v1.ServiceAccount(name, argsOf<k8s.core.v1.ServiceAccountArgs>(fields), opts);
@@ -528,6 +546,24 @@ function deployObject(
         }
         case "policy/v1/PodDisruptionBudget":
             return new k8s.policy.v1.PodDisruptionBudget(name, argsOf<k8s.policy.v1.PodDisruptionBudgetArgs>(fields), opts);
+        case "autoscaling/v1/HorizontalPodAutoscaler":
+            return new k8s.autoscaling.v1.HorizontalPodAutoscaler(
+                name,
+                argsOf<k8s.autoscaling.v1.HorizontalPodAutoscalerArgs>(fields),
+                opts,
+            );
+        case "autoscaling/v2/HorizontalPodAutoscaler":
+            return new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                name,
+                argsOf<k8s.autoscaling.v2.HorizontalPodAutoscalerArgs>(fields),
+                opts,
+            );
+        case "autoscaling/v2beta2/HorizontalPodAutoscaler":
+            return new k8s.autoscaling.v2beta2.HorizontalPodAutoscaler(
+                name,
+                argsOf<k8s.autoscaling.v2beta2.HorizontalPodAutoscalerArgs>(fields),
+                opts,
+            );
         case "gateway.solo.io/v1/Gateway":
         case "gloo.solo.io/v1/Upstream":
             return new k8s.apiextensions.CustomResource(name, { apiVersion: shape.apiVersion, kind: shape.kind, ...fields }, opts);

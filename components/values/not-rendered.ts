@@ -96,6 +96,7 @@ export const RENDERED_PATHS: readonly string[] = [
     "global.istioIntegration.enableIstioSidecarOnGateway",
     "global.istioIntegration.istioSidecarRevTag",
     "settings.writeNamespace",
+    "gateway.proxyServiceAccount",
     "gloo.deployment.xdsPort",
     "gloo.deployment.restXdsPort",
     "k8s.clusterName",
@@ -128,4 +129,9 @@ export function notRenderedPaths(values: unknown): string[] {
     };
     walk(values, []);
     return out;
+}
+
+/** The one line that names what was accepted but renders nothing here (empty: nothing to say). */
+export function notRenderedNotice(paths: readonly string[]): string {
+    return paths.length > 0 ? `accepted, not rendered here: ${paths.join(", ")}` : "";
 }
