@@ -100,9 +100,6 @@ export const RENDERED_PATHS: readonly string[] = [
     "gloo.deployment.xdsPort",
     "gloo.deployment.restXdsPort",
     "k8s.clusterName",
-    "gateway.proxyServiceAccount.create",
-    "gateway.proxyServiceAccount.extraAnnotations",
-    "gateway.proxyServiceAccount.kubeResourceOverride",
     "upstreams",
 ];
 
