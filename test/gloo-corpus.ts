@@ -6,6 +6,7 @@
  */
 import type { GatewayProxyValues, GlooKeepaliveValues } from "../components/values/types";
 import { Gen, proxyValues } from "./value-generator";
+import { addObjectKeys, addSharedObjectKeys } from "./gloo-corpus-objects";
 
 /** Gloo's own keys of one entry, on top of the keepalive ones. */
 export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
@@ -88,9 +89,11 @@ export interface CorpusBatch {
 /** `batches` batches of `filesPerBatch` values files each; every file has 1..3 named proxies of its own. */
 export function glooCorpus(seed: number, batches: number, filesPerBatch: number): CorpusBatch[] {
     const g = new Gen(seed);
+    const objects = new Gen(seed + 1); // the separate objects' keys, drawn apart so the rest stays as it was
     const out: CorpusBatch[] = [];
     for (let b = 0; b < batches; b++) {
         const context = batchContext(g);
+        addSharedObjectKeys(objects, context);
         const names = new Set(["gatewayProxy"]);
         const files: GlooKeepaliveValues[] = [];
         for (let f = 0; f < filesPerBatch; f++) {
@@ -100,6 +103,7 @@ export function glooCorpus(seed: number, batches: number, filesPerBatch: number)
                 while (names.has(name)) name = `${name.replace(/[0-9]+$/, "")}${g.int(10, 99)}`.slice(0, 31);
                 names.add(name);
                 proxies[name] = glooProxyValues(g, g.chance(0.5));
+                addObjectKeys(objects, proxies[name], name);
             }
             files.push({ ...context, gatewayProxies: { ...context.gatewayProxies, ...proxies } });
         }

@@ -191,7 +191,7 @@ export function proxyService(
         apiVersion: "v1",
         kind: "Service",
         metadata: {
-            name: proxyName,
+            name: service.name ? kebabCase(String(service.name)) : proxyName,
             namespace,
             labels: proxyLabels(proxyName, releaseName),
             ...(Object.keys(annotations).length > 0 ? { annotations } : {}),

@@ -19,6 +19,8 @@ import {
 } from "./manifests";
 import { checkStaticClusterNames, READ_CONFIG_PORT, renderBootstrap, staticClusterKeepalive, type BootstrapContext } from "./bootstrap";
 import { proxyHops, type KeepaliveHop } from "./hops";
+import { configDumpService, disabledProxyObjects, proxyAutoscaler, proxyDisruptionBudget, withProxyOverrides } from "./proxy-extras";
+import { withOverride } from "./kube-override";
 import {
     annotated,
     EGRESS_IDLE_TIMEOUT_ANNOTATION,
@@ -303,7 +305,17 @@ function renderProxy(
         issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
     }
     const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-    const podStats = podStatsOf(values, ctx);
+    const own = withProxyOverrides(proxy, [
+        ["configMap", annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations)],
+        ["service", proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName)],
+        ["configDumpService", configDumpService(name, v, namespace, releaseName)],
+        ["workload", proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStatsOf(values, ctx), proxy.entry)],
+        ["disruptionBudget", proxyDisruptionBudget(name, v, namespace, releaseName)],
+        ["autoscaler", proxyAutoscaler(name, v, namespace, releaseName)],
+        ...gateways.map((g): ["gateway", KubernetesObject] => ["gateway", g]),
+    ]);
+    issues.push(...own.issues);
+    if (own.issues.length > 0) return undefined;
     return {
         key: proxy.name,
         name,
@@ -314,12 +326,7 @@ function renderProxy(
         osDefaults,
         middleboxes: boxes,
         hops: proxyHops(proxy, upstreams, osDefaults, ctx, boxes, layerSources),
-        objects: [
-            annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations),
-            proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName),
-            proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats, proxy.entry),
-            ...gateways,
-        ],
+        objects: own.objects,
     };
 }
 
@@ -344,7 +351,9 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     const objects: KubernetesObject[] =
         account?.create === false
             ? []
-            : proxyNamespaces(values, namespace).map((ns) => proxyServiceAccount(ns, releaseName, account?.extraAnnotations));
+            : proxyNamespaces(values, namespace).map((ns) =>
+                  withOverride(proxyServiceAccount(ns, releaseName, account?.extraAnnotations), account?.kubeResourceOverride),
+              );
     issues.push(...annotationSizeIssues(objects.slice(0, 1), { ServiceAccount: "gateway.proxyServiceAccount.extraAnnotations" }));
     const byProxy: { key: string; objects: KubernetesObject[] }[] = [];
     for (const proxy of resolveProxies(values)) {
@@ -359,6 +368,7 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
         };
         issues.push(...annotationSizeIssues(rendered.objects, annotationPaths));
     }
+    objects.push(...disabledProxyObjects(values, namespace, releaseName));
     issues.push(...duplicateObjectIssues(byProxy));
     const egress = egressAnnotation(proxies);
     upstreams.forEach((u, i) => {

@@ -73,6 +73,14 @@ const PROXY_KEYS = [
     "service.clusterIP",
     "service.loadBalancerIP",
     "service.loadBalancerSourceRanges",
+    "service.name",
+    "service.kubeResourceOverride",
+    "service.configDumpService",
+    "readConfigMulticluster",
+    "kubeResourceOverride",
+    "configMap",
+    "podDisruptionBudget",
+    "horizontalPodAutoscaler",
 ];
 
 export const RENDERED_PATHS: readonly string[] = [

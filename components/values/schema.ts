@@ -50,6 +50,9 @@ export const PROXY_UID = 10101;
 /** The default entry's name: every other entry is merged over it. */
 export const DEFAULT_PROXY = "gatewayProxy";
 /** Kubernetes object names (DNS-1123 label). */
+/** Service names whose kebab-case (Helm's) is plain: lowercase words ending in digits, joined by '-' or camelCase. */
+export const SERVICE_NAME_PATTERN = "^[a-z]+[0-9]*(-[a-z]+[0-9]*|-[0-9]+|[A-Z]([a-z]+[0-9]*|[0-9]+))*$";
+
 export const K8S_NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
 type Properties<T> = { [K in keyof Required<T>]-?: JsonSchema };
@@ -246,6 +249,10 @@ const serviceSchema = object<ProxyService>("The proxy's Kubernetes Service.", {
     httpPort: PORT("Service port for http.", 80),
     httpsPort: PORT("Service port for https.", 443),
     extraAnnotations: annotationsSchema("Annotations for the Service (e.g. the load balancer's)."),
+    name: string("The Service's name, kebab-cased as Gloo does (default: the proxy's name).", {
+        pattern: SERVICE_NAME_PATTERN,
+        maxLength: 63,
+    }),
 });
 
 const http2KeepaliveSchema = object<Http2Keepalive>(
@@ -478,6 +485,12 @@ export const valuesSchema: JsonSchema = {
                                 type: "object",
                                 description: "Annotations of the ServiceAccount (e.g. eks.amazonaws.com/role-arn for IRSA).",
                                 additionalProperties: { type: "string" },
+                            },
+                            kubeResourceOverride: {
+                                type: ["object", "null"],
+                                description:
+                                    "Fields laid over each rendered ServiceAccount, as Gloo lays them: maps merge key by key, anything else replaces.",
+                                additionalProperties: {},
                             },
                         },
                     ),

@@ -109,6 +109,8 @@ export interface OwnProxyService {
     httpPort?: number;
     httpsPort?: number;
     extraAnnotations?: Record<string, string>;
+    /** The Service's name (kebab-cased as Gloo does); default the proxy's. */
+    name?: string;
 }
 
 /** The `gatewaySettings` of a proxy, every Gloo key included. */
@@ -203,7 +205,11 @@ export interface OwnGlooKeepaliveValues {
     /** Gloo's gateway values the proxies read. */
     gateway?: {
         /** The `gateway-proxy` ServiceAccount: `create: false` reuses the one a Gloo release renders (gloo-keepalive's key). */
-        proxyServiceAccount?: { create?: boolean; extraAnnotations?: Record<string, string> };
+        proxyServiceAccount?: {
+            create?: boolean;
+            extraAnnotations?: Record<string, string>;
+            kubeResourceOverride?: Record<string, unknown> | null;
+        };
     };
 }
 

@@ -189,14 +189,14 @@ function proxyEntries(values: GlooKeepaliveValues): Map<string, { entry: Gateway
     return entries;
 }
 
-/** Every enabled proxy, each merged over the default entry `gatewayProxy` (lists replace, as in Gloo). */
-export function resolveProxies(values: GlooKeepaliveValues): ResolvedProxy[] {
+/** Every enabled proxy (the disabled ones too with `withDisabled`), each merged over the default entry `gatewayProxy` (lists replace, as in Gloo). */
+export function resolveProxies(values: GlooKeepaliveValues, withDisabled = false): ResolvedProxy[] {
     const entries = proxyEntries(values);
     const defaults = entries.get(DEFAULT_PROXY);
     const resolved: ResolvedProxy[] = [];
     for (const [name, { entry, path }] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         const merged = name === DEFAULT_PROXY || !defaults ? entry : mergeValues(defaults.entry, entry);
-        if (merged.disabled) continue;
+        if (merged.disabled && !withDisabled) continue;
         resolved.push({
             name,
             values: merged,

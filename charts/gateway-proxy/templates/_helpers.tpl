@@ -24,6 +24,13 @@ Every enabled proxy: gatewayProxies with gloo.gatewayProxies merged over it, the
 merged over the default entry. Returns JSON: name -> {spec, origin: {key: value path}}.
 */}}
 {{- define "gk.proxies" -}}
+{{- $out := dict -}}
+{{- range $name, $proxy := include "gk.allProxies" . | fromJson }}{{ if not $proxy.spec.disabled }}{{ $_ := set $out $name $proxy }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* gk.proxies with the disabled entries too (Gloo renders a disabled proxy's PodDisruptionBudget). */}}
+{{- define "gk.allProxies" -}}
 {{- $c := include "gk.constants" . | fromJson -}}
 {{- $entries := dict -}}
 {{- $origins := dict -}}
@@ -49,9 +56,7 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- $spec = include "gk.merge" (list $default $entry) | fromJson -}}
 {{- $origin = merge (deepCopy $origin) $defaultOrigin -}}
 {{- end -}}
-{{- if not $spec.disabled -}}
 {{- $_ := set $out $name (dict "spec" $spec "origin" $origin "entry" $entry) -}}
-{{- end -}}
 {{- end -}}
 {{- toJson $out -}}
 {{- end -}}
