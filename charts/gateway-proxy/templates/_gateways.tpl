@@ -15,7 +15,8 @@ components/render/gloo-gateways.ts; what would remove ours fails with the librar
 {{- if or .typed $hasIdle -}}
 {{- if not (kindIs "map" $spec) }}{{ fail (printf "%s.spec: makes the Gateway %s's spec not a map: the downstream keepalive (gatewaySettings) renders there" (.overridePath | default .settingsPath) .name) }}{{ end -}}
 {{- if .typed -}}
-{{- $list := dig "spec" "options" "socketOptions" nil (.override | default dict) -}}
+{{- $list := include "gk.at" (list .override "spec" "options" "socketOptions") | fromJson -}}
+{{- $list = $list.v -}}
 {{- if kindIs "slice" $list -}}
 {{- $path := printf "%s.spec.options.socketOptions" .overridePath -}}
 {{- range $i, $o := $list -}}
@@ -43,12 +44,12 @@ components/render/gloo-gateways.ts; what would remove ours fails with the librar
 {{- if .hybridPath -}}
 {{- fail (printf "%s: is a hybrid Gateway, which httpIdleTimeoutSeconds cannot reach; set idleTimeout in its matched gateways' httpGateway options instead of %s.httpIdleTimeoutSeconds" .hybridPath .settingsPath) -}}
 {{- end -}}
-{{- $fromOverride := not (kindIs "invalid" (dig "spec" "httpGateway" "options" "httpConnectionManagerSettings" "idleTimeout" nil (.override | default dict))) -}}
+{{- $fromOverride := hasKey (include "gk.at" (list .override "spec" "httpGateway" "options" "httpConnectionManagerSettings" "idleTimeout") | fromJson) "v" -}}
 {{- $ownPath := $fromOverride | ternary (printf "%s.spec.httpGateway" .overridePath) (.customPath | default (printf "%s (Gateway %s spec.httpGateway)" .settingsPath .name)) -}}
 {{- $http := $spec.httpGateway -}}
 {{- if and (hasKey $spec "httpGateway") (not (kindIs "map" $http)) }}{{ fail (printf "%s: is not a map: %s.httpIdleTimeoutSeconds renders the idle timeout there" $ownPath .settingsPath) }}{{ end -}}
 {{- $http = $http | default dict -}}
-{{- $own := dig "options" "httpConnectionManagerSettings" "idleTimeout" nil $http -}}
+{{- $own := (include "gk.at" (list $http "options" "httpConnectionManagerSettings" "idleTimeout") | fromJson).v -}}
 {{- if not (kindIs "invalid" $own) -}}
 {{- $m := (kindIs "string" $own) | ternary (regexFind "^[0-9]+(\\.[0-9]+)?s$" (trim (toString $own))) "" -}}
 {{- if or (eq $m "") (ne (float64 (trimSuffix "s" $m)) (float64 $idle)) -}}
@@ -64,6 +65,16 @@ components/render/gloo-gateways.ts; what would remove ours fails with the librar
 {{- end -}}
 {{- end -}}
 {{- toJson $gw -}}
+{{- end -}}
+
+{{- /* The value at a key path, through maps only: (list value key...). Returns JSON {"v": value}, or {} when a step is missing or not a map. */ -}}
+{{- define "gk.at" -}}
+{{- $node := index . 0 -}}
+{{- $found := true -}}
+{{- range $key := rest . -}}
+{{- if and $found (kindIs "map" $node) (hasKey $node $key) }}{{ $node = index $node $key }}{{ else }}{{ $found = false }}{{ end -}}
+{{- end -}}
+{{- if $found }}{{ toJson (dict "v" $node) }}{{ else }}{}{{ end -}}
 {{- end -}}
 
 {{- /* The name of one of our socket options (SO_KEEPALIVE, TCP_KEEPIDLE, ..., TCP_USER_TIMEOUT): (list c platform option). */ -}}
