@@ -19,6 +19,9 @@ import { CHART, helmTemplate, libraryObjects, objectDiffs } from "./chart-harnes
 import { glooCorpus } from "./gloo-corpus";
 import { glooDiffs, glooTemplate } from "./gloo-harness";
 import { resourceArgs, validate } from "./policy-harness";
+import { GatewayProxy } from "../components/pulumi/gateway-proxy";
+import { renderValues } from "../components/render/render";
+import { byKey, deployedObjects, registeredObjects, runProgram } from "./pulumi-harness";
 
 const DIR = path.join(__dirname, "fixtures", "gloo-gateways");
 const fixtures = readdirSync(DIR)
@@ -77,6 +80,23 @@ describe("Gloo's Gateway keys, a fixture per feature", () => {
             }
         });
     }
+
+    it("deploys the same Gateways from the GatewayProxy component (Pulumi's mock engine)", async () => {
+        const entry = (load("failover.yaml").values.gatewayProxies as Record<string, Record<string, unknown>>).gatewayProxy;
+        const args = {
+            ...entry,
+            gatewaySettings: { ...(entry.gatewaySettings as object), customHttpGateway: { virtualServiceSelector: { gateway: "public" } } },
+        };
+        const run = await runProgram(() => void new GatewayProxy("edge", { name: "gatewayProxy", ...args }));
+        expect(run.errors).to.deep.equal([]);
+        const expected = deployedObjects(renderValues([{ gatewayProxies: { gatewayProxy: args } }]));
+        expect(byKey(registeredObjects(run))).to.deep.equal(byKey(expected));
+        expect(gatewaysOf(expected).map((g) => g.metadata.name)).to.deep.equal([
+            "gateway-proxy",
+            "gateway-proxy-ssl",
+            "gateway-proxy-failover",
+        ]);
+    });
 
     it("merges a kube override as Gloo does: maps key by key, lists, scalars, false, 0 and null replace", () => {
         const base = {
