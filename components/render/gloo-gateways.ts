@@ -307,7 +307,13 @@ function withSocketOptions(spec: Json, typed: readonly SocketOption[], sources: 
         return;
     }
     const socketOptions = isPlainObject(options) ? options.socketOptions : undefined;
-    if (socketOptions !== undefined && socketOptions !== null && !Array.isArray(socketOptions)) return; // the CRD check names it
+    if (socketOptions !== undefined && socketOptions !== null && !Array.isArray(socketOptions)) {
+        issues.push({
+            path: `${at}.socketOptions`,
+            message: `must be a list of socket options: the downstream keepalive socket options of the Gateway ${sources.name} are appended to it`,
+        });
+        return;
+    }
     spec.options = { ...(options ?? {}), socketOptions: [...((socketOptions as unknown[] | null) ?? []), ...typed] };
 }
 

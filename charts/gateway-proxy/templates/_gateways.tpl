@@ -35,10 +35,11 @@ components/render/gloo-gateways.ts; what would remove ours fails with the librar
 {{- end -}}
 {{- $options = $options | default dict -}}
 {{- $raw := $options.socketOptions -}}
-{{- if or (kindIs "invalid" $raw) (kindIs "slice" $raw) -}}
+{{- if not (or (kindIs "invalid" $raw) (kindIs "slice" $raw)) -}}
+{{- fail (printf "%s.socketOptions: must be a list of socket options: the downstream keepalive socket options of the Gateway %s are appended to it" $at .name) -}}
+{{- end -}}
 {{- $_ := set $options "socketOptions" (concat ($raw | default list) .typed) -}}
 {{- $_ := set $spec "options" $options -}}
-{{- end -}}
 {{- end -}}
 {{- if $hasIdle -}}
 {{- if .hybridPath -}}
