@@ -7,6 +7,7 @@
 import type { GatewayProxyValues, GlooKeepaliveValues } from "../components/values/types";
 import { Gen, proxyValues } from "./value-generator";
 import { addObjectKeys, addSharedObjectKeys } from "./gloo-corpus-objects";
+import { glooGatewayValues } from "./gloo-corpus-gateways";
 
 /** Gloo's own keys of one entry, on top of the keepalive ones. */
 export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
@@ -52,6 +53,7 @@ export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
     if (maybe(0.2)) p.antiAffinity = g.chance(0.7);
     if (maybe(0.1))
         p.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }];
+    glooGatewayValues(g, p, maybe);
     return p;
 }
 

@@ -56,8 +56,9 @@ describe("precompiled validators", () => {
             { spec: { options: { socketOptions: [{ level: "6", name: 4, intValue: 60, state: "STATE_NOPE" }], bogus: 1 } } },
             { spec: { options: { socketOptions: [{ level: 6, name: 4, intValue: 60, state: "STATE_PREBIND" }] } } },
             { spec: { connectionConfig: { tcpKeepalive: { keepaliveTime: "60s", keepaliveProbs: 3 } }, static: { hosts: [{}] } } },
+            { spec: { bindPort: "x", httpGateway: { virtualServiceSelecter: {} }, hybridGateway: { matchedGateways: [{ matcher: 1 }] } } },
         ];
-        expect(GLOO_CRD_VALIDATORS.map((s) => s.name)).to.deep.equal(["crd-gateway-options", "crd-upstream"]);
+        expect(GLOO_CRD_VALIDATORS.map((s) => s.name)).to.deep.equal(["crd-gateway-options", "crd-gateway", "crd-upstream"]);
         for (const spec of GLOO_CRD_VALIDATORS) {
             const loaded = precompiled(spec, written(spec)) as ReturnType<typeof fresh>;
             expect(loaded, spec.name).to.be.a("function");

@@ -67,6 +67,7 @@ export function crdValidatorSpec(apiVersion: string, kind: string, onlyField?: s
 /** The CRD validators the renderer uses, precompiled by `npm run build`. */
 export const GLOO_CRD_VALIDATORS: readonly ValidatorSpec[] = [
     crdValidatorSpec("gateway.solo.io/v1", "Gateway", "options"),
+    crdValidatorSpec("gateway.solo.io/v1", "Gateway"), // a Gateway with raw parts beyond options (custom, hybrid, overrides)
     crdValidatorSpec("gloo.solo.io/v1", "Upstream"),
 ].filter((spec): spec is ValidatorSpec => spec !== undefined);
 

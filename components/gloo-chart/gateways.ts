@@ -11,6 +11,7 @@
 import { toSocketOptions, type SocketOption } from "../keepalive";
 import { gatewaySocketOptions } from "../render/manifests";
 import { gatewayUserTimeoutOptions, httpIdleTimeoutGateway } from "../render/middlebox";
+import { durationSeconds } from "../render/gloo-gateways";
 import type { GatewayProxyValues } from "../values/types";
 import { isPlainObject, mergeValues, type ValueIssue } from "../values/values";
 
@@ -53,12 +54,6 @@ const GATEWAYS = [
     { custom: "customHttpGateway", override: "httpGatewayKubeOverride", hybrid: "httpHybridGateway", disabled: "disableHttpGateway" },
     { custom: "customHttpsGateway", override: "httpsGatewayKubeOverride", hybrid: "httpsHybridGateway", disabled: "disableHttpsGateway" },
 ] as const;
-
-/** Seconds of a protobuf Duration as Gloo values write it ("3600s", "1.5s"); undefined when it is not one. */
-function durationSeconds(v: unknown): number | undefined {
-    const m = typeof v === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(v.trim()) : null;
-    return m ? Number(m[1]) : undefined;
-}
 
 /**
  * `customHttpGateway` / `customHttpsGateway` with the HTTP idle timeout. Without a custom value the

@@ -104,33 +104,6 @@ export function checkSocketOptionConflicts(proxy: GatewayProxyValues, settingsPa
     return issues;
 }
 
-/** The http and https Gateways of a proxy, as Gloo renders them, with the downstream keepalive. */
-export function proxyGateways(proxyName: string, proxy: GatewayProxyValues, namespace: string, releaseName: string): KubernetesObject[] {
-    const settings = proxy.gatewaySettings ?? {};
-    if (settings.enabled === false) return [];
-    const socketOptions = gatewaySocketOptions(proxy);
-    const raw = isPlainObject(settings.options) && Object.keys(settings.options).length > 0 ? settings.options : undefined;
-    const options = raw || socketOptions ? { ...(raw ?? {}), ...(socketOptions ? { socketOptions } : {}) } : undefined;
-    const gateway = (name: string, port: number, ssl: boolean): KubernetesObject => ({
-        apiVersion: "gateway.solo.io/v1",
-        kind: "Gateway",
-        metadata: { name, namespace, labels: releaseLabels(releaseName) },
-        spec: {
-            bindAddress: settings.ipv4Only ? "0.0.0.0" : "::",
-            bindPort: port,
-            httpGateway: {},
-            proxyNames: [proxyName],
-            ssl,
-            useProxyProto: settings.useProxyProto ?? false,
-            ...(options ? { options } : {}),
-        },
-    });
-    const out: KubernetesObject[] = [];
-    if (!settings.disableHttpGateway) out.push(gateway(proxyName, proxy.podTemplate?.httpPort as number, false));
-    if (!settings.disableHttpsGateway) out.push(gateway(`${proxyName}-ssl`, proxy.podTemplate?.httpsPort as number, true));
-    return out;
-}
-
 /** A Gloo Upstream with keepalive in `connectionConfig.tcpKeepalive`. */
 export function keepaliveUpstream(upstream: UpstreamValues, namespace: string, releaseName: string): KubernetesObject {
     return {

@@ -189,20 +189,6 @@ export function gatewayUserTimeoutOptions(proxy: GatewayProxyValues): SocketOpti
     return seconds === undefined ? [] : [toUserTimeoutSocketOption(seconds)];
 }
 
-/** A Gateway with the proxy's HTTP idle timeout and downstream TCP_USER_TIMEOUT. */
-export function withGatewayTimeouts(gateway: KubernetesObject, proxy: GatewayProxyValues): KubernetesObject {
-    const settings = proxy.gatewaySettings ?? {};
-    const spec = { ...(gateway.spec as Record<string, unknown>) };
-    if (settings.httpIdleTimeoutSeconds !== undefined) spec.httpGateway = httpIdleTimeoutGateway(settings.httpIdleTimeoutSeconds);
-    const userTimeout = gatewayUserTimeoutOptions(proxy);
-    if (userTimeout.length > 0) {
-        const options = isPlainObject(spec.options) ? spec.options : {};
-        const socketOptions = Array.isArray(options.socketOptions) ? options.socketOptions : [];
-        spec.options = { ...options, socketOptions: [...socketOptions, ...userTimeout] };
-    }
-    return { ...gateway, spec };
-}
-
 /** The annotations that carry a proxy's boxes to the policy pack. */
 export function middleboxAnnotations(boxes: ProxyMiddleboxes): Record<string, string> {
     const out: Record<string, string> = {};

@@ -11,12 +11,14 @@ import {
     checkSocketOptionConflicts,
     kebabCase,
     keepaliveUpstream,
-    proxyGateways,
     proxyService,
     proxyServiceAccount,
     proxyWorkload,
+    releaseLabels,
     type KubernetesObject,
 } from "./manifests";
+import { proxyGlooGateways } from "./gloo-gateway-checks";
+import { withFailoverServicePort } from "./gloo-gateways";
 import { checkStaticClusterNames, READ_CONFIG_PORT, renderBootstrap, staticClusterKeepalive, type BootstrapContext } from "./bootstrap";
 import { proxyHops, type KeepaliveHop } from "./hops";
 import { configDumpService, disabledProxyObjects, proxyAutoscaler, proxyDisruptionBudget, withProxyOverrides } from "./proxy-extras";
@@ -28,7 +30,6 @@ import {
     proxyMiddleboxes,
     type ProxyMiddleboxes,
     withClusterUserTimeout,
-    withGatewayTimeouts,
 } from "./middlebox";
 import type { ValueLayers } from "./provenance";
 import { validateEnvoyBootstrap } from "../checks/envoy/validate";
@@ -299,15 +300,15 @@ function renderProxy(
     const checksum = bootstrapChecksum(text);
     const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
     const annotations = middleboxAnnotations(boxes);
-    const gateways = proxyGateways(name, v, namespace, releaseName).map((g) => annotated(withGatewayTimeouts(g, v), annotations));
-    // Only the raw options come from values unchecked; the rest of a Gateway is ours (tested against the whole CRD).
-    if (gateways.length > 0 && v.gatewaySettings?.options !== undefined) {
-        issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
-    }
+    const gatewayIssues: ValueIssue[] = [];
+    const where = { namespace, releaseNamespace: release.namespace, labels: releaseLabels(releaseName), annotations };
+    const gateways = proxyGlooGateways(proxy, name, where, gatewayIssues);
+    issues.push(...gatewayIssues);
+    if (gatewayIssues.length > 0) return undefined;
     const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
     const own = withProxyOverrides(proxy, [
         ["configMap", annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations)],
-        ["service", proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName)],
+        ["service", withFailoverServicePort(proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName), v)],
         ["configDumpService", configDumpService(name, v, namespace, releaseName)],
         ["workload", proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStatsOf(values, ctx), proxy.entry)],
         ["disruptionBudget", proxyDisruptionBudget(name, v, namespace, releaseName)],

@@ -5,6 +5,22 @@
  */
 import { isPlainObject } from "./values";
 
+/** The Gateways' keys (components/render/gloo-gateways.ts). */
+const GATEWAY_KEYS = [
+    "gatewaySettings.customHttpGateway",
+    "gatewaySettings.customHttpsGateway",
+    "gatewaySettings.httpHybridGateway",
+    "gatewaySettings.httpsHybridGateway",
+    "gatewaySettings.accessLoggingService",
+    "gatewaySettings.disableGeneratedGateways",
+    "gatewaySettings.httpGatewayKubeOverride",
+    "gatewaySettings.httpsGatewayKubeOverride",
+    "gatewaySettings.httpIdleTimeoutSeconds",
+    "gatewaySettings.tcpUserTimeoutSeconds",
+    "failover",
+    "tracing.provider",
+];
+
 /** What is rendered: value paths (`*` for one proxy name); everything beneath one is rendered too. */
 const PROXY_KEYS = [
     "disabled",
@@ -18,6 +34,10 @@ const PROXY_KEYS = [
     "loopBackAddress",
     "readConfig",
     "loadBalancerIdleTimeoutSeconds",
+    "loadBalancer",
+    "egressIdleTimeoutSeconds",
+    "controlPlaneIdleTimeoutSeconds",
+    "tcpUserTimeoutSeconds",
     "namespace",
     "stats.enabled",
     "stats.routePrefixRewrite",
@@ -33,6 +53,7 @@ const PROXY_KEYS = [
     "gatewaySettings.tcpKeepalive",
     "gatewaySettings.socketOptionsPlatform",
     "gatewaySettings.options",
+    ...GATEWAY_KEYS,
     "podTemplate.httpPort",
     "podTemplate.httpsPort",
     "podTemplate.tcpKeepaliveSysctls",
