@@ -9,7 +9,8 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { GLOO_CRD_VALIDATORS } from "../components/checks/gloo-crds";
 import { fingerprint, precompiled, standaloneValidator, type ValidatorSpec } from "../components/checks/precompiled";
-import { VALUES_VALIDATOR } from "../components/values/values";
+import { valuesSchema } from "../components/values/schema";
+import { VALUES_VALIDATOR, valuesValidatorSpec } from "../components/values/values";
 
 const INVALID = path.join(__dirname, "fixtures", "invalid");
 
@@ -67,7 +68,7 @@ describe("precompiled validators", () => {
 
     it("never uses a precompiled file made from another schema or other options", () => {
         const dir = written(VALUES_VALIDATOR);
-        const otherSchema: ValidatorSpec = { ...VALUES_VALIDATOR, schema: () => ({ ...VALUES_VALIDATOR.schema(), title: "changed" }) };
+        const otherSchema: ValidatorSpec = valuesValidatorSpec({ ...valuesSchema, title: "changed" });
         const otherOptions: ValidatorSpec = { ...VALUES_VALIDATOR, options: { ...VALUES_VALIDATOR.options, allErrors: false } };
         expect(fingerprint(otherSchema)).to.not.equal(fingerprint(VALUES_VALIDATOR));
         expect(precompiled(otherSchema, dir)).to.equal(undefined);
