@@ -4,15 +4,13 @@
  */
 import Ajv from "ajv";
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
-import * as yaml from "js-yaml";
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import * as path from "path";
 import { GLOO_CRD_VALIDATORS } from "../components/checks/gloo-crds";
 import { fingerprint, precompiled, standaloneValidator, type ValidatorSpec } from "../components/checks/precompiled";
 import { valuesSchema } from "../components/values/schema";
+import { invalidFixtureValues } from "./invalid-fixtures";
 import { VALUES_VALIDATOR, valuesValidatorSpec } from "../components/values/values";
-
-const INVALID = path.join(__dirname, "fixtures", "invalid");
 
 function fresh(spec: ValidatorSpec) {
     const ajv = new Ajv(spec.options);
@@ -36,15 +34,7 @@ function errorsOf(validate: ReturnType<typeof fresh>, inputs: readonly unknown[]
 
 describe("precompiled validators", () => {
     it("the values validator reports what a fresh compile reports, for every invalid fixture", () => {
-        const inputs = readdirSync(INVALID)
-            .filter((f) => f.endsWith(".yaml"))
-            .flatMap((f) => {
-                try {
-                    return [yaml.load(readFileSync(path.join(INVALID, f), "utf8"))];
-                } catch {
-                    return []; // refused before the schema (duplicate keys, bad YAML): not the schema's case
-                }
-            });
+        const inputs = invalidFixtureValues();
         const loaded = precompiled(VALUES_VALIDATOR, written(VALUES_VALIDATOR));
         expect(loaded, "a precompiled file made from the schema in force is used").to.be.a("function");
         const got = errorsOf(loaded as ReturnType<typeof fresh>, inputs);

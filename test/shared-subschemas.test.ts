@@ -7,14 +7,10 @@
  */
 import Ajv, { type ErrorObject, type Options } from "ajv";
 import { expect } from "chai";
-import { readdirSync, readFileSync } from "fs";
-import * as yaml from "js-yaml";
-import * as path from "path";
 import { shareRepeatedSubschemas } from "../components/checks/shared-subschemas";
 import { valuesSchema } from "../components/values/schema";
+import { invalidFixtureValues } from "./invalid-fixtures";
 import { VALUES_VALIDATOR } from "../components/values/values";
-
-const INVALID = path.join(__dirname, "fixtures", "invalid");
 
 function compile(schema: object, options: Options) {
     const ajv = new Ajv(options);
@@ -51,15 +47,7 @@ describe("shared subschemas", () => {
     });
 
     it("report what the full values schema reports, for every invalid fixture", () => {
-        const inputs = readdirSync(INVALID)
-            .filter((f) => f.endsWith(".yaml"))
-            .flatMap((f) => {
-                try {
-                    return [yaml.load(readFileSync(path.join(INVALID, f), "utf8"))];
-                } catch {
-                    return [];
-                }
-            });
+        const inputs = invalidFixtureValues();
         const { inlineRefs: _inline, ...full } = VALUES_VALIDATOR.options;
         const whole = compile(valuesSchema, full);
         const shared = compile(VALUES_VALIDATOR.schema(), VALUES_VALIDATOR.options);
