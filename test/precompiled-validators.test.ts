@@ -4,14 +4,13 @@
  */
 import Ajv from "ajv";
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
-import * as yaml from "js-yaml";
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import * as path from "path";
 import { GLOO_CRD_VALIDATORS } from "../components/checks/gloo-crds";
 import { fingerprint, precompiled, standaloneValidator, type ValidatorSpec } from "../components/checks/precompiled";
-import { VALUES_VALIDATOR } from "../components/values/values";
-
-const INVALID = path.join(__dirname, "fixtures", "invalid");
+import { valuesSchema } from "../components/values/schema";
+import { invalidFixtureValues } from "./invalid-fixtures";
+import { VALUES_VALIDATOR, valuesValidatorSpec } from "../components/values/values";
 
 function fresh(spec: ValidatorSpec) {
     const ajv = new Ajv(spec.options);
@@ -35,15 +34,7 @@ function errorsOf(validate: ReturnType<typeof fresh>, inputs: readonly unknown[]
 
 describe("precompiled validators", () => {
     it("the values validator reports what a fresh compile reports, for every invalid fixture", () => {
-        const inputs = readdirSync(INVALID)
-            .filter((f) => f.endsWith(".yaml"))
-            .flatMap((f) => {
-                try {
-                    return [yaml.load(readFileSync(path.join(INVALID, f), "utf8"))];
-                } catch {
-                    return []; // refused before the schema (duplicate keys, bad YAML): not the schema's case
-                }
-            });
+        const inputs = invalidFixtureValues();
         const loaded = precompiled(VALUES_VALIDATOR, written(VALUES_VALIDATOR));
         expect(loaded, "a precompiled file made from the schema in force is used").to.be.a("function");
         const got = errorsOf(loaded as ReturnType<typeof fresh>, inputs);
@@ -68,7 +59,7 @@ describe("precompiled validators", () => {
 
     it("never uses a precompiled file made from another schema or other options", () => {
         const dir = written(VALUES_VALIDATOR);
-        const otherSchema: ValidatorSpec = { ...VALUES_VALIDATOR, schema: () => ({ ...VALUES_VALIDATOR.schema(), title: "changed" }) };
+        const otherSchema: ValidatorSpec = valuesValidatorSpec({ ...valuesSchema, title: "changed" });
         const otherOptions: ValidatorSpec = { ...VALUES_VALIDATOR, options: { ...VALUES_VALIDATOR.options, allErrors: false } };
         expect(fingerprint(otherSchema)).to.not.equal(fingerprint(VALUES_VALIDATOR));
         expect(precompiled(otherSchema, dir)).to.equal(undefined);

@@ -10,6 +10,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { packageRoot } from "../package-root";
 import { validatorFor as compiledValidator, type ValidatorSpec } from "./precompiled";
+import { shareRepeatedSubschemas, SUBSCHEMA_SHARING } from "./shared-subschemas";
 import { formatPath, isPlainObject, issuesFromAjv, type ValueIssue } from "../values/values";
 
 type Schema = Record<string, unknown>;
@@ -48,9 +49,10 @@ export function crdValidatorSpec(apiVersion: string, kind: string, onlyField?: s
     if (!file) return undefined;
     return {
         name: `crd-${kind.toLowerCase()}${onlyField ? `-${onlyField}` : ""}`,
-        options: { allErrors: true, verbose: true, strict: false },
+        options: { allErrors: true, verbose: true, strict: false, inlineRefs: false },
         // The CRD file and the code that turns it into a JSON Schema: reading them is cheaper than the YAML parse.
-        identity: () => [readFileSync(crdFile(file), "utf8"), toJsonSchema.toString(), apiVersion, onlyField ?? ""].join("\0"),
+        identity: () =>
+            [readFileSync(crdFile(file), "utf8"), toJsonSchema.toString(), apiVersion, onlyField ?? "", SUBSCHEMA_SHARING].join("\0"),
         schema: () => {
             const crd = yaml.load(readFileSync(crdFile(file), "utf8")) as {
                 spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: unknown } } } }[] };
@@ -59,7 +61,7 @@ export function crdValidatorSpec(apiVersion: string, kind: string, onlyField?: s
             if (!version) throw new Error(`${file} has no version for ${apiVersion}`);
             const spec = version.schema.openAPIV3Schema.properties.spec as { properties: Record<string, unknown> };
             const checked = onlyField ? { type: "object", properties: { [onlyField]: spec.properties[onlyField] } } : spec;
-            return { type: "object", properties: { spec: toJsonSchema(checked) } };
+            return shareRepeatedSubschemas({ type: "object", properties: { spec: toJsonSchema(checked) } });
         },
     };
 }

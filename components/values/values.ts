@@ -4,6 +4,7 @@
  */
 import type { ErrorObject } from "ajv";
 import { validatorFor, type ValidatorSpec } from "../checks/precompiled";
+import { shareRepeatedSubschemas, SUBSCHEMA_SHARING } from "../checks/shared-subschemas";
 import { issuesFromAjv } from "./ajv-issues";
 import { formatIssue, type ValueIssue } from "./issues";
 import { formatPath, isPlainObject } from "./paths";
@@ -47,13 +48,23 @@ function merge(base: unknown, over: unknown, nulls: boolean | "coalesce"): unkno
     return out;
 }
 
+/**
+ * The validator of a values schema: its repeated subschemas (the Enterprise nesting repeats the
+ * whole tree) compiled once each (checks/shared-subschemas.ts); it is identified by the schema
+ * it is made from and the code that shares them, so the fingerprint needs no sharing at run time.
+ */
+export function valuesValidatorSpec(schema: JsonSchema): ValidatorSpec {
+    return {
+        name: "values",
+        options: { allErrors: true, verbose: true, strict: true, strictTypes: false, inlineRefs: false },
+        vocabulary: ["x-renders-to", "x-kernel-limit", "x-refused"],
+        schema: () => shareRepeatedSubschemas(schema),
+        identity: () => `${JSON.stringify(schema)}\0${SUBSCHEMA_SHARING}`,
+    };
+}
+
 /** The values schema's validator (precompiled by `npm run build`, see checks/precompiled.ts). */
-export const VALUES_VALIDATOR: ValidatorSpec = {
-    name: "values",
-    options: { allErrors: true, verbose: true, strict: true, strictTypes: false },
-    vocabulary: ["x-renders-to", "x-kernel-limit", "x-refused"],
-    schema: () => valuesSchema,
-};
+export const VALUES_VALIDATOR: ValidatorSpec = valuesValidatorSpec(valuesSchema);
 
 /** Plain-words message for one ajv error, or undefined to drop it (ajv repeats some causes). */
 function issueFromAjv(error: ErrorObject, segments: (string | number)[]): ValueIssue | undefined {

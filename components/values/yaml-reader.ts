@@ -6,8 +6,15 @@
  * YAML 1.1 reads otherwise (`010`, `6_0`, `yes`) refused, so that the chart and the library see
  * the same values. Every problem names `file:line:col` and, where there is one, the value path.
  */
-import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document, type Node } from "yaml";
+import type { Alias, Document, LineCounter, Node, Scalar } from "yaml";
 import { formatPath, isPlainObject, ValuesError, type ValueIssue } from "./values";
+import { readPlainBlockYaml } from "./yaml-fast";
+import { FORBIDDEN_CHAR, helmPlainScalar, sameValue } from "./yaml-plain";
+
+export { helmPlainScalar } from "./yaml-plain";
+
+/** The `yaml` package, loaded only for a file the fast reader (yaml-fast.ts) leaves to this one. */
+const yamlPackage = (): typeof import("yaml") => require("yaml") as typeof import("yaml");
 
 /** Aliases a values file may use (as helm, refusing "excessive aliasing" long before a bomb grows). */
 export const MAX_ALIAS_COUNT = 100;
@@ -42,33 +49,8 @@ function throwIt(e: Error): never {
     throw e;
 }
 
-/** Characters YAML does not allow in a stream, and the ones YAML 1.1 (helm) reads as line breaks. */
-const FORBIDDEN_CHAR = /[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
-
 function charName(c: string): string {
     return `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
-}
-
-/** How helm (YAML 1.1, as go-yaml reads a plain scalar) reads one plain scalar. */
-export function helmPlainScalar(text: string): unknown {
-    if (/^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(text)) return true;
-    if (/^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(text)) return false;
-    if (/^(?:~|null|Null|NULL|)$/.test(text)) return null;
-    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(text)) return text.startsWith("-") ? -Infinity : Infinity;
-    if (/^\.(?:nan|NaN|NAN)$/.test(text)) return NaN;
-    const plain = text.replace(/_/g, "");
-    const int = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[1-9][0-9]*|0)$/.exec(plain);
-    if (int) {
-        const digits = int[2];
-        const value = /^0[0-7]/.test(digits) ? parseInt(digits.slice(1), 8) : Number(digits);
-        return int[1] === "-" ? -value : value;
-    }
-    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(plain)) return Number(plain);
-    return text;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-    return Object.is(a, b) || (typeof a === "number" && typeof b === "number" && a === b);
 }
 
 function yaml11Message(text: string, helm: unknown, ours: unknown): string {
@@ -83,6 +65,7 @@ function yaml11Message(text: string, helm: unknown, ours: unknown): string {
 /** Walks the parsed document, collecting every problem with its place. */
 class Inspector {
     readonly issues: ValueIssue[] = [];
+    private readonly y = yamlPackage();
     constructor(
         private readonly file: string,
         private readonly doc: Document,
@@ -97,14 +80,14 @@ class Inspector {
     }
 
     inspect(node: unknown, segments: Segments, ancestors: Set<unknown>): void {
-        if (isAlias(node)) return this.alias(node, segments, ancestors);
-        if (isScalar(node)) return this.scalar(node, segments);
-        if (!isMap(node) && !isSeq(node)) return;
+        if (this.y.isAlias(node)) return this.alias(node, segments, ancestors);
+        if (this.y.isScalar(node)) return this.scalar(node, segments);
+        if (!this.y.isMap(node) && !this.y.isSeq(node)) return;
         if (ancestors.size >= MAX_DEPTH) return this.at(node, segments, `nested deeper than ${MAX_DEPTH} levels`);
         const inner = new Set(ancestors).add(node);
-        if (isSeq(node)) return node.items.forEach((item, i) => this.inspect(item, [...segments, i], inner));
+        if (this.y.isSeq(node)) return node.items.forEach((item, i) => this.inspect(item, [...segments, i], inner));
         for (const pair of node.items) {
-            if (!isPair(pair)) continue;
+            if (!this.y.isPair(pair)) continue;
             const key = this.key(pair.key, segments);
             if (key === undefined) continue;
             this.inspect(pair.value, [...segments, key], inner);
@@ -112,13 +95,13 @@ class Inspector {
     }
 
     private key(key: unknown, segments: Segments): string | undefined {
-        if (isScalar(key) && typeof key.value === "symbol") return "<<"; // a merge key, as helm reads it
-        if (!isScalar(key) || (key.value !== null && typeof key.value === "object")) {
+        if (this.y.isScalar(key) && typeof key.value === "symbol") return "<<"; // a merge key, as helm reads it
+        if (!this.y.isScalar(key) || (key.value !== null && typeof key.value === "object")) {
             this.at(key as Node, segments, "a map key must be a plain string, not a list or a map");
             return undefined;
         }
         const name = String(key.value);
-        if (key.type === Scalar.PLAIN && typeof key.source === "string") {
+        if (key.type === this.y.Scalar.PLAIN && typeof key.source === "string") {
             const helm = helmPlainScalar(key.source);
             if (String(helm) !== name) this.at(key, [...segments, name], yaml11Message(key.source, helm, key.value));
         }
@@ -134,7 +117,7 @@ class Inspector {
     }
 
     private scalar(node: Scalar, segments: Segments): void {
-        if (node.type !== Scalar.PLAIN || typeof node.source !== "string" || node.tag !== undefined) return;
+        if (node.type !== this.y.Scalar.PLAIN || typeof node.source !== "string" || node.tag !== undefined) return;
         const helm = helmPlainScalar(node.source);
         if (!sameValue(helm, node.value)) this.at(node, segments, yaml11Message(node.source, helm, node.value));
     }
@@ -166,7 +149,6 @@ function syntaxIssues(file: string, docs: Document[], lines: LineCounter): Value
 
 /** Parse the text of one values file; throws a ValuesError naming every problem. */
 export function parseValuesText(text: string, file: string): unknown {
-    const lines = new LineCounter();
     const bad = FORBIDDEN_CHAR.exec(text);
     if (bad) {
         const { line, col } = positionOf(text, bad.index);
@@ -177,6 +159,13 @@ export function parseValuesText(text: string, file: string): unknown {
             },
         ]);
     }
+    return readPlainBlockYaml(text) ?? readWithYamlPackage(text, file);
+}
+
+/** The full reader (the `yaml` package, every problem at `file:line:col`), for text that passed the character check. */
+export function readWithYamlPackage(text: string, file: string): unknown {
+    const { LineCounter: Lines, parseAllDocuments } = yamlPackage();
+    const lines = new Lines();
     const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines, merge: true, strict: true });
     const list = Array.isArray(docs) ? docs : [];
     let issues = syntaxIssues(file, list, lines);
