@@ -16,12 +16,29 @@ const CLUSTER = "envoy.config.cluster.v3.Cluster";
 const LISTENER_OPTIONS = "gateway.solo.io.v1.Gateway.spec.options";
 const GATEWAY_PROXY = "gatewayProxy";
 
-/** The Gloo Gateway CRD's schema of `spec.options`, as the library checks raw options. */
-function listenerOptionsSchema(): Schema {
+/**
+ * The Gloo Gateway CRD's schema of `spec.options`, as the library checks raw options, and the
+ * subschemas it shares (`#/definitions/shared-N`), renamed under LISTENER_OPTIONS for the chart's
+ * definitions.
+ */
+function listenerOptionsSchema(): { options: Schema; shared: Record<string, Schema> } {
     const spec = crdValidatorSpec("gateway.solo.io/v1", "Gateway", "options");
     if (!spec) throw new Error("the Gloo Gateway CRD is missing from components/crds/");
-    const schema = spec.schema() as { properties: { spec: { properties: { options: Schema } } } };
-    return schema.properties.spec.properties.options;
+    const schema = spec.schema() as { properties: { spec: { properties: { options: Schema } } }; definitions?: Record<string, Schema> };
+    const rename = (node: unknown): unknown => {
+        if (Array.isArray(node)) return node.map(rename);
+        if (!isObject(node)) return node;
+        return Object.fromEntries(
+            Object.entries(node).map(([k, v]) => [
+                k,
+                k === "$ref" && typeof v === "string" ? v.replace("#/definitions/", `#/definitions/${LISTENER_OPTIONS}.`) : rename(v),
+            ]),
+        );
+    };
+    const shared = Object.fromEntries(
+        Object.entries(schema.definitions ?? {}).map(([k, v]) => [`${LISTENER_OPTIONS}.${k}`, rename(v) as Schema]),
+    );
+    return { options: rename(schema.properties.spec.properties.options) as Schema, shared };
 }
 
 const isObject = (v: unknown): v is Schema => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -57,6 +74,8 @@ export function chartValuesSchema(): Schema {
     };
 
     const schema = lay(valuesSchema) as Schema;
-    definitions[LISTENER_OPTIONS] = listenerOptionsSchema();
+    const { options, shared } = listenerOptionsSchema();
+    definitions[LISTENER_OPTIONS] = options;
+    Object.assign(definitions, shared);
     return { ...schema, definitions: { ...definitions, ...envoy.definitions } };
 }
