@@ -36,6 +36,8 @@ import { effectiveKeepalive, LINUX_KEEPALIVE_DEFAULTS, toPodSysctls, type Effect
 import type { GatewayProxyValues, GlooKeepaliveValues, ProxyImage, StatsConfig, UpstreamValues } from "../values/types";
 import { K8S_NAME_PATTERN } from "../values/schema";
 import { notRenderedPaths } from "../values/not-rendered";
+import { podSecurityIssues } from "./pod-security";
+import { extraPodLabelIssues, POD_LABELS } from "./pod-extras";
 import {
     checkValuesShape,
     isPlainObject,
@@ -252,6 +254,7 @@ function podStatsOf(values: GlooKeepaliveValues, ctx: BootstrapContext): Paramet
         istioSidecar: Boolean(istio.enableIstioSidecarOnGateway),
         istioLabel,
         image: (values.global?.image ?? {}) as ProxyImage,
+        security: { podSecurityStandards: values.global?.podSecurityStandards, securitySettings: values.global?.securitySettings },
     };
 }
 
@@ -285,7 +288,15 @@ function renderProxy(
     const ctx = bootstrapContext(name, values, release.namespace, v);
     const namespace = v.namespace || release.namespace;
     const { boxes, issues: boxIssues } = proxyMiddleboxes(proxy, layerSources);
-    const proxyIssues = [...checkProxy(proxy, ctx), ...boxIssues];
+    const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
+    const podStats = podStatsOf(values, ctx);
+    const podPath = proxy.origin("podTemplate");
+    const proxyIssues = [
+        ...checkProxy(proxy, ctx),
+        ...boxIssues,
+        ...podSecurityIssues(v, podPath, podStats.security ?? {}, sysctls),
+        ...extraPodLabelIssues(v, podPath, [...POD_LABELS, ...Object.keys(podStats.istioLabel ?? {})]),
+    ];
     issues.push(...proxyIssues);
     if (proxyIssues.length > 0) return undefined;
     const bootstrap = withClusterUserTimeout(renderBootstrap(v, ctx), v);
@@ -301,8 +312,6 @@ function renderProxy(
     if (gateways.length > 0 && v.gatewaySettings?.options !== undefined) {
         issues.push(...crdIssues(gateways[0], (p) => `${proxy.origin("gatewaySettings")}.${p}`, "options"));
     }
-    const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-    const podStats = podStatsOf(values, ctx);
     return {
         key: proxy.name,
         name,
