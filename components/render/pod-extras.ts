@@ -45,10 +45,10 @@ export function podExtras(proxy: GatewayProxyValues, deployment: boolean): PodEx
     };
 }
 
-/** `podTemplate.extraGatewayProxyLabels`, every value a string (Gloo quotes them). */
+/** `podTemplate.extraGatewayProxyLabels`, every value a string as Gloo quotes it (a number as Go prints it). */
 export function extraPodLabels(proxy: GatewayProxyValues): Record<string, string> {
     const labels = proxy.podTemplate?.extraGatewayProxyLabels ?? {};
-    return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v ?? "")]));
+    return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v === null || v === undefined ? "" : goValue(v)]));
 }
 
 /** Gloo's own labels of the proxy pod (its selectors). */
@@ -69,8 +69,8 @@ export function customServicePorts(proxy: GatewayProxyValues): unknown[] {
     return list(proxy.service?.customPorts);
 }
 
-/** A value as Go's `%v` prints it (sprig's `join` of a list holding extraPorts). */
-function goValue(value: unknown): string {
+/** A value as Go's `%v` prints it (sprig's `quote`, and `join` of a list holding extraPorts). */
+export function goValue(value: unknown): string {
     if (value === null || value === undefined) return "<nil>";
     if (Array.isArray(value)) return `[${value.map(goValue).join(" ")}]`;
     if (isPlainObject(value))
