@@ -150,8 +150,8 @@ const PARENT_TEMPLATE =
     "names a template of a chart that includes Gloo's; a values file cannot define one, so neither this chart nor the library can render it (write what it renders into extraContainers, extraInitContainers, extraVolumes or extraProxyVolumeMounts)";
 const GLOO_IGNORES = "the Gloo chart renders nothing from it for a proxy either";
 
-/** Why a path is not rendered, where the reason is not just "the control plane's" (by its last keys). */
-const REASONS: Record<string, string> = {
+/** Why a path is not rendered, where the reason is not just "the control plane's" (by its last keys; the chart's notes read the same table). */
+export const NOT_RENDERED_REASONS: Readonly<Record<string, string>> = {
     extraContainersHelper: PARENT_TEMPLATE,
     extraInitContainersHelper: PARENT_TEMPLATE,
     extraVolumeHelper: PARENT_TEMPLATE,
@@ -168,7 +168,7 @@ const REASONS: Record<string, string> = {
 /** `path: reason` for the not-rendered paths that have a reason of their own. */
 export function notRenderedReasons(paths: readonly string[]): string[] {
     return paths.flatMap((p) => {
-        const key = Object.keys(REASONS).find((k) => p.endsWith(`.${k}`));
-        return key ? [`${p}: ${REASONS[key]}`] : [];
+        const key = Object.keys(NOT_RENDERED_REASONS).find((k) => p.endsWith(`.${k}`));
+        return key ? [`${p}: ${NOT_RENDERED_REASONS[key]}`] : [];
     });
 }
