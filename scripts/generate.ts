@@ -35,7 +35,7 @@ import {
 } from "../components/render/middlebox";
 import { IP_PATTERN, TRANSPORT_SOCKET_PACKAGE, TYPED_OPTIONS_KEY_PATTERN } from "../components/checks/envoy/semantics";
 import { BOOTSTRAP_REPLACING_ARG_PATTERN } from "../components/checks/proxy-limits";
-import { RENDERED_PATHS } from "../components/values/not-rendered";
+import { NOT_RENDERED_REASONS, RENDERED_PATHS } from "../components/values/not-rendered";
 import { hasType } from "../components/values/gloo-schema";
 import { gatewayProxySchema, schemaDefaults, valuesSchema, DEFAULT_PROXY, type JsonSchema } from "../components/values/schema";
 import * as yaml from "js-yaml";
@@ -126,6 +126,7 @@ export function constantsTpl(): string {
         xdsClusterDescription: XDS_CLUSTER_DESCRIPTION,
         defaultProxy: DEFAULT_PROXY,
         renderedPaths: RENDERED_PATHS,
+        notRenderedReasons: NOT_RENDERED_REASONS,
         limits: {
             ipPattern: IP_PATTERN,
             typedOptionsKeyPattern: TYPED_OPTIONS_KEY_PATTERN,

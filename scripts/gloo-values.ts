@@ -7,7 +7,7 @@
  *   npx ts-node --transpile-only scripts/gloo-values.ts [reference dir with gloo-chart-source/values.go and gloo-chart/values.yaml]
  *
  * Go types map as: string -> string, bool -> boolean, integer kinds -> integer, floats ->
- * number (a string may be written as a YAML number), []T -> array, map[string]string -> string map, map[string]interface{} and
+ * number (a string may be written as a YAML number), []T -> array, map[string]string -> string map (values likewise), map[string]interface{} and
  * interface{} -> any value, Kubernetes API types (corev1.*) -> open objects. A pointer, map,
  * slice or interface may be null (helm removes a null over a default; Gloo's templates read
  * a null as unset). An embedded struct without a json tag contributes its fields.
@@ -60,7 +60,8 @@ function typeSchema(goType: string, structs: Map<string, GoField[]>): Schema {
     const t = goType.trim();
     if (t.startsWith("*")) return NULLABLE(typeSchema(t.slice(1), structs));
     if (t.startsWith("[]")) return { type: ["array", "null"], items: typeSchema(t.slice(2), structs) };
-    if (t === "map[string]string") return { type: ["object", "null"], additionalProperties: { type: ["string", "null"] } };
+    // The same for a string map's values (labels, annotations, node selectors), which Gloo's templates quote.
+    if (t === "map[string]string") return { type: ["object", "null"], additionalProperties: { type: ["string", "number", "null"] } };
     if (t.startsWith("map[string]")) return { type: ["object", "null"], additionalProperties: typeSchema(t.slice(11), structs) };
     if (t === "interface{}") return {};
     // Gloo's templates print a string value as written, and YAML writes some as numbers (minAvailable: 1).

@@ -7,6 +7,7 @@ import { readFileSync } from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { renderValues } from "../components/render/render";
+import { notRenderedReasons } from "../components/values/not-rendered";
 import { GLOO_CHART } from "./gloo-harness";
 import type { KubernetesObject } from "../components/render/manifests";
 import { readStackConfig } from "../components/values/read";
@@ -81,6 +82,8 @@ for (const bin of helmBinaries()) {
                 const expected = renderValues(values).notRendered;
                 expect(expected).to.include.members(["discovery", "gatewayProxies.edge.extraContainersHelper"]);
                 expect(line?.[1].split(", ").sort()).to.deep.equal([...expected].sort());
+                for (const reason of notRenderedReasons(expected)) expect(run.stdout).to.include(`note: ${reason}`);
+                expect(notRenderedReasons(expected)).to.not.be.empty;
             });
 
         // Refusals of the invalid and hostile corpora, at the same value path as the library: test/hostile-values.test.ts.

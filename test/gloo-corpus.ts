@@ -8,6 +8,7 @@ import type { GatewayProxyValues, GlooKeepaliveValues } from "../components/valu
 import { Gen, proxyValues } from "./value-generator";
 import { addObjectKeys, addSharedObjectKeys } from "./gloo-corpus-objects";
 import { glooGatewayValues } from "./gloo-corpus-gateways";
+import { podValues, securityGlobals } from "./gloo-corpus-pod";
 
 /** Gloo's own keys of one entry, on top of the keepalive ones. */
 export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
@@ -54,6 +55,7 @@ export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
     if (maybe(0.1))
         p.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }];
     glooGatewayValues(g, p, maybe);
+    podValues(g, p, maybe);
     return p;
 }
 
@@ -79,6 +81,7 @@ function batchContext(g: Gen): GlooKeepaliveValues {
         values.gateway = { proxyServiceAccount: { extraAnnotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::1:role/${g.word()}` } } };
     if (g.chance(0.3)) values.gloo = { deployment: { xdsPort: g.pick([9977, 19977]), restXdsPort: g.pick([9976, 19976]) } };
     if (g.chance(0.2)) values.k8s = { clusterName: g.pick(["cluster.local", "example.internal"]) };
+    securityGlobals(g, values);
     return values;
 }
 

@@ -22,6 +22,8 @@ const SEED = 20261201;
 const BATCHES = 20;
 const FILES_PER_BATCH = 25;
 const DOCS = path.join(__dirname, "fixtures", "gloo-docs");
+/** A fixture per Gloo feature we render (as the Gloo chart's tests have). */
+const FEATURES = path.join(__dirname, "fixtures", "gloo-features");
 
 /** Ours only, by design: the keepalive Upstreams (the Gloo chart has none). */
 const oursOnly = (o: KubernetesObject) => o.kind !== "Upstream";
@@ -75,9 +77,12 @@ describe("a whole Gloo values file", () => {
     });
 });
 
-const docs = readdirSync(DOCS)
-    .filter((f) => f.endsWith(".yaml"))
-    .sort();
+const yamlFiles = (dir: string, what: string) =>
+    readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()
+        .map((f) => ({ name: `${what} ${f}`, file: path.join(dir, f) }));
+const docs = [...yamlFiles(DOCS, "Gloo documentation example"), ...yamlFiles(FEATURES, "feature fixture")];
 
 for (const bin of helmBinaries()) {
     describe(`the Gloo 1.22 chart as the oracle (Helm ${bin.version})`, function () {
@@ -92,8 +97,8 @@ for (const bin of helmBinaries()) {
         });
 
         for (const doc of docs) {
-            it(`renders the Gloo documentation example ${doc} as Gloo does`, () => {
-                const values = yaml.load(readFileSync(path.join(DOCS, doc), "utf8")) as Record<string, unknown>;
+            it(`renders the ${doc.name} as Gloo does`, () => {
+                const values = yaml.load(readFileSync(doc.file, "utf8")) as Record<string, unknown>;
                 const { ours, gloo } = threeWay(bin, values);
                 expect(ours, "our chart vs the library").to.deep.equal([]);
                 expect(gloo, "the Gloo chart vs ours").to.deep.equal([]);

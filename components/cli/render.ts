@@ -12,7 +12,7 @@ import { renderGlooChart } from "./gloo-chart";
 import { forGlooChart, GLOO_CHART_OPTIONS } from "./gloo-chart-input";
 import { readRenderInput, RENDER_INPUT_OPTIONS } from "./input";
 import { writeOutFolder } from "./out-dir";
-import { notRenderedNotice } from "../values/not-rendered";
+import { notRenderedNotice, notRenderedReasons } from "../values/not-rendered";
 
 const RENDER_OPTIONS = { ...RENDER_INPUT_OPTIONS, ...GLOO_CHART_OPTIONS, out: { type: "string" } } as const;
 
@@ -42,6 +42,7 @@ export function renderCommand(argv: string[]): number {
     for (const proxy of result.proxies) console.log(`${keepaliveTable(proxy)}\n`);
     for (const warning of result.warnings) console.error(`warning: ${warning}`);
     if (result.notRendered.length > 0) console.error(`note: ${notRenderedNotice(result.notRendered)}`);
+    for (const reason of notRenderedReasons(result.notRendered)) console.error(`note: ${reason}`);
     console.log(
         `wrote ${out}/values.yaml, ${out}/manifests.yaml (${result.objects.length} objects) and ${result.proxies.length} bootstrap(s) in ${out}/envoy/`,
     );

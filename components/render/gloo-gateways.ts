@@ -16,6 +16,7 @@ import type { GatewayProxyValues } from "../values/types";
 import { isPlainObject, joinPath, type ValueIssue } from "../values/values";
 import type { KubernetesObject } from "./manifests";
 import { gatewayUserTimeoutOptions, httpIdleTimeoutGateway } from "./middlebox";
+import { customServicePorts } from "./pod-extras";
 
 type Json = Record<string, unknown>;
 
@@ -174,10 +175,10 @@ export function withFailoverServicePort(service: KubernetesObject, proxy: Gatewa
     const failover = proxy.failover ?? {};
     const port = failover.port ?? FAILOVER_DEFAULTS.port;
     const spec = service.spec as Json;
-    const ports = [
-        ...((spec.ports as unknown[] | null) ?? []),
-        { port, targetPort: port, protocol: "TCP", name: "failover", nodePort: failover.nodePort ?? null },
-    ];
+    // After http and https, before the custom ports, as Gloo lists them.
+    const ports = [...((spec.ports as unknown[] | null) ?? [])];
+    const custom = customServicePorts(proxy).length;
+    ports.splice(ports.length - custom, 0, { port, targetPort: port, protocol: "TCP", name: "failover", nodePort: failover.nodePort ?? null });
     return { ...service, spec: { ...spec, ports } };
 }
 

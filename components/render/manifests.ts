@@ -7,6 +7,8 @@ import { SOCKET_OPTION_NUMBERS, toGlooTcpKeepalive, toSocketOptions, type Socket
 import type { GatewayProxyValues, ProxyImage, UpstreamValues } from "../values/types";
 import { isPlainObject, type ValueIssue } from "../values/values";
 import { podScheduling, probesAndLifecycle } from "./pod-spec";
+import { containerSecurityContext, podSecurityContext, type PodSecurityGlobals } from "./pod-security";
+import { customServicePorts, excludeInboundPorts, extraPodLabels, podExtras, type PodExtras } from "./pod-extras";
 
 /** A Kubernetes object as rendered. */
 export interface KubernetesObject {
@@ -159,7 +161,10 @@ export function proxyService(
     const http = port("http", service.httpPort, proxy.podTemplate?.httpPort, service.httpNodePort);
     const https = port("https", service.httpsPort, proxy.podTemplate?.httpsPort, service.httpsNodePort);
     const ordered = service.httpsFirst ? [https, http] : [http, https];
-    const ports = ordered.filter((p) => !(p === http ? settings.disableHttpGateway : settings.disableHttpsGateway));
+    const ports = [
+        ...ordered.filter((p) => !(p === http ? settings.disableHttpGateway : settings.disableHttpsGateway)),
+        ...customServicePorts(proxy),
+    ];
     return {
         apiVersion: "v1",
         kind: "Service",
@@ -210,7 +215,7 @@ function podAnnotations(proxyName: string, proxy: GatewayProxyValues, checksum: 
     for (const [k, v] of Object.entries(proxy.podTemplate?.extraAnnotations ?? {})) out[k] = String(v);
     if (stats.datadog) Object.assign(out, DATADOG_ANNOTATIONS);
     const istioPorts: Record<string, string> = stats.istioSidecar
-        ? { "traffic.sidecar.istio.io/excludeInboundPorts": `${proxy.podTemplate?.httpPort},${proxy.podTemplate?.httpsPort}` }
+        ? { "traffic.sidecar.istio.io/excludeInboundPorts": excludeInboundPorts(proxy) }
         : {};
     if (stats.enabled) Object.assign(out, PROMETHEUS_ANNOTATIONS, istioPorts);
     if (proxy.readConfig) Object.assign(out, READ_CONFIG_ANNOTATIONS, istioPorts);
@@ -245,10 +250,13 @@ export interface PodStats {
     istioLabel?: Record<string, string>;
     /** `global.image`: what the proxy's podTemplate.image leaves unset. */
     image: ProxyImage;
+    /** `global.podSecurityStandards` and `global.securitySettings`. */
+    security?: PodSecurityGlobals;
 }
 
 /** The Envoy container, as Gloo's gateway-proxy container, with our hardening. */
-function proxyContainer(proxyName: string, proxy: GatewayProxyValues, globalImage: ProxyImage): Record<string, unknown> {
+function proxyContainer(proxyName: string, proxy: GatewayProxyValues, stats: PodStats, extras: PodExtras): Record<string, unknown> {
+    const globalImage = stats.image;
     const pod = proxy.podTemplate ?? {};
     const own = pod.image ?? {};
     // Gloo's merge: the proxy's image fields, else global.image's.
@@ -268,6 +276,7 @@ function proxyContainer(proxyName: string, proxy: GatewayProxyValues, globalImag
     return {
         args: ["--disable-hot-restart", ...(proxy.extraEnvoyArgs ?? [])],
         env: [
+            ...extras.env,
             { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
             { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
             { name: "DISABLE_CORE_DUMPS", value: String(proxy.disableCoreDumps ?? "") },
@@ -275,16 +284,10 @@ function proxyContainer(proxyName: string, proxy: GatewayProxyValues, globalImag
         image: `${image.registry}/${image.repository}:${image.tag}`,
         imagePullPolicy: image.pullPolicy,
         name: proxyName,
-        ports: [port("http", pod.httpPort as number), port("https", pod.httpsPort as number)],
+        ports: [port("http", pod.httpPort as number), port("https", pod.httpsPort as number), ...extras.ports],
         ...(pod.resources ? { resources: pod.resources } : {}),
-        securityContext: {
-            allowPrivilegeEscalation: false,
-            capabilities: { drop: ["ALL"], ...(pod.disableNetBind ? {} : { add: ["NET_BIND_SERVICE"] }) },
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            runAsUser: pod.runAsUser,
-        },
-        volumeMounts: [{ mountPath: "/etc/envoy", name: "envoy-config" }],
+        securityContext: containerSecurityContext(proxy, stats.security ?? {}),
+        volumeMounts: [{ mountPath: "/etc/envoy", name: "envoy-config" }, ...extras.volumeMounts],
         ...probesAndLifecycle(proxy),
     };
 }
@@ -304,28 +307,30 @@ export function proxyWorkload(
     stats: PodStats,
     entry: GatewayProxyValues = proxy,
 ): KubernetesObject {
-    const pod = proxy.podTemplate ?? {};
     const deployment = isDeployment(proxy);
     const hostNetwork = hostPortsOf(proxy);
+    const extras = podExtras(proxy, deployment);
     const template = {
         metadata: {
             annotations: podAnnotations(proxyName, proxy, checksum, stats),
-            labels: { ...ownLabels(releaseName), ...proxySelector(proxyName), "gateway-proxy": "live", ...stats.istioLabel },
+            labels: {
+                ...ownLabels(releaseName),
+                ...extraPodLabels(proxy),
+                ...proxySelector(proxyName),
+                "gateway-proxy": "live",
+                ...stats.istioLabel,
+            },
         },
         spec: {
             automountServiceAccountToken: false,
-            containers: [proxyContainer(proxyName, proxy, stats.image)],
+            containers: [...extras.containers, proxyContainer(proxyName, proxy, stats, extras)],
+            ...(extras.initContainers.length > 0 ? { initContainers: extras.initContainers } : {}),
             ...(hostNetwork ? { dnsPolicy: "ClusterFirstWithHostNet", hostNetwork: proxy.kind?.daemonSet?.hostNetwork !== false } : {}),
-            securityContext: {
-                fsGroup: pod.fsGroup,
-                runAsNonRoot: true,
-                runAsUser: pod.runAsUser,
-                seccompProfile: { type: "RuntimeDefault" },
-                ...(sysctls.length > 0 ? { sysctls } : {}),
-            },
+            securityContext: podSecurityContext(proxy, stats.security ?? {}, sysctls),
             serviceAccountName: PROXY_SERVICE_ACCOUNT,
             ...podScheduling(proxy, entry, deployment),
-            volumes: [{ configMap: { name: configMapName(proxyName) }, name: "envoy-config" }],
+            ...extras.spec,
+            volumes: [{ configMap: { name: configMapName(proxyName) }, name: "envoy-config" }, ...extras.volumes],
         },
     };
     const metadata = { name: proxyName, namespace, labels: proxyLabels(proxyName, releaseName) };

@@ -40,6 +40,8 @@ import { effectiveKeepalive, LINUX_KEEPALIVE_DEFAULTS, toPodSysctls, type Effect
 import type { GatewayProxyValues, GlooKeepaliveValues, ProxyImage, StatsConfig, UpstreamValues } from "../values/types";
 import { K8S_NAME_PATTERN } from "../values/schema";
 import { notRenderedPaths } from "../values/not-rendered";
+import { podSecurityIssues } from "./pod-security";
+import { extraPodLabelIssues, POD_LABELS } from "./pod-extras";
 import {
     checkValuesShape,
     isPlainObject,
@@ -256,6 +258,7 @@ function podStatsOf(values: GlooKeepaliveValues, ctx: BootstrapContext): Paramet
         istioSidecar: Boolean(istio.enableIstioSidecarOnGateway),
         istioLabel,
         image: (values.global?.image ?? {}) as ProxyImage,
+        security: { podSecurityStandards: values.global?.podSecurityStandards, securitySettings: values.global?.securitySettings },
     };
 }
 
@@ -289,7 +292,15 @@ function renderProxy(
     const ctx = bootstrapContext(name, values, release.namespace, v);
     const namespace = v.namespace || release.namespace;
     const { boxes, issues: boxIssues } = proxyMiddleboxes(proxy, layerSources);
-    const proxyIssues = [...checkProxy(proxy, ctx), ...boxIssues];
+    const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
+    const podStats = podStatsOf(values, ctx);
+    const podPath = proxy.origin("podTemplate");
+    const proxyIssues = [
+        ...checkProxy(proxy, ctx),
+        ...boxIssues,
+        ...podSecurityIssues(v, podPath, podStats.security ?? {}, sysctls),
+        ...extraPodLabelIssues(v, podPath, [...POD_LABELS, ...Object.keys(podStats.istioLabel ?? {})]),
+    ];
     issues.push(...proxyIssues);
     if (proxyIssues.length > 0) return undefined;
     const bootstrap = withClusterUserTimeout(renderBootstrap(v, ctx), v);
@@ -305,12 +316,11 @@ function renderProxy(
     const gateways = proxyGlooGateways(proxy, name, where, gatewayIssues);
     issues.push(...gatewayIssues);
     if (gatewayIssues.length > 0) return undefined;
-    const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
     const own = withProxyOverrides(proxy, [
         ["configMap", annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations)],
         ["service", withFailoverServicePort(proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName), v)],
         ["configDumpService", configDumpService(name, v, namespace, releaseName)],
-        ["workload", proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStatsOf(values, ctx), proxy.entry)],
+        ["workload", proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats, proxy.entry)],
         ["disruptionBudget", proxyDisruptionBudget(name, v, namespace, releaseName)],
         ["autoscaler", proxyAutoscaler(name, v, namespace, releaseName)],
         ...gateways.map((g): ["gateway", KubernetesObject] => ["gateway", g]),

@@ -21,6 +21,24 @@ const GATEWAY_KEYS = [
     "tracing.provider",
 ];
 
+/** The pod's and Service's keys components/render/pod-security.ts and pod-extras.ts render. */
+const POD_KEYS = [
+    "podTemplate.extraPorts",
+    "podTemplate.runUnprivileged",
+    "podTemplate.floatingUserId",
+    "podTemplate.extraGatewayProxyLabels",
+    "podTemplate.extraContainers",
+    "podTemplate.extraInitContainers",
+    "podTemplate.enablePodSecurityContext",
+    "podTemplate.podSecurityContext",
+    "podTemplate.glooContainerSecurityContext",
+    "kind.deployment.customEnv",
+    "kind.deployment.priorityClassName",
+    "extraVolumes",
+    "extraProxyVolumeMounts",
+    "service.customPorts",
+];
+
 /** What is rendered: value paths (`*` for one proxy name); everything beneath one is rendered too. */
 const PROXY_KEYS = [
     "disabled",
@@ -75,6 +93,7 @@ const PROXY_KEYS = [
     "podTemplate.livenessProbeEnabled",
     "podTemplate.customLivenessProbe",
     "podTemplate.gracefulShutdown",
+    ...POD_KEYS,
     "antiAffinity",
     "affinity",
     "topologySpreadConstraints",
@@ -116,6 +135,8 @@ export const RENDERED_PATHS: readonly string[] = [
     "global.istioIntegration.disableAutoinjection",
     "global.istioIntegration.enableIstioSidecarOnGateway",
     "global.istioIntegration.istioSidecarRevTag",
+    "global.podSecurityStandards",
+    "global.securitySettings",
     "settings.writeNamespace",
     "gateway.proxyServiceAccount",
     "gloo.deployment.xdsPort",
@@ -152,4 +173,31 @@ export function notRenderedPaths(values: unknown): string[] {
 /** The one line that names what was accepted but renders nothing here (empty: nothing to say). */
 export function notRenderedNotice(paths: readonly string[]): string {
     return paths.length > 0 ? `accepted, not rendered here: ${paths.join(", ")}` : "";
+}
+
+const PARENT_TEMPLATE =
+    "names a template of a chart that includes Gloo's; a values file cannot define one, so neither this chart nor the library can render it (write what it renders into extraContainers, extraInitContainers, extraVolumes or extraProxyVolumeMounts)";
+const GLOO_IGNORES = "the Gloo chart renders nothing from it for a proxy either";
+
+/** Why a path is not rendered, where the reason is not just "the control plane's" (by its last keys; the chart's notes read the same table). */
+export const NOT_RENDERED_REASONS: Readonly<Record<string, string>> = {
+    extraContainersHelper: PARENT_TEMPLATE,
+    extraInitContainersHelper: PARENT_TEMPLATE,
+    extraVolumeHelper: PARENT_TEMPLATE,
+    extraProxyVolumeMountHelper: PARENT_TEMPLATE,
+    "kind.deployment.restartPolicy": GLOO_IGNORES,
+    "kind.deployment.nodeName": `${GLOO_IGNORES} (podTemplate.nodeName does)`,
+    "kind.deployment.nodeSelector": `${GLOO_IGNORES} (podTemplate.nodeSelector does)`,
+    "kind.deployment.tolerations": `${GLOO_IGNORES} (podTemplate.tolerations does)`,
+    "kind.deployment.affinity": `${GLOO_IGNORES} (the proxy's affinity does)`,
+    "kind.deployment.hostAliases": GLOO_IGNORES,
+    "kind.deployment.initContainers": `${GLOO_IGNORES} (podTemplate.extraInitContainers does)`,
+};
+
+/** `path: reason` for the not-rendered paths that have a reason of their own. */
+export function notRenderedReasons(paths: readonly string[]): string[] {
+    return paths.flatMap((p) => {
+        const key = Object.keys(NOT_RENDERED_REASONS).find((k) => p.endsWith(`.${k}`));
+        return key ? [`${p}: ${NOT_RENDERED_REASONS[key]}`] : [];
+    });
 }

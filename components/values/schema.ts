@@ -225,6 +225,16 @@ const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
     disableNetBind: boolean("Do not add NET_BIND_SERVICE (no ports below 1024).", true, { "x-renders-to": "container capabilities" }),
     runAsUser: integer("The uid Envoy runs as.", 0, 2147483647, { default: PROXY_UID }),
     fsGroup: integer("The pod's fsGroup.", 0, 2147483647, { default: PROXY_UID }),
+    runUnprivileged: boolean(
+        "Envoy's container runs as non-root (runAsNonRoot), unless a securityContext replaces Gloo's defaults.",
+        true,
+        {
+            "x-renders-to": "container securityContext.runAsNonRoot",
+        },
+    ),
+    enablePodSecurityContext: boolean("Render Gloo's pod securityContext (fsGroup, runAsUser, or podSecurityContext).", true, {
+        "x-renders-to": "pod securityContext",
+    }),
     gracefulShutdown: object<NonNullable<PodTemplate["gracefulShutdown"]>>("Gloo's preStop hook: fail the health check, then wait.", {
         enabled: boolean("Add the preStop hook.", false),
         sleepTimeSeconds: integer("Seconds to wait after failing the health check.", 0, 86400, { default: 25 }),

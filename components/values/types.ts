@@ -91,6 +91,10 @@ export interface OwnPodTemplate {
     runAsUser?: number;
     /** The pod's fsGroup. Default 10101. */
     fsGroup?: number;
+    /** Envoy's container runs as non-root (`runAsNonRoot`). Gloo's default true. */
+    runUnprivileged?: boolean;
+    /** Render Gloo's pod securityContext (fsGroup, runAsUser, or `podSecurityContext`). Gloo's default true. */
+    enablePodSecurityContext?: boolean;
     /** Fail Envoy's health check, then wait, before the container stops (Gloo's preStop hook). */
     gracefulShutdown?: { enabled?: boolean; sleepTimeSeconds?: number };
 }

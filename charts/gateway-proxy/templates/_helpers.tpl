@@ -167,7 +167,7 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- $_ := set $out "ad.datadoghq.com/gateway-proxy.logs" "[{\"source\": \"envoy\", \"service\": \"gloo\",\"log_processing_rules\":[{\"type\": \"multi_line\", \"name\": \"log_start_with_date\",\"pattern\" : \"^\\\\[[0-9]{4}-[0-9]{2}-[0-9]{2}\"}]}]" -}}
 {{- end -}}
 {{- $istioPorts := dict -}}
-{{- if (index . 5).enableIstioSidecarOnGateway }}{{ $istioPorts = dict "traffic.sidecar.istio.io/excludeInboundPorts" (printf "%v,%v" $spec.podTemplate.httpPort $spec.podTemplate.httpsPort) }}{{ end -}}
+{{- if (index . 5).enableIstioSidecarOnGateway }}{{ $istioPorts = dict "traffic.sidecar.istio.io/excludeInboundPorts" (include "gk.excludeInboundPorts" $spec.podTemplate) }}{{ end -}}
 {{- if (index . 3).enabled -}}
 {{- $out = merge $out $istioPorts -}}
 {{- $_ := set $out "prometheus.io/path" "/metrics" -}}
