@@ -7,6 +7,8 @@
  *   the values tables of README.md and charts/gateway-proxy/README.md
  * `npm run generate` writes them; test/generated-files.test.ts fails when one is stale.
  */
+import { GLOO_BOOTSTRAP_CONSTANTS } from "../components/render/bootstrap-gloo";
+import { MESH_CONSTANTS } from "../components/render/mesh";
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import {
@@ -122,6 +124,8 @@ export function constantsTpl(): string {
         builtInClusters: BUILT_IN_CLUSTERS,
         xdsClusterDescription: XDS_CLUSTER_DESCRIPTION,
         defaultProxy: DEFAULT_PROXY,
+        glooBootstrap: GLOO_BOOTSTRAP_CONSTANTS,
+        mesh: MESH_CONSTANTS,
         limits: {
             ipPattern: IP_PATTERN,
             typedOptionsKeyPattern: TYPED_OPTIONS_KEY_PATTERN,

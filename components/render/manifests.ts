@@ -7,6 +7,8 @@ import { SOCKET_OPTION_NUMBERS, toGlooTcpKeepalive, toSocketOptions, type Socket
 import type { GatewayProxyValues, ProxyImage, UpstreamValues } from "../values/types";
 import { isPlainObject, type ValueIssue } from "../values/values";
 import { podScheduling, probesAndLifecycle } from "./pod-spec";
+import { envoyLogLevelArgs } from "./bootstrap-gloo";
+import { withMounts, type PodMesh } from "./mesh";
 
 /** A Kubernetes object as rendered. */
 export interface KubernetesObject {
@@ -272,6 +274,8 @@ export interface PodStats {
     istioLabel?: Record<string, string>;
     /** `global.image`: what the proxy's podTemplate.image leaves unset. */
     image: ProxyImage;
+    /** The mesh sidecars, their volumes and the Envoy container's mounts (components/render/mesh.ts). */
+    mesh?: PodMesh;
 }
 
 /** The Envoy container, as Gloo's gateway-proxy container, with our hardening. */
@@ -293,7 +297,7 @@ function proxyContainer(proxyName: string, proxy: GatewayProxyValues, globalImag
         ...(hostPorts ? { hostPort: containerPort } : {}),
     });
     return {
-        args: ["--disable-hot-restart", ...(proxy.extraEnvoyArgs ?? [])],
+        args: ["--disable-hot-restart", ...envoyLogLevelArgs(proxy), ...(proxy.extraEnvoyArgs ?? [])],
         env: [
             { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
             { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
@@ -341,7 +345,10 @@ export function proxyWorkload(
         },
         spec: {
             automountServiceAccountToken: false,
-            containers: [proxyContainer(proxyName, proxy, stats.image)],
+            containers: [
+                withMounts(proxyContainer(proxyName, proxy, stats.image), stats.mesh?.proxyMounts),
+                ...(stats.mesh?.containers ?? []),
+            ],
             ...(hostNetwork ? { dnsPolicy: "ClusterFirstWithHostNet", hostNetwork: proxy.kind?.daemonSet?.hostNetwork !== false } : {}),
             securityContext: {
                 fsGroup: pod.fsGroup,
@@ -352,7 +359,7 @@ export function proxyWorkload(
             },
             serviceAccountName: PROXY_SERVICE_ACCOUNT,
             ...podScheduling(proxy, entry, deployment),
-            volumes: [{ configMap: { name: configMapName(proxyName) }, name: "envoy-config" }],
+            volumes: [{ configMap: { name: configMapName(proxyName) }, name: "envoy-config" }, ...(stats.mesh?.volumes ?? [])],
         },
     };
     const metadata = { name: proxyName, namespace, labels: proxyLabels(proxyName, releaseName) };
