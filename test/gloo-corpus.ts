@@ -6,6 +6,7 @@
  */
 import type { GatewayProxyValues, GlooKeepaliveValues } from "../components/values/types";
 import { Gen, proxyValues } from "./value-generator";
+import { withBootstrapContext, withBootstrapKeys } from "./gloo-corpus-bootstrap";
 
 /** Gloo's own keys of one entry, on top of the keepalive ones. */
 export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
@@ -57,7 +58,7 @@ export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
 /** What a batch's files share: the default entry and the control plane's values. */
 function batchContext(g: Gen): GlooKeepaliveValues {
     const values: GlooKeepaliveValues = { gatewayProxies: {} };
-    if (g.chance(0.8)) values.gatewayProxies!.gatewayProxy = glooProxyValues(g, false);
+    if (g.chance(0.8)) values.gatewayProxies!.gatewayProxy = withBootstrapKeys(g, glooProxyValues(g, false), false, false);
     if (g.chance(0.3)) values.settings = { writeNamespace: g.pick(["gloo-system", "gloo-control", `w-${g.word(2, 5)}`]) };
     if (g.chance(0.4)) {
         values.global = {
@@ -76,7 +77,7 @@ function batchContext(g: Gen): GlooKeepaliveValues {
         values.gateway = { proxyServiceAccount: { extraAnnotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::1:role/${g.word()}` } } };
     if (g.chance(0.3)) values.gloo = { deployment: { xdsPort: g.pick([9977, 19977]), restXdsPort: g.pick([9976, 19976]) } };
     if (g.chance(0.2)) values.k8s = { clusterName: g.pick(["cluster.local", "example.internal"]) };
-    return values;
+    return withBootstrapContext(g, values);
 }
 
 /** A batch: its values files (each a whole file) and their union (one helm run). */
@@ -99,7 +100,8 @@ export function glooCorpus(seed: number, batches: number, filesPerBatch: number)
                 let name = g.proxyName();
                 while (names.has(name)) name = `${name.replace(/[0-9]+$/, "")}${g.int(10, 99)}`.slice(0, 31);
                 names.add(name);
-                proxies[name] = glooProxyValues(g, g.chance(0.5));
+                const sparse = g.chance(0.5);
+                proxies[name] = withBootstrapKeys(g, glooProxyValues(g, sparse), sparse, true);
             }
             files.push({ ...context, gatewayProxies: { ...context.gatewayProxies, ...proxies } });
         }

@@ -4,6 +4,7 @@
  * path that changes nothing here is named once, so nobody believes it took effect.
  */
 import { isPlainObject } from "./values";
+import { BOOTSTRAP_GLOBAL_PATHS, BOOTSTRAP_PROXY_KEYS } from "./rendered-bootstrap";
 
 /** What is rendered: value paths (`*` for one proxy name); everything beneath one is rendered too. */
 const PROXY_KEYS = [
@@ -73,6 +74,7 @@ const PROXY_KEYS = [
     "service.clusterIP",
     "service.loadBalancerIP",
     "service.loadBalancerSourceRanges",
+    ...BOOTSTRAP_PROXY_KEYS,
 ];
 
 export const RENDERED_PATHS: readonly string[] = [
@@ -92,6 +94,7 @@ export const RENDERED_PATHS: readonly string[] = [
     "gloo.deployment.restXdsPort",
     "k8s.clusterName",
     "upstreams",
+    ...BOOTSTRAP_GLOBAL_PATHS,
 ];
 
 const PATTERNS = RENDERED_PATHS.map((p) => p.split("."));
