@@ -6,7 +6,7 @@
  * tracing clusters here renders no Gateways: the bootstrap and the pod are what it compares.
  */
 import type { GatewayProxyValues, GlooKeepaliveValues } from "../components/values/types";
-import { ENVOY_LOG_LEVELS } from "../components/render/bootstrap-gloo";
+import { ENVOY_LOG_LEVELS } from "../components/render/envoy-args";
 import type { Gen } from "./value-generator";
 
 const WASM = "type.googleapis.com/envoy.extensions.wasm.v3.WasmService";

@@ -9,16 +9,14 @@ import { toEnvoyTcpKeepalive, KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, keepalive
 import type { EnvoyCluster, GatewayProxyValues, GlooKeepaliveValues } from "../values/types";
 import { isPlainObject, formatPath, type ResolvedProxy, type ValueIssue } from "../values/values";
 import { staticClusterSemanticIssues } from "../checks/envoy/semantics";
+import { ENVOY_LOG_LEVELS } from "./envoy-args";
+import { SDS_PORT } from "./mesh";
 import { builtInClusterNames, staticClusterKeepalive, withProxyKeepalive, xdsClusterName, type BootstrapContext } from "./bootstrap";
 
-/** The SDS sidecar's port, on the loopback address (Gloo's `gateway_proxy_sds` cluster). */
-export const SDS_PORT = 8234;
 /** Gloo's access logger port (`accessLogger.port`) when unset. */
 export const ACCESS_LOGGER_PORT = 8083;
 /** Gloo's `envoyApiVersion`: the only one Envoy accepts (V2 and AUTO are disallowed by default). */
 export const ENVOY_API_VERSION = "V3";
-/** Envoy's `--log-level` values. */
-export const ENVOY_LOG_LEVELS = ["trace", "debug", "info", "warning", "warn", "error", "critical", "off"] as const;
 /** Gloo's `envoyOverloadManager` defaults, under the user's keys. */
 const OVERLOAD_DEFAULTS: Record<string, unknown> = { actions: [], refreshInterval: "1s", resourceMonitors: [] };
 
@@ -197,11 +195,6 @@ export function withGlooBootstrap(
     const om = overloadManager(proxy);
     if (om) out.overload_manager = om;
     return out;
-}
-
-/** Envoy's `--log-level` argument as Gloo writes it (one argument, `--log-level <level>`), when `envoyLogLevel` is set. */
-export function envoyLogLevelArgs(proxy: GatewayProxyValues): string[] {
-    return proxy.envoyLogLevel ? [`--log-level ${proxy.envoyLogLevel}`] : [];
 }
 
 /** Where each user-written part of the bootstrap came from, for the strict Envoy check's issues. */

@@ -7,7 +7,7 @@ import { SOCKET_OPTION_NUMBERS, toGlooTcpKeepalive, toSocketOptions, type Socket
 import type { GatewayProxyValues, ProxyImage, UpstreamValues } from "../values/types";
 import { isPlainObject, type ValueIssue } from "../values/values";
 import { podScheduling, probesAndLifecycle } from "./pod-spec";
-import { envoyLogLevelArgs } from "./bootstrap-gloo";
+import { envoyLogLevelArgs } from "./envoy-args";
 import { withMounts, type PodMesh } from "./mesh";
 
 /** A Kubernetes object as rendered. */

@@ -6,7 +6,9 @@
  */
 import type { GatewayProxyValues, GlooKeepaliveValues } from "../values/types";
 import { isPlainObject, mergeValues } from "../values/values";
-import { SDS_PORT } from "./bootstrap-gloo";
+
+/** The SDS sidecar's port, on the loopback address (Gloo's `gateway_proxy_sds` cluster). */
+export const SDS_PORT = 8234;
 
 type Json = Record<string, unknown>;
 
