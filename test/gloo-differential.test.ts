@@ -61,7 +61,7 @@ describe("a whole Gloo values file", () => {
 
     it("is accepted, and what renders nothing here is named once", () => {
         const { notRendered } = renderValues([gloo, { discovery: { enabled: true } }]);
-        expect(notRendered).to.include.members(["discovery", "settings.aws", "gatewayProxies.gatewayProxy.failover"]);
+        expect(notRendered).to.include.members(["discovery", "settings.create", "gatewayProxies.gatewayProxy.failover"]);
         expect(notRendered).to.not.include.members(["settings.writeNamespace", "gatewayProxies.gatewayProxy.tcpKeepaliveTimeSeconds"]);
         expect(new Set(notRendered).size).to.equal(notRendered.length);
     });
