@@ -221,7 +221,10 @@ export function glooBootstrapIssuePath(proxy: ResolvedProxy, bootstrap: Record<s
     ];
     for (const [pattern, key] of own) {
         const hit = pattern.exec(path);
-        if (hit) return `${proxy.origin(key)}${hit[1]} (bootstrap ${path})`;
+        if (!hit) continue;
+        // The overload manager's fields are written in Gloo's camelCase (bufferFactoryConfig), the rest as in Envoy.
+        const rest = key === "envoyOverloadManager" ? hit[1].replace(/^\.(\w+)/, (_, f: string) => `.${camelCase(f)}`) : hit[1];
+        return `${proxy.origin(key)}${rest} (bootstrap ${path})`;
     }
     return undefined;
 }
@@ -260,6 +263,8 @@ export function keepaliveKeptIssues(proxy: ResolvedProxy, bootstrap: Record<stri
         });
     return issues;
 }
+
+const camelCase = (snake: string) => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** What Envoy or the keepalive rules refuse in the Gloo keys this module renders, each at its value path. */
 export function glooBootstrapIssues(proxy: ResolvedProxy, ctx: BootstrapContext): ValueIssue[] {
