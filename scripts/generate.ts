@@ -7,6 +7,8 @@
  *   the values tables of README.md and charts/gateway-proxy/README.md
  * `npm run generate` writes them; test/generated-files.test.ts fails when one is stale.
  */
+import { GLOO_BOOTSTRAP_CONSTANTS } from "../components/render/bootstrap-gloo";
+import { MESH_CONSTANTS } from "../components/render/mesh";
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import {
@@ -127,6 +129,8 @@ export function constantsTpl(): string {
         defaultProxy: DEFAULT_PROXY,
         renderedPaths: RENDERED_PATHS,
         notRenderedReasons: NOT_RENDERED_REASONS,
+        glooBootstrap: GLOO_BOOTSTRAP_CONSTANTS,
+        mesh: MESH_CONSTANTS,
         limits: {
             ipPattern: IP_PATTERN,
             typedOptionsKeyPattern: TYPED_OPTIONS_KEY_PATTERN,

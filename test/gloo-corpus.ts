@@ -9,6 +9,7 @@ import { Gen, proxyValues } from "./value-generator";
 import { addObjectKeys, addSharedObjectKeys } from "./gloo-corpus-objects";
 import { glooGatewayValues } from "./gloo-corpus-gateways";
 import { podValues, securityGlobals } from "./gloo-corpus-pod";
+import { withBootstrapContext, withBootstrapKeys } from "./gloo-corpus-bootstrap";
 
 /** Gloo's own keys of one entry, on top of the keepalive ones. */
 export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
@@ -62,7 +63,7 @@ export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
 /** What a batch's files share: the default entry and the control plane's values. */
 function batchContext(g: Gen): GlooKeepaliveValues {
     const values: GlooKeepaliveValues = { gatewayProxies: {} };
-    if (g.chance(0.8)) values.gatewayProxies!.gatewayProxy = glooProxyValues(g, false);
+    if (g.chance(0.8)) values.gatewayProxies!.gatewayProxy = withBootstrapKeys(g, glooProxyValues(g, false), false, false);
     if (g.chance(0.3)) values.settings = { writeNamespace: g.pick(["gloo-system", "gloo-control", `w-${g.word(2, 5)}`]) };
     if (g.chance(0.4)) {
         values.global = {
@@ -82,7 +83,7 @@ function batchContext(g: Gen): GlooKeepaliveValues {
     if (g.chance(0.3)) values.gloo = { deployment: { xdsPort: g.pick([9977, 19977]), restXdsPort: g.pick([9976, 19976]) } };
     if (g.chance(0.2)) values.k8s = { clusterName: g.pick(["cluster.local", "example.internal"]) };
     securityGlobals(g, values);
-    return values;
+    return withBootstrapContext(g, values);
 }
 
 /** A batch: its values files (each a whole file) and their union (one helm run). */
@@ -107,7 +108,8 @@ export function glooCorpus(seed: number, batches: number, filesPerBatch: number)
                 let name = g.proxyName();
                 while (names.has(name)) name = `${name.replace(/[0-9]+$/, "")}${g.int(10, 99)}`.slice(0, 31);
                 names.add(name);
-                proxies[name] = glooProxyValues(g, g.chance(0.5));
+                const sparse = g.chance(0.5);
+                proxies[name] = withBootstrapKeys(g, glooProxyValues(g, sparse), sparse, true);
                 addObjectKeys(objects, proxies[name], name);
             }
             files.push({ ...context, gatewayProxies: { ...context.gatewayProxies, ...proxies } });

@@ -63,7 +63,7 @@ describe("a whole Gloo values file", () => {
 
     it("is accepted, and what renders nothing here is named once", () => {
         const { notRendered } = renderValues([gloo, { discovery: { enabled: true } }]);
-        expect(notRendered).to.include.members(["discovery", "settings.aws", "accessLogger"]);
+        expect(notRendered).to.include.members(["discovery", "settings.create"]);
         expect(notRendered).to.not.include.members(["settings.writeNamespace", "gatewayProxies.gatewayProxy.tcpKeepaliveTimeSeconds"]);
         expect(notRendered).to.not.include("gatewayProxies.gatewayProxy.failover");
         expect(new Set(notRendered).size).to.equal(notRendered.length);

@@ -178,7 +178,13 @@ export function withFailoverServicePort(service: KubernetesObject, proxy: Gatewa
     // After http and https, before the custom ports, as Gloo lists them.
     const ports = [...((spec.ports as unknown[] | null) ?? [])];
     const custom = customServicePorts(proxy).length;
-    ports.splice(ports.length - custom, 0, { port, targetPort: port, protocol: "TCP", name: "failover", nodePort: failover.nodePort ?? null });
+    ports.splice(ports.length - custom, 0, {
+        port,
+        targetPort: port,
+        protocol: "TCP",
+        name: "failover",
+        nodePort: failover.nodePort ?? null,
+    });
     return { ...service, spec: { ...spec, ports } };
 }
 

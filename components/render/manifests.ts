@@ -9,6 +9,8 @@ import { isPlainObject, type ValueIssue } from "../values/values";
 import { podScheduling, probesAndLifecycle } from "./pod-spec";
 import { containerSecurityContext, podSecurityContext, type PodSecurityGlobals } from "./pod-security";
 import { customServicePorts, excludeInboundPorts, extraPodLabels, podExtras, type PodExtras } from "./pod-extras";
+import { envoyLogLevelArgs } from "./envoy-args";
+import { withMounts, type PodMesh } from "./mesh";
 
 /** A Kubernetes object as rendered. */
 export interface KubernetesObject {
@@ -252,6 +254,8 @@ export interface PodStats {
     image: ProxyImage;
     /** `global.podSecurityStandards` and `global.securitySettings`. */
     security?: PodSecurityGlobals;
+    /** The mesh sidecars, their volumes and the Envoy container's mounts (components/render/mesh.ts). */
+    mesh?: PodMesh;
 }
 
 /** The Envoy container, as Gloo's gateway-proxy container, with our hardening. */
@@ -274,7 +278,7 @@ function proxyContainer(proxyName: string, proxy: GatewayProxyValues, stats: Pod
         ...(hostPorts ? { hostPort: containerPort } : {}),
     });
     return {
-        args: ["--disable-hot-restart", ...(proxy.extraEnvoyArgs ?? [])],
+        args: ["--disable-hot-restart", ...envoyLogLevelArgs(proxy), ...(proxy.extraEnvoyArgs ?? [])],
         env: [
             ...extras.env,
             { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
@@ -323,14 +327,22 @@ export function proxyWorkload(
         },
         spec: {
             automountServiceAccountToken: false,
-            containers: [...extras.containers, proxyContainer(proxyName, proxy, stats, extras)],
+            containers: [
+                ...extras.containers,
+                withMounts(proxyContainer(proxyName, proxy, stats, extras), stats.mesh?.proxyMounts),
+                ...(stats.mesh?.containers ?? []),
+            ],
             ...(extras.initContainers.length > 0 ? { initContainers: extras.initContainers } : {}),
             ...(hostNetwork ? { dnsPolicy: "ClusterFirstWithHostNet", hostNetwork: proxy.kind?.daemonSet?.hostNetwork !== false } : {}),
             securityContext: podSecurityContext(proxy, stats.security ?? {}, sysctls),
             serviceAccountName: PROXY_SERVICE_ACCOUNT,
             ...podScheduling(proxy, entry, deployment),
             ...extras.spec,
-            volumes: [{ configMap: { name: configMapName(proxyName) }, name: "envoy-config" }, ...extras.volumes],
+            volumes: [
+                { configMap: { name: configMapName(proxyName) }, name: "envoy-config" },
+                ...(stats.mesh?.volumes ?? []),
+                ...extras.volumes,
+            ],
         },
     };
     const metadata = { name: proxyName, namespace, labels: proxyLabels(proxyName, releaseName) };

@@ -24,6 +24,14 @@ import { proxyHops, type KeepaliveHop } from "./hops";
 import { configDumpService, disabledProxyObjects, proxyAutoscaler, proxyDisruptionBudget, withProxyOverrides } from "./proxy-extras";
 import { withOverride } from "./kube-override";
 import {
+    glooBootstrapContext,
+    glooBootstrapIssuePath,
+    glooBootstrapIssues,
+    keepaliveKeptIssues,
+    withGlooBootstrap,
+} from "./bootstrap-gloo";
+import { proxyMesh } from "./mesh";
+import {
     annotated,
     EGRESS_IDLE_TIMEOUT_ANNOTATION,
     middleboxAnnotations,
@@ -226,14 +234,10 @@ function checkedBootstrap(bootstrap: Record<string, unknown>, text: string): Ret
  * user's static clusters at `…envoyStaticClusters[i]…`, anything else at the bootstrap.
  */
 function bootstrapIssues(proxy: ResolvedProxy, bootstrap: Record<string, unknown>, text: string): ValueIssue[] {
-    const clusters = (bootstrap.static_resources as { clusters: unknown[] }).clusters;
-    const builtIn = clusters.length - (proxy.values.envoyStaticClusters ?? []).length;
-    return checkedBootstrap(bootstrap, text).map((issue) => {
-        const m = /^static_resources\.clusters\[(\d+)\](.*)$/.exec(issue.path);
-        if (m && Number(m[1]) >= builtIn)
-            return { path: `${proxy.origin("envoyStaticClusters")}[${Number(m[1]) - builtIn}]${m[2]}`, message: issue.message };
-        return { path: `bootstrap of gatewayProxies.${proxy.name}: ${issue.path}`, message: issue.message };
-    });
+    return checkedBootstrap(bootstrap, text).map((issue) => ({
+        path: glooBootstrapIssuePath(proxy, bootstrap, issue.path) ?? `bootstrap of gatewayProxies.${proxy.name}: ${issue.path}`,
+        message: issue.message,
+    }));
 }
 
 /** Every proxy may route to every Upstream: an Upstream crosses the tightest egress middlebox of the proxies. */
@@ -293,19 +297,20 @@ function renderProxy(
     const namespace = v.namespace || release.namespace;
     const { boxes, issues: boxIssues } = proxyMiddleboxes(proxy, layerSources);
     const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-    const podStats = podStatsOf(values, ctx);
+    const podStats = { ...podStatsOf(values, ctx), mesh: proxyMesh(v, values, Boolean(ctx.stats?.enabled)) };
     const podPath = proxy.origin("podTemplate");
     const proxyIssues = [
         ...checkProxy(proxy, ctx),
         ...boxIssues,
+        ...glooBootstrapIssues(proxy, ctx),
         ...podSecurityIssues(v, podPath, podStats.security ?? {}, sysctls),
         ...extraPodLabelIssues(v, podPath, [...POD_LABELS, ...Object.keys(podStats.istioLabel ?? {})]),
     ];
     issues.push(...proxyIssues);
     if (proxyIssues.length > 0) return undefined;
-    const bootstrap = withClusterUserTimeout(renderBootstrap(v, ctx), v);
+    const bootstrap = withClusterUserTimeout(withGlooBootstrap(renderBootstrap(v, ctx), v, ctx, glooBootstrapContext(values)), v);
     const text = bootstrapText(bootstrap);
-    const envoyIssues = bootstrapIssues(proxy, bootstrap, text);
+    const envoyIssues = [...bootstrapIssues(proxy, bootstrap, text), ...keepaliveKeptIssues(proxy, bootstrap, ctx)];
     issues.push(...envoyIssues);
     if (envoyIssues.length > 0) return undefined;
     const checksum = bootstrapChecksum(text);

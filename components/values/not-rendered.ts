@@ -4,6 +4,7 @@
  * path that changes nothing here is named once, so nobody believes it took effect.
  */
 import { isPlainObject } from "./values";
+import { BOOTSTRAP_GLOBAL_PATHS, BOOTSTRAP_PROXY_KEYS } from "./rendered-bootstrap";
 
 /** The Gateways' keys (components/render/gloo-gateways.ts). */
 const GATEWAY_KEYS = [
@@ -121,6 +122,7 @@ const PROXY_KEYS = [
     "configMap",
     "podDisruptionBudget",
     "horizontalPodAutoscaler",
+    ...BOOTSTRAP_PROXY_KEYS,
 ];
 
 export const RENDERED_PATHS: readonly string[] = [
@@ -143,6 +145,7 @@ export const RENDERED_PATHS: readonly string[] = [
     "gloo.deployment.restXdsPort",
     "k8s.clusterName",
     "upstreams",
+    ...BOOTSTRAP_GLOBAL_PATHS,
 ];
 
 const PATTERNS = RENDERED_PATHS.map((p) => p.split("."));
@@ -192,6 +195,11 @@ export const NOT_RENDERED_REASONS: Readonly<Record<string, string>> = {
     "kind.deployment.affinity": `${GLOO_IGNORES} (the proxy's affinity does)`,
     "kind.deployment.hostAliases": GLOO_IGNORES,
     "kind.deployment.initContainers": `${GLOO_IGNORES} (podTemplate.extraInitContainers does)`,
+    "kind.deployment.kubeResourceOverride": `${GLOO_IGNORES} (the entry's own kubeResourceOverride is laid over the workload)`,
+    "gatewaySettings.kubeResourceOverride": `${GLOO_IGNORES} (httpGatewayKubeOverride and httpsGatewayKubeOverride are laid over the Gateways)`,
+    extraListenersHelper:
+        "names a template of a chart that includes Gloo's (Gloo Enterprise's); a values file cannot define one, so neither this chart nor the library can render it",
+    disableExtauthSidecar: "Gloo Enterprise's extauth sidecar; the open-source chart, and this one, render none",
 };
 
 /** `path: reason` for the not-rendered paths that have a reason of their own. */
