@@ -147,7 +147,8 @@ describe("hostile values", function () {
                 .filter((c, i) => runs[i].status !== 0 && refusedAtSamePath(c, runs[i]))
                 .map((c) => path.basename(c.file));
             expect(stale, "refused by the chart at the same path: drop their # library-only: line").to.deep.equal([]);
-            expect(libraryOnly.length, "library-only fixtures (hostile and invalid)").to.be.at.most(12);
+            // 12 YAML-reading differences and 5 Gateway values only the library checks against the Gloo CRD (README).
+            expect(libraryOnly.length, "library-only fixtures (hostile and invalid)").to.be.at.most(17);
         });
     }
 });
