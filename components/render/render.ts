@@ -50,6 +50,7 @@ import { K8S_NAME_PATTERN } from "../values/schema";
 import { notRenderedPaths } from "../values/not-rendered";
 import { podSecurityIssues } from "./pod-security";
 import { extraPodLabelIssues, POD_LABELS } from "./pod-extras";
+import { whenGatewayEnabled } from "./gateway-enabled";
 import {
     checkValuesShape,
     isPlainObject,
@@ -393,12 +394,13 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
         objects.push(object);
     });
     if (issues.length > 0) throw new ValuesError(issues);
+    for (const p of proxies) p.objects = whenGatewayEnabled(values, p.objects);
 
     const warnings = proxies.flatMap((p) =>
         p.hops.flatMap((h) => h.warnings.map((w) => `gatewayProxies.${p.key} ${h.kind} ${h.name}: ${w}`)),
     );
     const notRendered = notRenderedPaths(coalesceValues({}, layers));
-    return { values, releaseName, namespace, proxies, objects, warnings, notRendered };
+    return { values, releaseName, namespace, proxies, objects: whenGatewayEnabled(values, objects), warnings, notRendered };
 }
 
 export { BOOTSTRAP_KEY, formatPath };

@@ -141,6 +141,7 @@ export const RENDERED_PATHS: readonly string[] = [
     "global.securitySettings",
     "settings.writeNamespace",
     "gateway.proxyServiceAccount",
+    "gateway.enabled",
     "gloo.deployment.xdsPort",
     "gloo.deployment.restXdsPort",
     "k8s.clusterName",
