@@ -142,6 +142,7 @@ export const RENDERED_PATHS: readonly string[] = [
     "settings.writeNamespace",
     "gateway.proxyServiceAccount",
     "gateway.enabled",
+    "global.additionalLabels",
     "gloo.deployment.xdsPort",
     "gloo.deployment.restXdsPort",
     "k8s.clusterName",
