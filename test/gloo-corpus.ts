@@ -10,6 +10,7 @@ import { addObjectKeys, addSharedObjectKeys } from "./gloo-corpus-objects";
 import { glooGatewayValues } from "./gloo-corpus-gateways";
 import { podValues, securityGlobals } from "./gloo-corpus-pod";
 import { withBootstrapContext, withBootstrapKeys } from "./gloo-corpus-bootstrap";
+import { addGlobalKeys } from "./gloo-corpus-globals";
 
 /** Gloo's own keys of one entry, on top of the keepalive ones. */
 export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
@@ -96,10 +97,12 @@ export interface CorpusBatch {
 export function glooCorpus(seed: number, batches: number, filesPerBatch: number): CorpusBatch[] {
     const g = new Gen(seed);
     const objects = new Gen(seed + 1); // the separate objects' keys, drawn apart so the rest stays as it was
+    const globals = new Gen(seed + 2); // the global keys, the same way
     const out: CorpusBatch[] = [];
     for (let b = 0; b < batches; b++) {
         const context = batchContext(g);
         addSharedObjectKeys(objects, context);
+        addGlobalKeys(globals, context);
         const names = new Set(["gatewayProxy"]);
         const files: GlooKeepaliveValues[] = [];
         for (let f = 0; f < filesPerBatch; f++) {

@@ -31,6 +31,9 @@ export const ALLOWED_DIFFERENCES: readonly { name: string; why: string }[] = [
     },
 ];
 
+/** How Helm reads a rendered document: a duplicated key (Gloo's `app: gloo` and additionalLabels.app), the later one wins. */
+const HELM_YAML = { json: true };
+
 /** The gateway-proxy objects of a Gloo render: proxies' workloads, Services, ServiceAccount, ConfigMaps, PDBs, HPAs, Gateways. */
 export function glooProxyObjects(objects: readonly KubernetesObject[]): KubernetesObject[] {
     const out: KubernetesObject[] = [];
@@ -38,7 +41,8 @@ export function glooProxyObjects(objects: readonly KubernetesObject[]): Kubernet
         const labels = o.metadata.labels ?? {};
         if (o.kind === "ConfigMap" && o.metadata.name === "gloo-custom-resource-config") {
             const text = (o.data as Record<string, string>)["custom-resources"] ?? "";
-            for (const doc of yaml.loadAll(text) as (KubernetesObject | null)[]) if (doc?.kind === "Gateway") out.push(doc);
+            for (const doc of yaml.loadAll(text, undefined, HELM_YAML) as (KubernetesObject | null)[])
+                if (doc?.kind === "Gateway") out.push(doc);
         } else if (o.kind === "ServiceAccount" && o.metadata.name === "gateway-proxy") out.push(o);
         else if (labels.gloo === "gateway-proxy" && ["ConfigMap", "Service", "Deployment", "DaemonSet"].includes(o.kind)) out.push(o);
         else if (["PodDisruptionBudget", "HorizontalPodAutoscaler"].includes(o.kind)) out.push(o);
@@ -51,7 +55,9 @@ export function glooTemplate(bin: HelmBinary, values: unknown, namespace = "gloo
     const files = (Array.isArray(values) ? values : [values]).map(writeValues);
     const run = runHelm(bin, ["template", "gloo", GLOO_CHART, "-n", namespace, ...files.flatMap((f) => ["-f", f])]);
     if (run.status !== 0) throw new Error(`the Gloo chart refuses the values: ${run.stderr}`);
-    const objects = (yaml.loadAll(run.stdout) as (KubernetesObject | null)[]).filter((o): o is KubernetesObject => o !== null);
+    const objects = (yaml.loadAll(run.stdout, undefined, HELM_YAML) as (KubernetesObject | null)[]).filter(
+        (o): o is KubernetesObject => o !== null,
+    );
     return glooProxyObjects(objects);
 }
 

@@ -4,6 +4,7 @@
  * `kubeResourceOverride` Gloo lays over each of a proxy's objects.
  */
 import * as yaml from "js-yaml";
+import { additionallyLabelled } from "./additional-labels";
 import { isDeployment, kebabCase, proxyLabels, releaseLabels, type KubernetesObject } from "./manifests";
 import { overriddenObject } from "./kube-override";
 import type { GatewayProxyValues } from "../values/types";
@@ -160,6 +161,6 @@ export function disabledProxyObjects(values: GlooKeepaliveValues, releaseNamespa
         .flatMap((p) => {
             const name = kebabCase(p.name);
             const pdb = proxyDisruptionBudget(name, p.values, p.values.namespace || releaseNamespace, releaseName);
-            return withProxyOverrides(p, [["disruptionBudget", pdb]]).objects;
+            return withProxyOverrides(p, [["disruptionBudget", pdb && additionallyLabelled(values, pdb)]]).objects;
         });
 }

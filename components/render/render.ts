@@ -50,6 +50,8 @@ import { K8S_NAME_PATTERN } from "../values/schema";
 import { notRenderedPaths } from "../values/not-rendered";
 import { podSecurityIssues } from "./pod-security";
 import { extraPodLabelIssues, POD_LABELS } from "./pod-extras";
+import { whenGatewayEnabled } from "./gateway-enabled";
+import { additionallyLabelled, withAdditionalLabels } from "./additional-labels";
 import {
     checkValuesShape,
     isPlainObject,
@@ -317,17 +319,26 @@ function renderProxy(
     const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
     const annotations = middleboxAnnotations(boxes);
     const gatewayIssues: ValueIssue[] = [];
-    const where = { namespace, releaseNamespace: release.namespace, labels: releaseLabels(releaseName), annotations };
+    const where = {
+        namespace,
+        releaseNamespace: release.namespace,
+        labels: withAdditionalLabels(values, releaseLabels(releaseName)),
+        annotations,
+    };
     const gateways = proxyGlooGateways(proxy, name, where, gatewayIssues);
     issues.push(...gatewayIssues);
     if (gatewayIssues.length > 0) return undefined;
+    const labelled = (o: KubernetesObject | undefined) => o && additionallyLabelled(values, o);
     const own = withProxyOverrides(proxy, [
-        ["configMap", annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations)],
-        ["service", withFailoverServicePort(proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName), v)],
-        ["configDumpService", configDumpService(name, v, namespace, releaseName)],
-        ["workload", proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats, proxy.entry)],
-        ["disruptionBudget", proxyDisruptionBudget(name, v, namespace, releaseName)],
-        ["autoscaler", proxyAutoscaler(name, v, namespace, releaseName)],
+        ["configMap", labelled(annotated(bootstrapConfigMap(name, namespace, releaseName, text), annotations))],
+        [
+            "service",
+            labelled(withFailoverServicePort(proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName), v)),
+        ],
+        ["configDumpService", labelled(configDumpService(name, v, namespace, releaseName))],
+        ["workload", labelled(proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats, proxy.entry))],
+        ["disruptionBudget", labelled(proxyDisruptionBudget(name, v, namespace, releaseName))],
+        ["autoscaler", labelled(proxyAutoscaler(name, v, namespace, releaseName))],
         ...gateways.map((g): ["gateway", KubernetesObject] => ["gateway", g]),
     ]);
     issues.push(...own.issues);
@@ -368,7 +379,10 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
         account?.create === false
             ? []
             : proxyNamespaces(values, namespace).map((ns) =>
-                  withOverride(proxyServiceAccount(ns, releaseName, account?.extraAnnotations), account?.kubeResourceOverride),
+                  withOverride(
+                      additionallyLabelled(values, proxyServiceAccount(ns, releaseName, account?.extraAnnotations)),
+                      account?.kubeResourceOverride,
+                  ),
               );
     issues.push(...annotationSizeIssues(objects.slice(0, 1), { ServiceAccount: "gateway.proxyServiceAccount.extraAnnotations" }));
     const byProxy: { key: string; objects: KubernetesObject[] }[] = [];
@@ -388,17 +402,18 @@ export function renderValues(layers: readonly unknown[], options: RenderOptions 
     issues.push(...duplicateObjectIssues(byProxy));
     const egress = egressAnnotation(proxies);
     upstreams.forEach((u, i) => {
-        const object = annotated(keepaliveUpstream(u, namespace, releaseName), egress);
+        const object = additionallyLabelled(values, annotated(keepaliveUpstream(u, namespace, releaseName), egress));
         issues.push(...crdIssues(object, (p) => `upstreams[${i}] (Upstream spec.${p})`));
         objects.push(object);
     });
     if (issues.length > 0) throw new ValuesError(issues);
+    for (const p of proxies) p.objects = whenGatewayEnabled(values, p.objects);
 
     const warnings = proxies.flatMap((p) =>
         p.hops.flatMap((h) => h.warnings.map((w) => `gatewayProxies.${p.key} ${h.kind} ${h.name}: ${w}`)),
     );
     const notRendered = notRenderedPaths(coalesceValues({}, layers));
-    return { values, releaseName, namespace, proxies, objects, warnings, notRendered };
+    return { values, releaseName, namespace, proxies, objects: whenGatewayEnabled(values, objects), warnings, notRendered };
 }
 
 export { BOOTSTRAP_KEY, formatPath };

@@ -141,6 +141,8 @@ export const RENDERED_PATHS: readonly string[] = [
     "global.securitySettings",
     "settings.writeNamespace",
     "gateway.proxyServiceAccount",
+    "gateway.enabled",
+    "global.additionalLabels",
     "gloo.deployment.xdsPort",
     "gloo.deployment.restXdsPort",
     "k8s.clusterName",

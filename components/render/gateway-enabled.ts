@@ -1,0 +1,18 @@
+/**
+ * Gloo's `gateway.enabled: false`: the Gloo chart renders none of a proxy's own objects (the
+ * ServiceAccount, envoy-config ConfigMap, Service, Deployment or DaemonSet, PDB, HPA,
+ * config-dump Service), only its Gateways, which ship in the control plane's ConfigMap. The
+ * keepalive Upstreams are ours and stay.
+ */
+import type { GlooKeepaliveValues } from "../values/types";
+import type { KubernetesObject } from "./manifests";
+
+/** Whether the proxies' own objects render: Gloo's `gateway.enabled`, true unless set false. */
+export function gatewayEnabled(values: GlooKeepaliveValues): boolean {
+    return values.gateway?.enabled !== false;
+}
+
+/** The objects that render when `gateway.enabled` is false: the Gateways and the Upstreams. */
+export function whenGatewayEnabled(values: GlooKeepaliveValues, objects: KubernetesObject[]): KubernetesObject[] {
+    return gatewayEnabled(values) ? objects : objects.filter((o) => o.kind === "Gateway" || o.kind === "Upstream");
+}
