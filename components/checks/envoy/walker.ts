@@ -28,6 +28,7 @@ import {
 } from "./proto-json";
 import { allMessageNames, asJ, fieldRules, keyMap, messageRulesOff, oneofRequired, type J, type Loaded } from "./registry";
 import { applyFieldRules } from "./rules";
+import { memoKey, recall, remember } from "./walk-memo";
 
 /** One walk over one value: collects its issues in `issues`, in document order. */
 export class Walker {
@@ -57,12 +58,20 @@ export class Walker {
             this.issue(p, "the value refers to itself (cyclic object)");
             return undefined;
         }
+        const key = memoKey(desc, v, p, rulesOn, depth);
+        const known = key === undefined ? undefined : recall(desc, key, p);
+        if (known) {
+            for (const i of known) this.issues.push(i);
+            return { k: "message" };
+        }
+        const before = this.issues.length;
         this.stack.add(v);
         try {
             this.walkFields(desc, v, p, rulesOn, depth);
         } finally {
             this.stack.delete(v);
         }
+        if (key !== undefined) remember(key, p, this.issues.slice(before));
         return { k: "message" };
     }
 
