@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { renderValues } from "../components/render/render";
-import { yamlText } from "../components/render/yaml-text";
+import { writtenAsIs, yamlText } from "../components/render/yaml-text";
 import { parseYamlFile, readStackConfig } from "../components/values/read";
 import { benchValues } from "../bench/workload";
 
@@ -110,5 +110,41 @@ describe("YAML text (the faster emitter)", () => {
     it("hands data that is not plain JSON to js-yaml whole", () => {
         const doc = { when: new Date(0), list: [new Date(1000)] };
         expect(yamlText(doc)).to.equal(dump(doc));
+    });
+});
+
+describe("YAML text: strings written as they are, without js-yaml", () => {
+    const ALPHABET = "aZq09_./:-";
+    const WORDS = ["y", "n", "yes", "No", "ON", "off", "true", "False", "NULL", "null", "Null", "a:", "a: b", "_1", "x#", "ok"];
+
+    it("takes the fast path only for strings js-yaml writes unquoted, and writes them as js-yaml does", () => {
+        const rand = prng(20261202);
+        const strings = [...WORDS];
+        for (let i = 0; i < 20000; i++) {
+            const first = "aZ0_.:-<"[Math.floor(rand() * 8)];
+            strings.push(
+                first + Array.from({ length: Math.floor(rand() * 12) }, () => ALPHABET[Math.floor(rand() * ALPHABET.length)]).join(""),
+            );
+        }
+        let fast = 0;
+        const differ: string[] = [];
+        for (const s of strings) {
+            if (writtenAsIs(s)) {
+                fast++;
+                if (dump(s) !== `${s}\n`) differ.push(s);
+            }
+            const doc = { [s]: s, list: [s, { k: s }] };
+            if (yamlText(doc) !== dump(doc)) differ.push(JSON.stringify(doc));
+        }
+        expect(differ.slice(0, 5)).to.deep.equal([]);
+        expect(fast).to.be.greaterThan(4000);
+    });
+
+    it("refuses the fast path for the words js-yaml quotes and for what is not plain", () => {
+        for (const s of ["yes", "No", "ON", "off", "y", "true", "FALSE", "Null", "a:", "_1", "1a", "a b", "a#", "-a", ""]) {
+            expect(writtenAsIs(s), s).to.equal(false);
+        }
+        for (const s of ["svc-1.team-2.svc.cluster.local", "http://x/y", "STRICT_DNS", "yess", "a"])
+            expect(writtenAsIs(s), s).to.equal(true);
     });
 });

@@ -23,8 +23,25 @@ const keys = new Map<string, string | null>();
 const LITERAL_BLOCK = /^[!-~][ -~\n]*[!-~]$/;
 const SPACE_AT_LINE_END = / \n|\n\n/;
 
+/**
+ * Strings js-yaml writes as they are: a letter, then letters, digits and `_ . / : -`, not ending in
+ * `:`. No character of these needs quoting in a plain scalar; a letter first rules out every
+ * number, date and `<<` js-yaml's schema reads; what remains are the words below, which read as a
+ * boolean or null (the YAML 1.1 ones js-yaml quotes for compatibility included).
+ */
+const PLAIN_STRING = /^[A-Za-z](?:[A-Za-z0-9_./:-]*[A-Za-z0-9_./-])?$/;
+const AMBIGUOUS_WORDS = new Set(
+    "null Null NULL true True TRUE false False FALSE y Y yes Yes YES on On ON n N no No NO off Off OFF".split(" "),
+);
+
+/** True for a string js-yaml writes unquoted, as it is (see PLAIN_STRING). */
+export function writtenAsIs(value: string): boolean {
+    return PLAIN_STRING.test(value) && !AMBIGUOUS_WORDS.has(value);
+}
+
 /** A scalar's text as js-yaml writes it at the top level (block scalars: their header and lines, unindented). */
 function scalarText(value: string | number | boolean | null): string {
+    if (typeof value === "string" && value.length <= 256 && writtenAsIs(value)) return value;
     if (
         typeof value === "string" &&
         value.length > 256 &&
