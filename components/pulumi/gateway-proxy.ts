@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withShortStacks } from "./short-stacks";
 import { existsSync } from "fs";
 import * as path from "path";
 import {
@@ -267,6 +268,8 @@ export function maxDetectionSeconds(hops: readonly HopKeepalive[]): number | nul
 interface ProxyRenders {
     shape: ProxyRendering;
     rendering: pulumi.Output<ProxyRendering>;
+    /** The render itself when no arg is an Output (the shape is then the render). */
+    known?: ProxyRendering;
 }
 
 /** Which objects exist and their names from the plain args (stand-ins where a value is an Output), and the real render. */
@@ -287,7 +290,7 @@ function proxyRenders(component: string, args: GatewayProxyArgs): ProxyRenders {
     );
     // Plain args: the render above is the render. Outputs: render again, checked, once they resolve.
     if (inputPaths({ entry, upstreams }).length === 0)
-        return { shape, rendering: pulumi.output(shape) as unknown as pulumi.Output<ProxyRendering> };
+        return { shape, rendering: pulumi.output(shape) as unknown as pulumi.Output<ProxyRendering>, known: shape };
     // Annotations may carry an Output's value (the load balancer idle timeout); names and labels may not.
     const identity = (objects: readonly KubernetesObject[]) =>
         JSON.stringify(objects.map((o) => [o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels]));
@@ -440,8 +443,8 @@ export class GatewayProxy extends pulumi.ComponentResource {
         checkDeployArgs(component, args);
         // From GatewayProxies: its render of the whole values, whose objects it has claimed already.
         const handed = handedRender<ProxyRendering>(args);
-        const { shape, rendering } = handed
-            ? { shape: handed, rendering: pulumi.output(handed) as unknown as pulumi.Output<ProxyRendering> }
+        const { shape, rendering, known }: ProxyRenders = handed
+            ? { shape: handed, rendering: pulumi.output(handed) as unknown as pulumi.Output<ProxyRendering>, known: handed }
             : proxyRenders(component, args);
         if (!handed) claimObjects(component, shape.objects);
 
@@ -463,15 +466,20 @@ export class GatewayProxy extends pulumi.ComponentResource {
             );
             this.serviceName = pulumi.all([this.chart.urn, rendering]).apply(([, r]) => serviceOf(r.objects));
         } else {
-            const deployed = rendering.apply((r) => contentHashedBootstrap(r.objects, r.proxy));
-            shape.objects.forEach((object, i) => {
-                resources[`${object.kind} ${objectResourceName(object)}`] = deployObject(
-                    object,
-                    deployed.apply((d) => d[i]),
-                    childOpts,
-                    resources,
-                );
-            });
+            // A render known now (plain args, or handed by GatewayProxies) is deployed as plain inputs: no Output per field.
+            const deployed = known
+                ? contentHashedBootstrap(known.objects, known.proxy)
+                : rendering.apply((r) => contentHashedBootstrap(r.objects, r.proxy));
+            withShortStacks(() =>
+                shape.objects.forEach((object, i) => {
+                    resources[`${object.kind} ${objectResourceName(object)}`] = deployObject(
+                        object,
+                        Array.isArray(deployed) ? deployed[i] : deployed.apply((d) => d[i]),
+                        childOpts,
+                        resources,
+                    );
+                }),
+            );
             const service = Object.values(resources).find((r) => k8s.core.v1.Service.isInstance(r)) as k8s.core.v1.Service;
             this.serviceName = service.metadata.name;
         }
@@ -513,18 +521,20 @@ function argsOf<T>(fields: Record<string, pulumi.Input<unknown>>): T {
  */
 function deployObject(
     shape: KubernetesObject,
-    rendered: pulumi.Output<KubernetesObject>,
+    rendered: pulumi.Output<KubernetesObject> | KubernetesObject,
     opts: pulumi.CustomResourceOptions,
     siblings: Readonly<Record<string, pulumi.CustomResource>>,
 ): pulumi.CustomResource {
     const name = objectResourceName(shape);
+    const of = (pick: (o: KubernetesObject) => unknown): pulumi.Input<unknown> =>
+        pulumi.Output.isInstance(rendered) ? rendered.apply(pick) : pick(rendered);
     // Plain metadata (previews show every name), but for what the render decides: the annotations, the bootstrap's content-hashed name.
     const metadata: Record<string, pulumi.Input<unknown>> = { ...shape.metadata };
-    if (shape.metadata.annotations) metadata.annotations = rendered.apply((o) => o.metadata.annotations);
-    if (shape.kind === "ConfigMap") metadata.name = rendered.apply((o) => o.metadata.name);
+    if (shape.metadata.annotations) metadata.annotations = of((o) => o.metadata.annotations);
+    if (shape.kind === "ConfigMap") metadata.name = of((o) => o.metadata.name);
     const fields: Record<string, pulumi.Input<unknown>> = { metadata };
     for (const field of Object.keys(shape)) {
-        if (field !== "apiVersion" && field !== "kind" && field !== "metadata") fields[field] = rendered.apply((o) => o[field]);
+        if (field !== "apiVersion" && field !== "kind" && field !== "metadata") fields[field] = of((o) => o[field]);
     }
     switch (`${shape.apiVersion}/${shape.kind}`) {
         case "v1/ServiceAccount":
