@@ -15,6 +15,7 @@ import { rawKeepaliveOptionIssues } from "../checks/proxy-limits";
 import type { GatewayProxyValues } from "../values/types";
 import { isPlainObject, joinPath, type ValueIssue } from "../values/values";
 import type { KubernetesObject } from "./manifests";
+import { withOverride } from "./kube-override";
 import { gatewayUserTimeoutOptions, httpIdleTimeoutGateway } from "./middlebox";
 import { customServicePorts } from "./pod-extras";
 
@@ -39,15 +40,7 @@ const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(
  * scalar, `false`, `0`, `null`) replaces what is there. An empty override changes nothing.
  */
 export function mergeGatewayKubeOverride(object: Json, override: unknown): Json {
-    if (!isPlainObject(override) || Object.keys(override).length === 0) return object;
-    const merge = (dst: Json, src: Json): Json => {
-        for (const [key, value] of Object.entries(src)) {
-            const there = dst[key];
-            dst[key] = isPlainObject(value) && isPlainObject(there) && Object.keys(there).length > 0 ? merge(there, value) : clone(value);
-        }
-        return dst;
-    };
-    return merge(clone(object), override);
+    return withOverride(object as KubernetesObject, override) as Json;
 }
 
 /** Seconds of a protobuf Duration as Gloo values write it ("3600s", "1.5s"); undefined when it is not one. */
