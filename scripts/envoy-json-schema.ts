@@ -149,6 +149,14 @@ export class EnvoySchemaGenerator {
         return { $ref: `${DEFS}${typeName}` };
     }
 
+    /** The schema of one field of a message, as it sits in that message's definition (its rules applied). */
+    fieldSchema(typeName: string, fieldName: string): Schema {
+        const desc = this.l.registry.getMessage(typeName);
+        const f = desc?.fields.find((g) => g.name === fieldName);
+        if (!desc || !f) throw new Error(`${typeName}.${fieldName} is not a field of the Envoy descriptors`);
+        return this.field(f, messageRulesOff(this.l, desc) ? undefined : fieldRules(this.l, f));
+    }
+
     private define(desc: DescMessage): void {
         if (this.definitions[desc.typeName]) return;
         this.definitions[desc.typeName] = {}; // recursion stops here; filled below

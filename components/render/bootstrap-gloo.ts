@@ -7,9 +7,10 @@
  */
 import { toEnvoyTcpKeepalive, KEEPALIVE_FIELD_NAMES, KEEPALIVE_FIELDS, keepaliveFieldProblem } from "../keepalive";
 import type { EnvoyCluster, GatewayProxyValues, GlooKeepaliveValues } from "../values/types";
-import { isPlainObject, formatPath, type ResolvedProxy, type ValueIssue } from "../values/values";
+import { isPlainObject, formatPath, joinPath, type ResolvedProxy, type ValueIssue } from "../values/values";
 import { staticClusterSemanticIssues } from "../checks/envoy/semantics";
 import { ENVOY_LOG_LEVELS } from "./envoy-args";
+import { pathSegments } from "./gloo-gateway-checks";
 import { SDS_PORT } from "./mesh";
 import { builtInClusterNames, staticClusterKeepalive, withProxyKeepalive, xdsClusterName, type BootstrapContext } from "./bootstrap";
 
@@ -224,7 +225,7 @@ export function glooBootstrapIssuePath(proxy: ResolvedProxy, bootstrap: Record<s
         if (!hit) continue;
         // The overload manager's fields are written in Gloo's camelCase (bufferFactoryConfig), the rest as in Envoy.
         const rest = key === "envoyOverloadManager" ? hit[1].replace(/^\.(\w+)/, (_, f: string) => `.${camelCase(f)}`) : hit[1];
-        return `${proxy.origin(key)}${rest} (bootstrap ${path})`;
+        return `${proxy.origin(key)}${writtenPart(proxy.values[key], rest)} (bootstrap ${path})`;
     }
     return undefined;
 }
@@ -262,6 +263,23 @@ export function keepaliveKeptIssues(proxy: ResolvedProxy, bootstrap: Record<stri
             message: "lost the xDS HTTP/2 connection_keepalive",
         });
     return issues;
+}
+
+/**
+ * A path under a value, cut after its first key the value does not hold: where Gloo fills in a
+ * key left out (the overload manager's `bufferFactoryConfig: {}`), the missing key is named, as a
+ * JSON Schema `required` names it, not a field beneath it the user never wrote.
+ */
+function writtenPart(value: unknown, rest: string): string {
+    const segments = pathSegments(rest);
+    let node = value;
+    for (let i = 0; i < segments.length; i++) {
+        const segment = segments[i];
+        const held = Array.isArray(node) ? typeof segment === "number" && segment < node.length : isPlainObject(node) && segment in node;
+        if (!held) return joinPath("", ...segments.slice(0, i + 1)).replace(/^(?=\w)/, ".");
+        node = (node as Record<string | number, unknown>)[segment];
+    }
+    return rest;
 }
 
 const camelCase = (snake: string) => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -53,7 +53,9 @@ export function gatewayValuePath(specPath: string, sources: GatewaySources, acce
     return `${sources.settingsPath} (Gateway ${sources.name} ${joinPath("spec", ...s)})`;
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** What a kube override may make of a Gateway's name and namespace (the chart's values.schema.json says the same). */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const GATEWAY_NAME_LENGTH = { name: 253, namespace: 63 } as const;
 
 /** What an override may not make of a Gateway's identity and metadata (the API server would refuse it, or it would not be a Gateway). */
 function overrideMetadataIssues(gateway: Record<string, unknown>, sources: GatewaySources): ValueIssue[] {
@@ -73,9 +75,9 @@ function overrideMetadataIssues(gateway: Record<string, unknown>, sources: Gatew
     const metadata = gateway.metadata;
     if (!isPlainObject(metadata))
         return [...issues, { path: `${override.path}.metadata`, message: "must be a map (the Gateway's name and namespace)" }];
-    for (const key of ["name", "namespace"]) {
+    for (const key of ["name", "namespace"] as const) {
         const v = metadata[key];
-        if (typeof v !== "string" || !DNS_SUBDOMAIN.test(v) || v.length > (key === "name" ? 253 : 63))
+        if (typeof v !== "string" || !DNS_SUBDOMAIN.test(v) || v.length > GATEWAY_NAME_LENGTH[key])
             issues.push({ path: `${override.path}.metadata.${key}`, message: `${JSON.stringify(v)} is not a valid Kubernetes ${key}` });
     }
     for (const key of ["labels", "annotations"]) {
