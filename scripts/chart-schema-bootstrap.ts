@@ -8,19 +8,11 @@
  * layer is a Struct (any map), the library renders only a map and leaves anything else out, and
  * the keys Gloo writes itself are refused by the chart's template (_bootstrap-gloo.tpl).
  */
-import { GLOO_BOOTSTRAP_CONSTANTS } from "../components/render/bootstrap-gloo";
+import { GLOO_BOOTSTRAP_CONSTANTS, OVERLOAD_MANAGER_FIELDS } from "../components/render/bootstrap-gloo";
 import { EnvoySchemaGenerator, type Schema } from "./envoy-json-schema";
 
 const BOOTSTRAP = "envoy.config.bootstrap.v3.Bootstrap";
 const OVERLOAD_MANAGER = "envoy.config.overload.v3.OverloadManager";
-
-/** Gloo's `envoyOverloadManager` keys and the OverloadManager fields they render to. */
-const OVERLOAD_MANAGER_KEYS = {
-    actions: "actions",
-    bufferFactoryConfig: "buffer_factory_config",
-    refreshInterval: "refresh_interval",
-    resourceMonitors: "resource_monitors",
-} as const;
 
 /** What Gloo renders for a key left out (a missing `bufferFactoryConfig` as `{}`). */
 const OVERLOAD_MANAGER_DEFAULTS: Record<string, unknown> = { ...GLOO_BOOTSTRAP_CONSTANTS.overloadDefaults, bufferFactoryConfig: {} };
@@ -49,7 +41,7 @@ function refusedDefault(envoy: EnvoySchemaGenerator, schema: Schema, value: unkn
  */
 function overloadManagerSchema(envoy: EnvoySchemaGenerator): Schema {
     const properties = Object.fromEntries(
-        Object.entries(OVERLOAD_MANAGER_KEYS).map(([key, field]) => [key, envoy.fieldSchema(OVERLOAD_MANAGER, field)]),
+        Object.entries(OVERLOAD_MANAGER_FIELDS).map(([key, field]) => [key, envoy.fieldSchema(OVERLOAD_MANAGER, field)]),
     );
     const required: Record<string, Schema> = {};
     for (const [key, schema] of Object.entries(properties)) {

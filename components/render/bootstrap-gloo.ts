@@ -18,6 +18,13 @@ import { builtInClusterNames, staticClusterKeepalive, withProxyKeepalive, xdsClu
 export const ACCESS_LOGGER_PORT = 8083;
 /** Gloo's `envoyApiVersion`: the only one Envoy accepts (V2 and AUTO are disallowed by default). */
 export const ENVOY_API_VERSION = "V3";
+/** Gloo's `envoyOverloadManager` keys and the OverloadManager fields they render to, in Gloo's order. */
+export const OVERLOAD_MANAGER_FIELDS = {
+    actions: "actions",
+    bufferFactoryConfig: "buffer_factory_config",
+    refreshInterval: "refresh_interval",
+    resourceMonitors: "resource_monitors",
+} as const;
 /** Gloo's `envoyOverloadManager` defaults, under the user's keys. */
 const OVERLOAD_DEFAULTS: Record<string, unknown> = { actions: [], refreshInterval: "1s", resourceMonitors: [] };
 
@@ -139,13 +146,9 @@ export function tracingClusters(proxy: GatewayProxyValues): EnvoyCluster[] {
 function overloadManager(proxy: GatewayProxyValues): Record<string, unknown> | undefined {
     const own = proxy.envoyOverloadManager;
     if (!isPlainObject(own) || !own.enabled) return undefined;
-    const om = { ...OVERLOAD_DEFAULTS, ...own };
-    return {
-        actions: om.actions,
-        buffer_factory_config: om.bufferFactoryConfig ?? {},
-        refresh_interval: om.refreshInterval,
-        resource_monitors: om.resourceMonitors,
-    };
+    const om: Record<string, unknown> = { ...OVERLOAD_DEFAULTS, ...own };
+    om.bufferFactoryConfig ??= {};
+    return Object.fromEntries(Object.entries(OVERLOAD_MANAGER_FIELDS).map(([key, field]) => [field, om[key]]));
 }
 
 /**
