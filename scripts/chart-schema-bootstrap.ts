@@ -4,9 +4,9 @@
  * descriptors the library walks (scripts/envoy-json-schema.ts, the messages shared with the
  * static clusters' Cluster). `envoyOverloadManager` is written in Gloo's camelCase keys and
  * checked when it is enabled, with Gloo's defaults for the keys left out (`buffer_factory_config:
- * {}`, no resource monitors) refused where Envoy refuses them. `customStaticLayer` has none: the static
- * layer is a Struct (any map), the library renders only a map and leaves anything else out, and
- * the keys Gloo writes itself are refused by the chart's template (_bootstrap-gloo.tpl).
+ * {}`, no resource monitors) refused where Envoy refuses them. `customStaticLayer` gets no schema
+ * here: the static layer is a Struct (any map), the library renders only a map and leaves anything
+ * else out, and the keys Gloo writes itself are refused by the chart's template (_bootstrap-gloo.tpl).
  */
 import { GLOO_BOOTSTRAP_CONSTANTS, OVERLOAD_MANAGER_FIELDS } from "../components/render/bootstrap-gloo";
 import { EnvoySchemaGenerator, type Schema } from "./envoy-json-schema";
