@@ -9,6 +9,8 @@
  */
 import { GLOO_BOOTSTRAP_CONSTANTS } from "../components/render/bootstrap-gloo";
 import { MESH_CONSTANTS } from "../components/render/mesh";
+import { IMAGE_CONSTANTS } from "../components/render/gloo-image";
+import { SDS_MONITORING_PORT } from "../components/render/monitoring";
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import {
@@ -131,6 +133,8 @@ export function constantsTpl(): string {
         notRenderedReasons: NOT_RENDERED_REASONS,
         glooBootstrap: GLOO_BOOTSTRAP_CONSTANTS,
         mesh: MESH_CONSTANTS,
+        image: IMAGE_CONSTANTS,
+        sdsMonitoringPort: SDS_MONITORING_PORT,
         limits: {
             ipPattern: IP_PATTERN,
             typedOptionsKeyPattern: TYPED_OPTIONS_KEY_PATTERN,
