@@ -94,7 +94,7 @@ export function chartValuesYaml(): string {
         comment(valuesSchema.properties?.k8s?.description ?? "", "").trimEnd(),
         "k8s:",
         valuesYaml(valuesSchema.properties?.k8s as JsonSchema, "  ").trimEnd(),
-        ...(["gloo", "global"] as const).flatMap((key) => [
+        ...(["gloo", "global", "gateway"] as const).flatMap((key) => [
             "",
             comment(`${valuesSchema.properties?.[key]?.description ?? ""} Only the values with a default are listed.`, "").trimEnd(),
             yaml.dump({ [key]: schemaDefaults(valuesSchema.properties?.[key] as JsonSchema) }).trimEnd(),

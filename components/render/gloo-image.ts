@@ -120,7 +120,8 @@ export function imageIssues(own: unknown, ownPath: string, global: unknown): Val
     const merged = mergeImage(o, g);
     const parts = imageParts(merged);
     const ref = imageReference(parts);
-    const pathOf = (k: string) => (!isEmpty(o[k]) || isEmpty(g[k]) ? `${ownPath}.${k}` : `global.image.${k}`);
+    // The container's own field when set (or set null), else global.image's when it has the key.
+    const pathOf = (k: string) => (!isEmpty(o[k]) || k in o || !(k in g) ? `${ownPath}.${k}` : `global.image.${k}`);
     const checks: [string, unknown, Part][] = [
         [pathOf("registry"), parts.registry, "registry"],
         [pathOf("repository"), parts.repository, "repository"],

@@ -10,6 +10,7 @@ import { podScheduling, probesAndLifecycle } from "./pod-spec";
 import { containerSecurityContext, podSecurityContext, type PodSecurityGlobals } from "./pod-security";
 import { customServicePorts, excludeInboundPorts, extraPodLabels, podExtras, type PodExtras } from "./pod-extras";
 import { envoyLogLevelArgs } from "./envoy-args";
+import { printedOrNull } from "./bootstrap";
 import { withMounts, type PodMesh } from "./mesh";
 import { glooImage, imagePullSecrets } from "./gloo-image";
 import { proxyMonitoringPorts } from "./monitoring";
@@ -279,7 +280,7 @@ function proxyContainer(proxyName: string, proxy: GatewayProxyValues, stats: Pod
             ...extras.env,
             { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
             { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-            { name: "DISABLE_CORE_DUMPS", value: String(proxy.disableCoreDumps ?? "") },
+            { name: "DISABLE_CORE_DUMPS", value: printedOrNull(proxy.disableCoreDumps) },
         ],
         image: image.ref,
         imagePullPolicy: image.pullPolicy ?? null,

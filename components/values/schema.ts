@@ -384,15 +384,23 @@ const upstreamSchema = object<UpstreamValues>(
 /**
  * The default entry after the chart's defaults: every value with a default must stay set (a
  * `null` may remove it from values.yaml, but the renderer needs it), except the keepalive time,
- * whose removal means "the OS default", and a map Gloo lets a null remove (`kind.deployment:
- * null` is Gloo's DaemonSet form).
+ * whose removal means "the OS default", a map Gloo lets a null remove (`kind.deployment:
+ * null` is Gloo's DaemonSet form), a boolean (Gloo tests each with `if`: removed, it is false,
+ * `gatewaySettings.enabled: null` renders no Gateway) and the image's fields (the reference is
+ * checked whole: a null tag leaves the digest alone).
  */
 function withRequiredDefaults(schema: JsonSchema, optional: readonly string[] = []): JsonSchema {
     if (!hasType(schema, "object") || !schema.properties) return schema;
-    const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, withRequiredDefaults(v)]));
+    const properties = Object.fromEntries(
+        Object.entries(schema.properties).map(([k, v]) => [
+            k,
+            withRequiredDefaults(v, k === "image" ? Object.keys(v.properties ?? {}) : []),
+        ]),
+    );
     const required = Object.keys(schema.properties).filter(
         (k) =>
             !optional.includes(k) &&
+            !hasType(schema.properties![k], "boolean") &&
             schemaDefaults(schema.properties![k]) !== undefined &&
             !(hasType(schema.properties![k], "object") && hasType(schema.properties![k], "null")),
     );
@@ -474,6 +482,10 @@ export const valuesSchema: JsonSchema = {
                     }),
                 }),
                 gateway: object<NonNullable<GlooKeepaliveValues["gateway"]>>("Gloo's gateway values the proxies read.", {
+                    enabled: boolean(
+                        "Render the proxies' own objects; false or null: only their Gateways (and the Upstreams), as Gloo does.",
+                        true,
+                    ),
                     proxyServiceAccount: object<NonNullable<NonNullable<GlooKeepaliveValues["gateway"]>["proxyServiceAccount"]>>(
                         "The gateway-proxy ServiceAccount every proxy pod of a namespace runs as.",
                         {

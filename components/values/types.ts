@@ -234,6 +234,8 @@ export interface OwnGlooKeepaliveValues {
     settings?: { writeNamespace?: string };
     /** Gloo's gateway values the proxies read. */
     gateway?: {
+        /** Gloo's `gateway.enabled`: false or null renders none of the proxies' own objects, only their Gateways. */
+        enabled?: boolean | null;
         /** The `gateway-proxy` ServiceAccount: `create: false` reuses the one a Gloo release renders (gloo-keepalive's key). */
         proxyServiceAccount?: {
             create?: boolean;
@@ -253,7 +255,7 @@ export interface OwnGlooNesting {
 
 /** The whole values file: every Gloo key included (the control plane's are accepted, not rendered). */
 export type GlooKeepaliveValues = OverGloo<GlooHelmConfig, Omit<OwnGlooKeepaliveValues, "gloo" | "global" | "settings" | "gateway">> & {
-    gateway?: OwnGlooKeepaliveValues["gateway"] & Omit<GlooHelmConfig["gateway"], "proxyServiceAccount">;
+    gateway?: OwnGlooKeepaliveValues["gateway"] & Omit<GlooHelmConfig["gateway"], "proxyServiceAccount" | "enabled">;
     global?: OwnGlooKeepaliveValues["global"] & Omit<GlooHelmConfig["global"], "glooStats" | "image">;
     settings?: OwnGlooKeepaliveValues["settings"] & Omit<GlooHelmConfig["settings"], "writeNamespace">;
     gloo?: OwnGlooNesting & Omit<GlooGloo, keyof OwnGlooNesting> & Record<string, unknown>;

@@ -41,17 +41,17 @@ path of the part at fault. components/render/gloo-image.ts is the library's rule
 {{- $part := index $check 0 -}}
 {{- $key := index $check 1 -}}
 {{- $value := index $check 2 -}}
-{{- $path := (or (not (empty (index $own $key))) (empty (index $global $key))) | ternary (printf "%s.%s" $ownPath $key) (printf "global.image.%s" $key) -}}
+{{- $path := (or (not (empty (index $own $key))) (hasKey $own $key) (not (hasKey $global $key))) | ternary (printf "%s.%s" $ownPath $key) (printf "global.image.%s" $key) -}}
 {{- $rule := index $c.image.parts $part -}}
 {{- if not (and (kindIs "string" $value) (regexMatch $rule.pattern (toString $value))) -}}
-{{- $shown := (empty $value) | ternary (printf "no %s" $part) (printf "the %s %s" $part (toJson $value)) -}}
-{{- fail (printf "%s: the image reference %s has %s; a %s is %s" $path (toJson $ref) $shown $part $rule.why) -}}
+{{- $shown := (empty $value) | ternary (printf "no %s" $part) (printf "the %s %q" $part (toString $value)) -}}
+{{- fail (printf "%s: the image reference %q has %s; a %s is %s" $path $ref $shown $part $rule.why) -}}
 {{- end -}}
 {{- end -}}
 {{- $name := printf "%s/%s" $registry $repository -}}
 {{- if gt (len $name) (int $c.image.nameMaxLength) -}}
-{{- $path := (or (not (empty $own.repository)) (empty $global.repository)) | ternary (printf "%s.repository" $ownPath) "global.image.repository" -}}
-{{- fail (printf "%s: the image name %s has %d characters; at most %d" $path (toJson $name) (len $name) (int $c.image.nameMaxLength)) -}}
+{{- $path := (or (not (empty $own.repository)) (hasKey $own "repository") (not (hasKey $global "repository"))) | ternary (printf "%s.repository" $ownPath) "global.image.repository" -}}
+{{- fail (printf "%s: the image name %q has %d characters; at most %d" $path $name (len $name) (int $c.image.nameMaxLength)) -}}
 {{- end -}}
 {{- $out := dict "ref" $ref "pullPolicy" $i.pullPolicy -}}
 {{- with $i.pullSecret }}{{ $_ := set $out "pullSecret" (toString .) }}{{ end -}}
