@@ -49,6 +49,7 @@ export type {
     GatewaySettings,
     GlooKeepaliveValues,
     Http2Keepalive,
+    ImageVariant,
     PodTemplate,
     ProxyImage,
     ProxyKind,

@@ -9,6 +9,8 @@
  */
 import { GLOO_BOOTSTRAP_CONSTANTS } from "../components/render/bootstrap-gloo";
 import { MESH_CONSTANTS } from "../components/render/mesh";
+import { IMAGE_CONSTANTS } from "../components/render/gloo-image";
+import { SDS_MONITORING_PORT } from "../components/render/monitoring";
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import {
@@ -92,7 +94,7 @@ export function chartValuesYaml(): string {
         comment(valuesSchema.properties?.k8s?.description ?? "", "").trimEnd(),
         "k8s:",
         valuesYaml(valuesSchema.properties?.k8s as JsonSchema, "  ").trimEnd(),
-        ...(["gloo", "global"] as const).flatMap((key) => [
+        ...(["gloo", "global", "gateway"] as const).flatMap((key) => [
             "",
             comment(`${valuesSchema.properties?.[key]?.description ?? ""} Only the values with a default are listed.`, "").trimEnd(),
             yaml.dump({ [key]: schemaDefaults(valuesSchema.properties?.[key] as JsonSchema) }).trimEnd(),
@@ -131,6 +133,8 @@ export function constantsTpl(): string {
         notRenderedReasons: NOT_RENDERED_REASONS,
         glooBootstrap: GLOO_BOOTSTRAP_CONSTANTS,
         mesh: MESH_CONSTANTS,
+        image: IMAGE_CONSTANTS,
+        sdsMonitoringPort: SDS_MONITORING_PORT,
         limits: {
             ipPattern: IP_PATTERN,
             typedOptionsKeyPattern: TYPED_OPTIONS_KEY_PATTERN,

@@ -10,7 +10,7 @@ import { addObjectKeys, addSharedObjectKeys } from "./gloo-corpus-objects";
 import { glooGatewayValues } from "./gloo-corpus-gateways";
 import { podValues, securityGlobals } from "./gloo-corpus-pod";
 import { withBootstrapContext, withBootstrapKeys } from "./gloo-corpus-bootstrap";
-import { addGlobalKeys } from "./gloo-corpus-globals";
+import { addGlobalKeys, addProxyKeys } from "./gloo-corpus-globals";
 
 /** Gloo's own keys of one entry, on top of the keepalive ones. */
 export function glooProxyValues(g: Gen, sparse: boolean): GatewayProxyValues {
@@ -114,6 +114,7 @@ export function glooCorpus(seed: number, batches: number, filesPerBatch: number)
                 const sparse = g.chance(0.5);
                 proxies[name] = withBootstrapKeys(g, glooProxyValues(g, sparse), sparse, true);
                 addObjectKeys(objects, proxies[name], name);
+                addProxyKeys(globals, proxies[name]);
             }
             files.push({ ...context, gatewayProxies: { ...context.gatewayProxies, ...proxies } });
         }

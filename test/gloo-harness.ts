@@ -149,7 +149,7 @@ export function normalizeObject(object: KubernetesObject): Json {
             for (const a of Object.keys(node.annotations)) if (a.startsWith("checksum/")) node.annotations[a] = "<checksum>";
         }
         if (node.automountServiceAccountToken === false) delete node.automountServiceAccountToken;
-        if (node.runAsNonRoot === true) delete node.runAsNonRoot;
+        if (node.runAsNonRoot === true || node.runAsNonRoot === null) delete node.runAsNonRoot; // Gloo's null: unset, hardened
         if (isMap(node.seccompProfile) && node.seccompProfile.type === "RuntimeDefault") delete node.seccompProfile;
         if (Array.isArray(node.sysctls)) {
             node.sysctls = node.sysctls.filter((s: Json) => !KEEPALIVE_SYSCTL.test(String(s.name)));

@@ -173,7 +173,8 @@ function clusterHops(p: LoweredProxy, chart: Record<string, unknown>, namespace:
 function gatewayHops(p: LoweredProxy, os: EffectiveTcpKeepalive): GlooChartHop[] {
     const settings = p.render.values.gatewaySettings ?? {};
     const entry = p.chartEntry;
-    if (get(entry, "gatewaySettings", "enabled") === false || get(entry, "gatewaySettings", "disableGeneratedGateways") === true) return [];
+    const enabled = get(entry, "gatewaySettings", "enabled"); // null is false in Gloo's `if`; unset inherits the default true
+    if (enabled === false || enabled === null || get(entry, "gatewaySettings", "disableGeneratedGateways") === true) return [];
     const name = kebabCase(p.render.key);
     const keepalive = settings.tcpKeepalive;
     const ut = settings.tcpUserTimeoutSeconds;

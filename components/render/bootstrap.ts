@@ -33,7 +33,7 @@ export interface BootstrapContext {
     /** The Prometheus stats in force (`stats`, else `global.glooStats`). */
     stats?: StatsConfig;
     /** `global.glooStats.enableStatsRoute` and `statsPrefixRewrite`: the /stats route on the Prometheus listener. */
-    statsRoute?: string;
+    statsRoute?: string | null;
 }
 
 /** Gloo's name of the xDS cluster: `gloo.<namespace>.svc.<clusterDomain>:<gloo.deployment.xdsPort>`. */
@@ -96,7 +96,8 @@ function ownTcpKeepalive(cluster: EnvoyCluster): EnvoyTcpKeepalive {
     return isPlainObject(own) ? (own as EnvoyTcpKeepalive) : {};
 }
 
-type Route = { match: Record<string, unknown>; prefixRewrite?: string };
+/** A route; a null prefixRewrite is Gloo's unset rewrite, written as it renders it (`prefix_rewrite: null`, Envoy's default). */
+type Route = { match: Record<string, unknown>; prefixRewrite?: string | null };
 
 /** A listener of GET routes to the admin port cluster (Gloo's Prometheus and read-config listeners). */
 function adminRoutesListener(name: string, port: number, prefix: string, routes: Route[]): Record<string, unknown> {
@@ -123,11 +124,14 @@ function adminRoutesListener(name: string, port: number, prefix: string, routes:
     };
 }
 
+/** A value as Gloo's template prints it, null when unset. */
+export const printedOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
+
 /** Gloo's Prometheus listener on 8081: /ready, /metrics (and /stats when `global.glooStats.enableStatsRoute`). */
-function prometheusListener(stats: StatsConfig, statsRoute: string | undefined): Record<string, unknown> {
+function prometheusListener(stats: StatsConfig, statsRoute: string | null | undefined): Record<string, unknown> {
     const routes: Route[] = [
         { match: { path: "/ready" } },
-        { match: { prefix: "/metrics" }, prefixRewrite: String(stats.routePrefixRewrite ?? "") },
+        { match: { prefix: "/metrics" }, prefixRewrite: printedOrNull(stats.routePrefixRewrite) },
     ];
     if (statsRoute !== undefined) routes.push({ match: { prefix: "/stats" }, prefixRewrite: statsRoute });
     return adminRoutesListener("prometheus_listener", PROMETHEUS_PORT, "prometheus", routes);

@@ -1,5 +1,5 @@
 /**
- * Gloo's `gateway.enabled: false`: the Gloo chart renders none of a proxy's own objects (the
+ * Gloo's `gateway.enabled: false` (or null, which removes Gloo's default true): the Gloo chart renders none of a proxy's own objects (the
  * ServiceAccount, envoy-config ConfigMap, Service, Deployment or DaemonSet, PDB, HPA,
  * config-dump Service), only its Gateways, which ship in the control plane's ConfigMap. The
  * keepalive Upstreams are ours and stay.
@@ -7,9 +7,9 @@
 import type { GlooKeepaliveValues } from "../values/types";
 import type { KubernetesObject } from "./manifests";
 
-/** Whether the proxies' own objects render: Gloo's `gateway.enabled`, true unless set false. */
+/** Whether the proxies' own objects render: Gloo's `gateway.enabled` (default true), tested as Gloo tests it: false or null is off. */
 export function gatewayEnabled(values: GlooKeepaliveValues): boolean {
-    return values.gateway?.enabled !== false;
+    return Boolean(values.gateway?.enabled);
 }
 
 /** The objects that render when `gateway.enabled` is false: the Gateways and the Upstreams. */

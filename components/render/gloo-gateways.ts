@@ -119,7 +119,7 @@ function generatedGateway(
             ...clone(hybridKeys),
             ...clone(httpGateway),
             ...(options ? { options: clone(options) } : {}),
-            useProxyProto: settings.useProxyProto ?? false,
+            useProxyProto: settings.useProxyProto ?? null, // as Gloo prints it: null when unset
             ssl: which === "https",
             proxyNames: [proxyName],
         },
@@ -196,7 +196,7 @@ export function glooGateways(
     issues: ValueIssue[],
 ): { gateway: Json; sources: GatewaySources }[] {
     const settings = proxy.gatewaySettings ?? {};
-    if (settings.enabled === false) return [];
+    if (!settings.enabled) return []; // Gloo tests it with `if`: unset or null, no Gateway
     const { settingsPath } = where;
     const out: { gateway: Json; sources: GatewaySources }[] = [];
     const generated = [

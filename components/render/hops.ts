@@ -197,7 +197,7 @@ export function proxyHops(
 ): KeepaliveHop[] {
     const v = proxy.values;
     const inputs = clusterInputs(proxy, ctx);
-    if (v.gatewaySettings?.enabled !== false) {
+    if (v.gatewaySettings?.enabled) {
         const settings = `${proxy.origin("gatewaySettings")}`;
         inputs.push({
             kind: "downstream",

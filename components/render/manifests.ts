@@ -4,13 +4,16 @@
 import { createHash } from "crypto";
 import { goPrettyJson } from "./canonical-json";
 import { SOCKET_OPTION_NUMBERS, toGlooTcpKeepalive, toSocketOptions, type SocketOption, type Sysctl } from "../keepalive";
-import type { GatewayProxyValues, ProxyImage, UpstreamValues } from "../values/types";
+import type { GatewayProxyValues, ProxyImage, StatsConfig, UpstreamValues } from "../values/types";
 import { isPlainObject, type ValueIssue } from "../values/values";
 import { podScheduling, probesAndLifecycle } from "./pod-spec";
 import { containerSecurityContext, podSecurityContext, type PodSecurityGlobals } from "./pod-security";
 import { customServicePorts, excludeInboundPorts, extraPodLabels, podExtras, type PodExtras } from "./pod-extras";
 import { envoyLogLevelArgs } from "./envoy-args";
+import { printedOrNull } from "./bootstrap";
 import { withMounts, type PodMesh } from "./mesh";
+import { glooImage, imagePullSecrets } from "./gloo-image";
+import { proxyMonitoringPorts } from "./monitoring";
 
 /** A Kubernetes object as rendered. */
 export interface KubernetesObject {
@@ -250,6 +253,8 @@ export interface PodStats {
     istioSidecar: boolean;
     /** The pod's Istio injection label (`global.istioIntegration`), if any. */
     istioLabel?: Record<string, string>;
+    /** The stats in force (`stats`, else `global.glooStats`): their PodMonitor port. */
+    config?: StatsConfig;
     /** `global.image`: what the proxy's podTemplate.image leaves unset. */
     image: ProxyImage;
     /** `global.podSecurityStandards` and `global.securitySettings`. */
@@ -260,16 +265,8 @@ export interface PodStats {
 
 /** The Envoy container, as Gloo's gateway-proxy container, with our hardening. */
 function proxyContainer(proxyName: string, proxy: GatewayProxyValues, stats: PodStats, extras: PodExtras): Record<string, unknown> {
-    const globalImage = stats.image;
     const pod = proxy.podTemplate ?? {};
-    const own = pod.image ?? {};
-    // Gloo's merge: the proxy's image fields, else global.image's.
-    const image = {
-        registry: own.registry || globalImage.registry,
-        repository: own.repository || globalImage.repository,
-        tag: own.tag || globalImage.tag,
-        pullPolicy: own.pullPolicy || globalImage.pullPolicy,
-    };
+    const image = glooImage(pod.image, stats.image);
     const hostPorts = hostPortsOf(proxy);
     const port = (name: string, containerPort: number) => ({
         containerPort,
@@ -283,12 +280,17 @@ function proxyContainer(proxyName: string, proxy: GatewayProxyValues, stats: Pod
             ...extras.env,
             { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
             { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-            { name: "DISABLE_CORE_DUMPS", value: String(proxy.disableCoreDumps ?? "") },
+            { name: "DISABLE_CORE_DUMPS", value: printedOrNull(proxy.disableCoreDumps) },
         ],
-        image: `${image.registry}/${image.repository}:${image.tag}`,
-        imagePullPolicy: image.pullPolicy,
+        image: image.ref,
+        imagePullPolicy: image.pullPolicy ?? null,
         name: proxyName,
-        ports: [port("http", pod.httpPort as number), port("https", pod.httpsPort as number), ...extras.ports],
+        ports: [
+            port("http", pod.httpPort as number),
+            port("https", pod.httpsPort as number),
+            ...proxyMonitoringPorts(stats.config),
+            ...extras.ports,
+        ],
         ...(pod.resources ? { resources: pod.resources } : {}),
         securityContext: containerSecurityContext(proxy, stats.security ?? {}),
         volumeMounts: [{ mountPath: "/etc/envoy", name: "envoy-config" }, ...extras.volumeMounts],
@@ -336,6 +338,7 @@ export function proxyWorkload(
             ...(hostNetwork ? { dnsPolicy: "ClusterFirstWithHostNet", hostNetwork: proxy.kind?.daemonSet?.hostNetwork !== false } : {}),
             securityContext: podSecurityContext(proxy, stats.security ?? {}, sysctls),
             serviceAccountName: PROXY_SERVICE_ACCOUNT,
+            ...imagePullSecrets(glooImage(proxy.podTemplate?.image, stats.image)),
             ...podScheduling(proxy, entry, deployment),
             ...extras.spec,
             volumes: [

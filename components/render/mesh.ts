@@ -4,8 +4,10 @@
  * agent that writes Istio's certificates (`global.istioIntegration.enabled`, or the deprecated
  * `global.istioSDS.enabled`; `istioSDS.customSidecars` replaces it), and their volumes.
  */
-import type { GatewayProxyValues, GlooKeepaliveValues } from "../values/types";
-import { isPlainObject, mergeValues } from "../values/values";
+import type { GatewayProxyValues, GlooKeepaliveValues, StatsConfig } from "../values/types";
+import { isPlainObject, mergeValues, type ValueIssue } from "../values/values";
+import { glooImage, imageIssues } from "./gloo-image";
+import { monitoringPorts, SDS_MONITORING_PORT } from "./monitoring";
 
 /** The SDS sidecar's port, on the loopback address (Gloo's `gateway_proxy_sds` cluster). */
 export const SDS_PORT = 8234;
@@ -32,15 +34,6 @@ export interface PodMesh {
     containers: unknown[];
     /** Volumes after the envoy-config volume. */
     volumes: Json[];
-}
-
-/** Gloo's image string: registry/repository[:tag][@digest]. */
-function image(own: Json | undefined, global: Json): { ref: string; pullPolicy: unknown } {
-    const i = { ...global, ...Object.fromEntries(Object.entries(own ?? {}).filter(([, v]) => v !== null && v !== undefined && v !== "")) };
-    let ref = `${i.registry}/${i.repository}`;
-    if (i.tag) ref += `:${i.tag}`;
-    if (i.digest && !i.disableDigest) ref += `@${i.digest}`;
-    return { ref, pullPolicy: i.pullPolicy };
 }
 
 /** Gloo's container securityContext from a sidecar's own (`mergePolicy`), the Pod Security Standards defaults and floatingUserId. */
@@ -72,26 +65,26 @@ const fieldEnv = (name: string, fieldPath: string, apiVersion?: string) => ({
 });
 const POD_ENV = [fieldEnv("POD_NAME", "metadata.name"), fieldEnv("POD_NAMESPACE", "metadata.namespace")];
 
-function sdsContainer(values: GlooKeepaliveValues, mtls: boolean, istio: boolean, statsEnabled: boolean): Json {
+function sdsContainer(values: GlooKeepaliveValues, mtls: boolean, istio: boolean, stats: StatsConfig): Json {
     const g = values.global ?? {};
     const own = (g.glooMtls?.sds ?? {}) as Json;
     const sds = { ...GLOO_MTLS_DEFAULTS.sds, ...own };
-    const img = image({ ...GLOO_MTLS_DEFAULTS.sds.image, ...(own.image as Json) }, (g.image ?? {}) as Json);
+    const img = glooImage({ ...GLOO_MTLS_DEFAULTS.sds.image, ...(own.image as Json) }, g.image);
     const security = sidecarSecurityContext(own.securityContext, g);
     const env: Json[] = [...POD_ENV];
     if (mtls) env.push({ name: "GLOO_MTLS_SDS_ENABLED", value: "true" });
     if (istio) env.push({ name: "ISTIO_MTLS_SDS_ENABLED", value: "true" });
     if (sds.logLevel) env.push({ name: "LOG_LEVEL", value: String(sds.logLevel) });
-    if (statsEnabled) env.push({ name: "START_STATS_SERVER", value: "true" });
+    if (stats.enabled) env.push({ name: "START_STATS_SERVER", value: "true" });
     const mounts: Json[] = [];
     if (mtls) mounts.push({ mountPath: "/etc/envoy/ssl", name: "gloo-mtls-certs", readOnly: true });
     if (istio) mounts.push({ mountPath: "/etc/istio-certs/", name: "istio-certs" }, { mountPath: "/etc/envoy", name: "envoy-config" });
     return {
         env,
         image: img.ref,
-        imagePullPolicy: img.pullPolicy,
+        imagePullPolicy: img.pullPolicy ?? null,
         name: "sds",
-        ports: [{ containerPort: SDS_PORT, name: "sds", protocol: "TCP" }],
+        ports: [{ containerPort: SDS_PORT, name: "sds", protocol: "TCP" }, ...monitoringPorts(stats, SDS_MONITORING_PORT)],
         ...(isPlainObject(sds.readinessProbe) && Object.keys(sds.readinessProbe).length > 0 ? { readinessProbe: sds.readinessProbe } : {}),
         ...(isNonEmpty(g.glooMtls?.sdsResources) ? { resources: g.glooMtls?.sdsResources } : {}),
         ...(security ? { securityContext: security } : {}),
@@ -139,7 +132,7 @@ const ISTIO_MOUNTS: [string, string][] = [
 function istioProxyContainer(proxy: GatewayProxyValues, values: GlooKeepaliveValues): Json {
     const g = values.global ?? {};
     const own = (g.glooMtls?.istioProxy ?? {}) as Json;
-    const img = image({ ...GLOO_MTLS_DEFAULTS.istioProxy.image, ...(own.image as Json) }, (g.image ?? {}) as Json);
+    const img = glooImage({ ...GLOO_MTLS_DEFAULTS.istioProxy.image, ...(own.image as Json) }, g.image);
     const security = sidecarSecurityContext(own.securityContext, g);
     const discovery = proxy.istioDiscoveryAddress ?? ISTIO_DISCOVERY_ADDRESS;
     const env = [
@@ -162,7 +155,7 @@ function istioProxyContainer(proxy: GatewayProxyValues, values: GlooKeepaliveVal
         args: ISTIO_ARGS(String(own.logLevel ?? GLOO_MTLS_DEFAULTS.istioProxy.logLevel)),
         env,
         image: img.ref,
-        imagePullPolicy: img.pullPolicy,
+        imagePullPolicy: img.pullPolicy ?? null,
         name: "istio-proxy",
         ...(isNonEmpty(g.glooMtls?.envoySidecarResources) ? { resources: g.glooMtls?.envoySidecarResources } : {}),
         ...(security ? { securityContext: security } : {}),
@@ -187,13 +180,13 @@ const ISTIO_VOLUMES: Json[] = [
 ];
 
 /** What the mesh values add to a proxy's pod (nothing when neither Gloo mTLS nor Istio is on). */
-export function proxyMesh(proxy: GatewayProxyValues, values: GlooKeepaliveValues, statsEnabled: boolean): PodMesh {
+export function proxyMesh(proxy: GatewayProxyValues, values: GlooKeepaliveValues, stats: StatsConfig | undefined): PodMesh {
     const g = values.global ?? {};
     const mtls = Boolean(g.glooMtls?.enabled);
     const istio = Boolean(g.istioSDS?.enabled) || Boolean(g.istioIntegration?.enabled);
     const out: PodMesh = { proxyMounts: [], containers: [], volumes: [] };
     if (mtls) out.proxyMounts.push({ mountPath: "/etc/envoy/ssl", name: "gloo-mtls-certs", readOnly: true });
-    if (mtls || istio) out.containers.push(sdsContainer(values, mtls, istio, statsEnabled));
+    if (mtls || istio) out.containers.push(sdsContainer(values, mtls, istio, stats ?? {}));
     if (istio) {
         const custom = g.istioSDS?.customSidecars;
         if (Array.isArray(custom) && custom.length > 0) out.containers.push(...custom);
@@ -202,6 +195,23 @@ export function proxyMesh(proxy: GatewayProxyValues, values: GlooKeepaliveValues
     }
     if (mtls) out.volumes.push({ name: "gloo-mtls-certs", secret: { defaultMode: 420, secretName: "gloo-mtls-certs" } });
     return out;
+}
+
+/** The faults of the sidecars' final image references (components/render/gloo-image.ts), when they render. */
+export function meshImageIssues(values: GlooKeepaliveValues): ValueIssue[] {
+    const g = values.global ?? {};
+    const istio = Boolean(g.istioSDS?.enabled) || Boolean(g.istioIntegration?.enabled);
+    const custom = g.istioSDS?.customSidecars;
+    const own = (key: "sds" | "istioProxy") => ({
+        ...GLOO_MTLS_DEFAULTS[key].image,
+        ...((g.glooMtls?.[key] as Json | undefined)?.image as Json),
+    });
+    return [
+        ...(g.glooMtls?.enabled || istio ? imageIssues(own("sds"), "global.glooMtls.sds.image", g.image) : []),
+        ...(istio && !(Array.isArray(custom) && custom.length > 0)
+            ? imageIssues(own("istioProxy"), "global.glooMtls.istioProxy.image", g.image)
+            : []),
+    ];
 }
 
 /** A container with mounts appended after its own. */

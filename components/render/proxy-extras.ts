@@ -97,7 +97,8 @@ export function configDumpService(
 }
 
 /** What an object is to its proxy: where Gloo takes its override from. */
-export type ProxyObjectRole = "configMap" | "service" | "configDumpService" | "workload" | "disruptionBudget" | "autoscaler" | "gateway";
+export type ProxyObjectRole =
+    "configMap" | "service" | "configDumpService" | "monitoringService" | "workload" | "disruptionBudget" | "autoscaler" | "gateway";
 
 /** An override and its value path. */
 interface OverrideSource {

@@ -12,6 +12,7 @@ import {
     kebabCase,
     keepaliveUpstream,
     proxyService,
+    proxyLabels,
     proxyServiceAccount,
     proxyWorkload,
     releaseLabels,
@@ -19,7 +20,14 @@ import {
 } from "./manifests";
 import { proxyGlooGateways } from "./gloo-gateway-checks";
 import { withFailoverServicePort } from "./gloo-gateways";
-import { checkStaticClusterNames, READ_CONFIG_PORT, renderBootstrap, staticClusterKeepalive, type BootstrapContext } from "./bootstrap";
+import {
+    checkStaticClusterNames,
+    printedOrNull,
+    READ_CONFIG_PORT,
+    renderBootstrap,
+    staticClusterKeepalive,
+    type BootstrapContext,
+} from "./bootstrap";
 import { proxyHops, type KeepaliveHop } from "./hops";
 import { configDumpService, disabledProxyObjects, proxyAutoscaler, proxyDisruptionBudget, withProxyOverrides } from "./proxy-extras";
 import { withOverride } from "./kube-override";
@@ -30,7 +38,9 @@ import {
     keepaliveKeptIssues,
     withGlooBootstrap,
 } from "./bootstrap-gloo";
-import { proxyMesh } from "./mesh";
+import { meshImageIssues, proxyMesh } from "./mesh";
+import { imageIssues } from "./gloo-image";
+import { monitoringService } from "./monitoring";
 import {
     annotated,
     EGRESS_IDLE_TIMEOUT_ANNOTATION,
@@ -260,6 +270,7 @@ function podStatsOf(values: GlooKeepaliveValues, ctx: BootstrapContext): Paramet
           : undefined;
     return {
         enabled: Boolean(ctx.stats?.enabled),
+        config: ctx.stats,
         datadog: Boolean(values.global?.glooStats?.setDatadogAnnotations),
         istioSidecar: Boolean(istio.enableIstioSidecarOnGateway),
         istioLabel,
@@ -281,7 +292,7 @@ function bootstrapContext(name: string, values: GlooKeepaliveValues, namespace: 
         restXdsPort: values.gloo?.deployment?.restXdsPort,
         // Helm's coalesce: the proxy's own stats unless empty.
         stats: own && Object.keys(own).length > 0 ? (own as StatsConfig) : glooStats,
-        statsRoute: glooStats.enableStatsRoute ? String(glooStats.statsPrefixRewrite ?? "") : undefined,
+        statsRoute: glooStats.enableStatsRoute ? printedOrNull(glooStats.statsPrefixRewrite) : undefined,
     };
 }
 
@@ -299,7 +310,7 @@ function renderProxy(
     const namespace = v.namespace || release.namespace;
     const { boxes, issues: boxIssues } = proxyMiddleboxes(proxy, layerSources);
     const sysctls = v.podTemplate?.tcpKeepaliveSysctls ? toPodSysctls(staticClusterKeepalive(v)) : [];
-    const podStats = { ...podStatsOf(values, ctx), mesh: proxyMesh(v, values, Boolean(ctx.stats?.enabled)) };
+    const podStats = { ...podStatsOf(values, ctx), mesh: proxyMesh(v, values, ctx.stats) };
     const podPath = proxy.origin("podTemplate");
     const proxyIssues = [
         ...checkProxy(proxy, ctx),
@@ -307,6 +318,8 @@ function renderProxy(
         ...glooBootstrapIssues(proxy, ctx),
         ...podSecurityIssues(v, podPath, podStats.security ?? {}, sysctls),
         ...extraPodLabelIssues(v, podPath, [...POD_LABELS, ...Object.keys(podStats.istioLabel ?? {})]),
+        ...imageIssues(v.podTemplate?.image, `${podPath}.image`, values.global?.image),
+        ...meshImageIssues(values),
     ];
     issues.push(...proxyIssues);
     if (proxyIssues.length > 0) return undefined;
@@ -336,6 +349,7 @@ function renderProxy(
             labelled(withFailoverServicePort(proxyService(name, v, proxy.entry.service?.extraAnnotations, namespace, releaseName), v)),
         ],
         ["configDumpService", labelled(configDumpService(name, v, namespace, releaseName))],
+        ["monitoringService", labelled(monitoringService(name, ctx.stats, namespace, proxyLabels(name, releaseName)))],
         ["workload", labelled(proxyWorkload(name, v, namespace, releaseName, checksum, sysctls, podStats, proxy.entry))],
         ["disruptionBudget", labelled(proxyDisruptionBudget(name, v, namespace, releaseName))],
         ["autoscaler", labelled(proxyAutoscaler(name, v, namespace, releaseName))],

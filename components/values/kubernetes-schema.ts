@@ -47,6 +47,10 @@ export const HOST_MAX_LENGTH = 253;
 export const IMAGE_REGISTRY_PATTERN = "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]+)?(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$";
 export const IMAGE_REPOSITORY_PATTERN = "^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$";
 export const IMAGE_TAG_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$";
+/** An image digest as the runtimes verify it: the algorithm and its whole hex encoding. */
+export const IMAGE_DIGEST_PATTERN = "^(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})$";
+/** The most characters of an image name (registry and repository), as distribution/reference allows. */
+export const IMAGE_NAME_MAX_LENGTH = 255;
 
 /** A Kubernetes resource quantity that is not negative ("500m", "1.5Gi", "2"); a number is taken as is. */
 const QUANTITY: JsonSchema = {

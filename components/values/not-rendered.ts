@@ -60,6 +60,8 @@ const PROXY_KEYS = [
     "namespace",
     "stats.enabled",
     "stats.routePrefixRewrite",
+    "stats.podMonitorEnabled",
+    "stats.serviceMonitorEnabled",
     "disableCoreDumps",
     "globalDownstreamMaxConnections",
     "healthyPanicThreshold",
@@ -76,10 +78,7 @@ const PROXY_KEYS = [
     "podTemplate.httpPort",
     "podTemplate.httpsPort",
     "podTemplate.tcpKeepaliveSysctls",
-    "podTemplate.image.registry",
-    "podTemplate.image.repository",
-    "podTemplate.image.tag",
-    "podTemplate.image.pullPolicy",
+    "podTemplate.image",
     "podTemplate.resources",
     "podTemplate.disableNetBind",
     "podTemplate.runAsUser",
@@ -127,13 +126,8 @@ const PROXY_KEYS = [
 
 export const RENDERED_PATHS: readonly string[] = [
     ...PROXY_KEYS.flatMap((k) => [`gatewayProxies.*.${k}`, `gloo.gatewayProxies.*.${k}`]),
-    "global.image.registry",
-    "global.image.pullPolicy",
-    "global.glooStats.enabled",
-    "global.glooStats.routePrefixRewrite",
-    "global.glooStats.enableStatsRoute",
-    "global.glooStats.statsPrefixRewrite",
-    "global.glooStats.setDatadogAnnotations",
+    "global.image",
+    "global.glooStats",
     "global.istioIntegration.disableAutoinjection",
     "global.istioIntegration.enableIstioSidecarOnGateway",
     "global.istioIntegration.istioSidecarRevTag",
@@ -202,6 +196,9 @@ export const NOT_RENDERED_REASONS: Readonly<Record<string, string>> = {
     extraListenersHelper:
         "names a template of a chart that includes Gloo's (Gloo Enterprise's); a values file cannot define one, so neither this chart nor the library can render it",
     disableExtauthSidecar: "Gloo Enterprise's extauth sidecar; the open-source chart, and this one, render none",
+    "stats.setDatadogAnnotations": `${GLOO_IGNORES} (global.glooStats.setDatadogAnnotations does)`,
+    "stats.enableStatsRoute": `${GLOO_IGNORES} (global.glooStats.enableStatsRoute does)`,
+    "stats.statsPrefixRewrite": `${GLOO_IGNORES} (global.glooStats.statsPrefixRewrite does)`,
 };
 
 /** `path: reason` for the not-rendered paths that have a reason of their own. */

@@ -26,20 +26,12 @@ import type {
     OwnGlooKeepaliveValues as GlooKeepaliveValues,
     Http2Keepalive,
     OwnPodTemplate as PodTemplate,
-    ProxyImage,
     OwnProxyKind as ProxyKind,
     OwnProxyService as ProxyService,
     UpstreamValues,
 } from "./types";
-import {
-    annotationsSchema,
-    HOST_MAX_LENGTH,
-    HOST_PATTERN,
-    IMAGE_REGISTRY_PATTERN,
-    IMAGE_REPOSITORY_PATTERN,
-    IMAGE_TAG_PATTERN,
-    resourcesSchema,
-} from "./kubernetes-schema";
+import { annotationsSchema, HOST_MAX_LENGTH, HOST_PATTERN, resourcesSchema } from "./kubernetes-schema";
+import { imageSchema } from "./image-schema";
 
 export type { JsonSchema } from "./json-schema";
 
@@ -215,11 +207,9 @@ const podTemplateSchema = object<PodTemplate>("The proxy's pod template.", {
         false,
         { "x-renders-to": "pod securityContext.sysctls" },
     ),
-    image: object<ProxyImage>("The Envoy image.", {
-        registry: string("Image registry. Unset: global.image.registry.", { minLength: 1, pattern: IMAGE_REGISTRY_PATTERN }),
-        repository: string("Image repository.", { default: "gloo-envoy-wrapper", minLength: 1, pattern: IMAGE_REPOSITORY_PATTERN }),
-        tag: string("Image tag (the Gloo version).", { default: "1.22.1", minLength: 1, pattern: IMAGE_TAG_PATTERN }),
-        pullPolicy: string("Image pull policy. Unset: global.image.pullPolicy.", { enum: ["Always", "IfNotPresent", "Never"] }),
+    image: imageSchema("The Envoy image, merged over global.image as Gloo merges it.", "global.image's", {
+        repository: "gloo-envoy-wrapper",
+        tag: "1.22.1",
     }),
     resources: resourcesSchema("Container resources, as in Kubernetes."),
     disableNetBind: boolean("Do not add NET_BIND_SERVICE (no ports below 1024).", true, { "x-renders-to": "container capabilities" }),
@@ -394,15 +384,23 @@ const upstreamSchema = object<UpstreamValues>(
 /**
  * The default entry after the chart's defaults: every value with a default must stay set (a
  * `null` may remove it from values.yaml, but the renderer needs it), except the keepalive time,
- * whose removal means "the OS default", and a map Gloo lets a null remove (`kind.deployment:
- * null` is Gloo's DaemonSet form).
+ * whose removal means "the OS default", a map Gloo lets a null remove (`kind.deployment:
+ * null` is Gloo's DaemonSet form), a boolean (Gloo tests each with `if`: removed, it is false,
+ * `gatewaySettings.enabled: null` renders no Gateway) and the image's fields (the reference is
+ * checked whole: a null tag leaves the digest alone).
  */
 function withRequiredDefaults(schema: JsonSchema, optional: readonly string[] = []): JsonSchema {
     if (!hasType(schema, "object") || !schema.properties) return schema;
-    const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, withRequiredDefaults(v)]));
+    const properties = Object.fromEntries(
+        Object.entries(schema.properties).map(([k, v]) => [
+            k,
+            withRequiredDefaults(v, k === "image" ? Object.keys(v.properties ?? {}) : []),
+        ]),
+    );
     const required = Object.keys(schema.properties).filter(
         (k) =>
             !optional.includes(k) &&
+            !hasType(schema.properties![k], "boolean") &&
             schemaDefaults(schema.properties![k]) !== undefined &&
             !(hasType(schema.properties![k], "object") && hasType(schema.properties![k], "null")),
     );
@@ -465,25 +463,29 @@ export const valuesSchema: JsonSchema = {
                     },
                 ),
                 global: object<NonNullable<GlooKeepaliveValues["global"]>>("Gloo's global values the proxies read.", {
-                    image: object<NonNullable<NonNullable<GlooKeepaliveValues["global"]>["image"]>>(
-                        "Every Gloo image's registry and pull policy (a proxy's podTemplate.image wins).",
-                        {
-                            registry: string("Image registry.", { default: "quay.io/solo-io", minLength: 1 }),
-                            pullPolicy: string("Image pull policy.", {
-                                enum: ["Always", "IfNotPresent", "Never"],
-                                default: "IfNotPresent",
-                            }),
-                        },
-                    ),
+                    image: imageSchema("Every Gloo image's defaults (a proxy's podTemplate.image fields win where set).", undefined, {
+                        registry: "quay.io/solo-io",
+                        pullPolicy: "IfNotPresent",
+                        disableDigest: false,
+                    }),
                     glooStats: object<StatsConfig>("Prometheus stats of every proxy (a proxy's own stats win).", {
                         enabled: boolean("The Prometheus listener on 8081 and the prometheus.io pod annotations.", true),
                         routePrefixRewrite: string("Where /metrics is rewritten to.", { default: "/stats/prometheus" }),
                         enableStatsRoute: boolean("Add a /stats route to the Prometheus listener.", false),
                         statsPrefixRewrite: string("Where /stats is rewritten to.", { default: "/stats" }),
                         setDatadogAnnotations: boolean("Add Datadog's ad.datadoghq.com pod annotations.", false),
+                        podMonitorEnabled: boolean(
+                            "With enabled: the http-monitoring container port 8081 (9091 on the SDS sidecar).",
+                            false,
+                        ),
+                        serviceMonitorEnabled: boolean("With enabled: the <proxy>-monitoring-service Service on port 8081.", false),
                     }),
                 }),
                 gateway: object<NonNullable<GlooKeepaliveValues["gateway"]>>("Gloo's gateway values the proxies read.", {
+                    enabled: boolean(
+                        "Render the proxies' own objects; false or null: only their Gateways (and the Upstreams), as Gloo does.",
+                        true,
+                    ),
                     proxyServiceAccount: object<NonNullable<NonNullable<GlooKeepaliveValues["gateway"]>["proxyServiceAccount"]>>(
                         "The gateway-proxy ServiceAccount every proxy pod of a namespace runs as.",
                         {

@@ -21,6 +21,10 @@ export interface StatsConfig {
     statsPrefixRewrite?: string | number | null;
     /** Add Datadog's ad.datadoghq.com pod annotations (global only). */
     setDatadogAnnotations?: boolean | null;
+    /** The `http-monitoring` container port 8081 (9091 on the SDS sidecar), for a Prometheus PodMonitor. */
+    podMonitorEnabled?: boolean | null;
+    /** The `<proxy>-monitoring-service` Service on port 8081, for a Prometheus ServiceMonitor. */
+    serviceMonitorEnabled?: boolean | null;
 }
 
 /** Our keys `O` over Gloo's `G`: every key Gloo knows, ours typed as we type them. */
@@ -65,12 +69,34 @@ export interface OwnGatewaySettings {
     tcpUserTimeoutSeconds?: number;
 }
 
-/** The container image of the proxy. */
+/** Gloo's image variants: `fips` adds `-fips` to a FIPS image's repository, `distroless` adds `-distroless` to the tag. */
+export type ImageVariant = "standard" | "fips" | "distroless" | "fips-distroless";
+
+/** A container image, as Gloo's `Image` value (the proxy's own fields merged over `global.image`'s). */
 export interface ProxyImage {
+    /** The image's registry, e.g. `quay.io/solo-io`. */
     registry?: string;
+    /** The image's repository (name). */
     repository?: string;
+    /** The image's tag. */
     tag?: string;
+    /** The standard image's digest (`sha256:...`), appended as `@sha256:...`. */
+    digest?: string;
+    /** The digest used with variant `fips` (or `fips: true`). */
+    fipsDigest?: string;
+    /** The digest used with variant `distroless`. */
+    distrolessDigest?: string;
+    /** The digest used with variant `fips-distroless`. */
+    fipsDistrolessDigest?: string;
+    /** Leave every digest out of the reference. */
+    disableDigest?: boolean;
     pullPolicy?: "Always" | "IfNotPresent" | "Never";
+    /** The name of an image pull secret in the pod's namespace. */
+    pullSecret?: string;
+    /** Which build of the images: standard, fips, distroless or fips-distroless. */
+    variant?: ImageVariant;
+    /** Deprecated form of variant `fips`. */
+    fips?: boolean;
 }
 
 /** The proxy's pod template. */
@@ -203,11 +229,13 @@ export interface OwnGlooKeepaliveValues {
     /** Kubernetes cluster settings. */
     k8s?: { clusterName?: string };
     /** Gloo's global values the proxies read. */
-    global?: { glooStats?: StatsConfig; image?: Pick<ProxyImage, "registry" | "pullPolicy"> };
+    global?: { glooStats?: StatsConfig; image?: ProxyImage };
     /** Gloo's settings the proxies read. */
     settings?: { writeNamespace?: string };
     /** Gloo's gateway values the proxies read. */
     gateway?: {
+        /** Gloo's `gateway.enabled`: false or null renders none of the proxies' own objects, only their Gateways. */
+        enabled?: boolean | null;
         /** The `gateway-proxy` ServiceAccount: `create: false` reuses the one a Gloo release renders (gloo-keepalive's key). */
         proxyServiceAccount?: {
             create?: boolean;
@@ -227,7 +255,7 @@ export interface OwnGlooNesting {
 
 /** The whole values file: every Gloo key included (the control plane's are accepted, not rendered). */
 export type GlooKeepaliveValues = OverGloo<GlooHelmConfig, Omit<OwnGlooKeepaliveValues, "gloo" | "global" | "settings" | "gateway">> & {
-    gateway?: OwnGlooKeepaliveValues["gateway"] & Omit<GlooHelmConfig["gateway"], "proxyServiceAccount">;
+    gateway?: OwnGlooKeepaliveValues["gateway"] & Omit<GlooHelmConfig["gateway"], "proxyServiceAccount" | "enabled">;
     global?: OwnGlooKeepaliveValues["global"] & Omit<GlooHelmConfig["global"], "glooStats" | "image">;
     settings?: OwnGlooKeepaliveValues["settings"] & Omit<GlooHelmConfig["settings"], "writeNamespace">;
     gloo?: OwnGlooNesting & Omit<GlooGloo, keyof OwnGlooNesting> & Record<string, unknown>;

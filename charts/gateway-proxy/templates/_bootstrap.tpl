@@ -39,8 +39,8 @@ returns the bootstrap as JSON.
 {{- $static := dict "clusters" $clusters -}}
 {{- $listeners := list -}}
 {{- if $ctx.stats.enabled -}}
-{{- $routes := list (dict "match" (dict "path" "/ready")) (dict "match" (dict "prefix" "/metrics") "prefix_rewrite" (toString $ctx.stats.routePrefixRewrite)) -}}
-{{- if $ctx.statsRoute.enabled }}{{ $routes = append $routes (dict "match" (dict "prefix" "/stats") "prefix_rewrite" (toString $ctx.statsRoute.prefix)) }}{{ end -}}
+{{- $routes := list (dict "match" (dict "path" "/ready")) (dict "match" (dict "prefix" "/metrics") "prefix_rewrite" (include "gk.printedOrNull" $ctx.stats.routePrefixRewrite | fromJson).v) -}}
+{{- if $ctx.statsRoute.enabled }}{{ $routes = append $routes (dict "match" (dict "prefix" "/stats") "prefix_rewrite" (include "gk.printedOrNull" $ctx.statsRoute.prefix | fromJson).v) }}{{ end -}}
 {{- $listeners = append $listeners (include "gk.adminRoutesListener" (list "prometheus_listener" $c.ports.prometheus "prometheus" $routes) | fromJson) -}}
 {{- end -}}
 {{- if $spec.readConfig -}}
@@ -111,4 +111,9 @@ static_resources: {{ toJson $static }}
 {{- $router := dict "name" "envoy.filters.http.router" "typed_config" (dict "@type" "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router") -}}
 {{- $hcm := dict "@type" "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager" "codec_type" "AUTO" "http_filters" (list $router) "route_config" (dict "name" (printf "%s_route" $prefix) "virtual_hosts" (list (dict "domains" (list "*") "name" (printf "%s_host" $prefix) "routes" $routes))) "stat_prefix" $prefix -}}
 {{- toJson (dict "address" (dict "socket_address" (dict "address" "0.0.0.0" "port_value" (index . 1))) "filter_chains" (list (dict "filters" (list (dict "name" "envoy.filters.network.http_connection_manager" "typed_config" $hcm)))) "name" (index . 0)) -}}
+{{- end -}}
+
+{{/* A value as Gloo's template prints it, null when unset (prefix_rewrite: null is Envoy's default). Returns JSON {v}. */}}
+{{- define "gk.printedOrNull" -}}
+{{- toJson (dict "v" ((kindIs "invalid" .) | ternary nil (toString .))) -}}
 {{- end -}}

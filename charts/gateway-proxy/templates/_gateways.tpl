@@ -100,7 +100,7 @@ components/render/gloo-gateways.ts; what would remove ours fails with the librar
 {{- $_ := set $gwSpec $k (deepCopy $v) -}}
 {{- end -}}
 {{- end -}}
-{{- $_ := set $gwSpec "bindAddress" ($settings.ipv4Only | ternary "0.0.0.0" "::") -}}
+{{- $_ := set $gwSpec "bindAddress" (($settings.ipv4Only | default false) | ternary "0.0.0.0" "::") -}}
 {{- $_ := set $gwSpec "bindPort" $g.port -}}
 {{- if $g.custom }}{{ $_ := set $gwSpec "httpGateway" (deepCopy $g.custom) }}
 {{- else if .tracing }}{{ if .tracing.provider }}{{ $_ := set $gwSpec "httpGateway" (dict "options" (dict "httpConnectionManagerSettings" (dict "tracing" (deepCopy .tracing.provider)))) }}{{ end }}
@@ -116,7 +116,7 @@ components/render/gloo-gateways.ts; what would remove ours fails with the librar
 {{- end -}}
 {{- $_ := set $gwSpec "options" $o -}}
 {{- end -}}
-{{- $_ := set $gwSpec "useProxyProto" ($settings.useProxyProto | default false) -}}
+{{- $_ := set $gwSpec "useProxyProto" $settings.useProxyProto -}}
 {{- $_ := set $gwSpec "ssl" $g.ssl -}}
 {{- $_ := set $gwSpec "proxyNames" (list .name) -}}
 {{- toJson (dict "apiVersion" "gateway.solo.io/v1" "kind" "Gateway" "metadata" (dict "name" (printf "%s%s" .name $g.suffix) "namespace" .ns "labels" (deepCopy .labels)) "spec" $gwSpec) -}}
@@ -129,7 +129,7 @@ components/render/gloo-gateways.ts; what would remove ours fails with the librar
 {{- $pod := $spec.podTemplate | default dict -}}
 {{- $out := list -}}
 {{- $common := dict "c" .c "typed" .typed "idle" $settings.httpIdleTimeoutSeconds "platform" .platform "settingsPath" .settingsPath -}}
-{{- if ne (toString $settings.enabled) "false" -}}
+{{- if $settings.enabled -}}
 {{- if not $settings.disableGeneratedGateways -}}
 {{- range $g := list (dict "suffix" "" "port" $pod.httpPort "ssl" false "off" $settings.disableHttpGateway "override" $settings.httpGatewayKubeOverride "overrideKey" "httpGatewayKubeOverride" "custom" $settings.customHttpGateway "customKey" "customHttpGateway" "hybrid" $settings.httpHybridGateway "hybridKey" "httpHybridGateway") (dict "suffix" "-ssl" "port" $pod.httpsPort "ssl" true "off" $settings.disableHttpsGateway "override" $settings.httpsGatewayKubeOverride "overrideKey" "httpsGatewayKubeOverride" "custom" $settings.customHttpsGateway "customKey" "customHttpsGateway" "hybrid" $settings.httpsHybridGateway "hybridKey" "httpsHybridGateway") -}}
 {{- if not $g.off -}}
@@ -145,7 +145,7 @@ components/render/gloo-gateways.ts; what would remove ours fails with the librar
 {{- $failover := $spec.failover | default dict -}}
 {{- if and $failover $failover.enabled -}}
 {{- $tcpHost := dict "name" "failover" "sslConfig" (dict "secretRef" (dict "name" (hasKey $failover "secretName" | ternary $failover.secretName "failover-downstream") "namespace" .releaseNamespace)) "destination" (dict "forwardSniClusterName" dict) -}}
-{{- $gwSpec := dict "bindAddress" ($settings.ipv4Only | ternary "0.0.0.0" "::") "bindPort" (hasKey $failover "port" | ternary $failover.port 15443) "tcpGateway" (dict "tcpHosts" (list $tcpHost)) "proxyNames" (list .name) -}}
+{{- $gwSpec := dict "bindAddress" (($settings.ipv4Only | default false) | ternary "0.0.0.0" "::") "bindPort" (hasKey $failover "port" | ternary $failover.port 15443) "tcpGateway" (dict "tcpHosts" (list $tcpHost)) "proxyNames" (list .name) -}}
 {{- $gw := dict "apiVersion" "gateway.solo.io/v1" "kind" "Gateway" "metadata" (dict "name" (printf "%s-failover" .name) "namespace" .ns "labels" (deepCopy .labels)) "spec" $gwSpec -}}
 {{- if $failover.kubeResourceOverride }}{{ $gw = mergeOverwrite $gw (deepCopy $failover.kubeResourceOverride) }}{{ end -}}
 {{- $args := merge (dict "gw" $gw "name" (printf "%s-failover" .name) "override" $failover.kubeResourceOverride "overridePath" ((not (empty $failover.kubeResourceOverride)) | ternary (printf "%s.kubeResourceOverride" .failoverPath) "") "failover" true "settingsPath" .failoverPath) $common -}}

@@ -37,7 +37,8 @@ merged over the default entry. Returns JSON: name -> {spec, origin: {key: value 
 {{- range $prefix, $proxies := dict "gatewayProxies" (.Values.gatewayProxies | default dict) "gloo.gatewayProxies" ((.Values.gloo | default dict).gatewayProxies | default dict) -}}
 {{- range $name, $entry := $proxies -}}
 {{- $entry = $entry | default dict -}}
-{{- $_ := set $entries $name (include "gk.merge" (list (index $entries $name | default dict) $entry) | fromJson) -}}
+{{- if hasKey $entries $name }}{{ $_ := set $entries $name (include "gk.merge" (list (index $entries $name) $entry) | fromJson) }}
+{{- else }}{{ $_ := set $entries $name (deepCopy $entry) }}{{ end -}}{{- /* an entry's own null stays, to remove what it inherits */ -}}
 {{- $origin := index $origins $name | default dict -}}
 {{- range $key, $_ := $entry -}}
 {{- $_ := set $origin $key (printf "%s.%s.%s" $prefix $name $key) -}}

@@ -2,7 +2,7 @@
 The mesh sidecars of a proxy pod, as components/render/mesh.ts renders them: the SDS sidecar
 (global.glooMtls, Istio's certificates), the istio-proxy agent (global.istioIntegration.enabled
 or global.istioSDS.enabled; istioSDS.customSidecars replaces it) and their volumes.
-Takes (list constants spec values statsEnabled); returns JSON {proxyMounts, containers, volumes}.
+Takes (list constants spec values stats); returns JSON {proxyMounts, containers, volumes}.
 */}}
 {{- define "gk.mesh" -}}
 {{- $c := index . 0 -}}
@@ -26,12 +26,15 @@ Takes (list constants spec values statsEnabled); returns JSON {proxyMounts, cont
 {{- if $mtls }}{{ $env = append $env (dict "name" "GLOO_MTLS_SDS_ENABLED" "value" "true") }}{{ end -}}
 {{- if $istio }}{{ $env = append $env (dict "name" "ISTIO_MTLS_SDS_ENABLED" "value" "true") }}{{ end -}}
 {{- with $sds.logLevel }}{{ $env = append $env (dict "name" "LOG_LEVEL" "value" (toString .)) }}{{ end -}}
-{{- if index . 3 }}{{ $env = append $env (dict "name" "START_STATS_SERVER" "value" "true") }}{{ end -}}
+{{- $stats := (index . 3) | default dict -}}
+{{- if $stats.enabled }}{{ $env = append $env (dict "name" "START_STATS_SERVER" "value" "true") }}{{ end -}}
 {{- $mounts := list -}}
 {{- if $mtls }}{{ $mounts = append $mounts $mtlsMount }}{{ end -}}
 {{- if $istio }}{{ $mounts = concat $mounts (list (dict "mountPath" "/etc/istio-certs/" "name" "istio-certs") (dict "mountPath" "/etc/envoy" "name" "envoy-config")) }}{{ end -}}
-{{- $img := include "gk.meshImage" (list (merge (deepCopy ($own.image | default dict)) $m.defaults.sds.image) $globalImage) | fromJson -}}
-{{- $container := dict "env" $env "image" $img.ref "imagePullPolicy" $img.pullPolicy "name" "sds" "ports" (list (dict "containerPort" $m.sdsPort "name" "sds" "protocol" "TCP")) "volumeMounts" $mounts -}}
+{{- $img := include "gk.glooImage" (list $c (include "gk.imageWithDefaults" (list $m.defaults.sds.image $own.image) | fromJson) "global.glooMtls.sds.image" $globalImage) | fromJson -}}
+{{- $ports := list (dict "containerPort" $m.sdsPort "name" "sds" "protocol" "TCP") -}}
+{{- if and $stats.enabled $stats.podMonitorEnabled }}{{ $ports = append $ports (dict "name" "http-monitoring" "containerPort" $c.sdsMonitoringPort) }}{{ end -}}
+{{- $container := dict "env" $env "image" $img.ref "imagePullPolicy" $img.pullPolicy "name" "sds" "ports" $ports "volumeMounts" $mounts -}}
 {{- with $sds.readinessProbe }}{{ $_ := set $container "readinessProbe" . }}{{ end -}}
 {{- with $glooMtls.sdsResources }}{{ $_ := set $container "resources" . }}{{ end -}}
 {{- with include "gk.sidecarSecurityContext" (list $own.securityContext $g) | fromJson }}{{ $_ := set $container "securityContext" . }}{{ end -}}
@@ -43,7 +46,7 @@ Takes (list constants spec values statsEnabled); returns JSON {proxyMounts, cont
 {{- $_ := set $out "containers" (concat $out.containers $custom) -}}
 {{- else -}}
 {{- $own := $glooMtls.istioProxy | default dict -}}
-{{- $img := include "gk.meshImage" (list (merge (deepCopy ($own.image | default dict)) $m.defaults.istioProxy.image) $globalImage) | fromJson -}}
+{{- $img := include "gk.glooImage" (list $c (include "gk.imageWithDefaults" (list $m.defaults.istioProxy.image $own.image) | fromJson) "global.glooMtls.istioProxy.image" $globalImage) | fromJson -}}
 {{- $discovery := $spec.istioDiscoveryAddress | default $m.istioDiscoveryAddress -}}
 {{- $fieldEnv := list (list "INSTANCE_IP" "status.podIP" "") (list "SERVICE_ACCOUNT" "spec.serviceAccountName" "") (list "HOST_IP" "status.hostIP" "") (list "ISTIO_META_POD_NAME" "metadata.name" "v1") (list "ISTIO_META_CONFIG_NAMESPACE" "metadata.namespace" "v1") -}}
 {{- $env := list (dict "name" "OUTPUT_CERTS" "value" "/etc/istio-certs") (dict "name" "JWT_POLICY" "value" "third-party-jwt") (dict "name" "PILOT_CERT_PROVIDER" "value" "istiod") (dict "name" "CA_ADDR" "value" (toString ($spec.istioSpiffeCertProviderAddress | default $discovery))) (dict "name" "ISTIO_META_MESH_ID" "value" (toString ($spec.istioMetaMeshId | default "cluster.local"))) (dict "name" "ISTIO_META_CLUSTER_ID" "value" (toString ($spec.istioMetaClusterId | default "Kubernetes"))) (dict "name" "PROXY_CONFIG" "value" (printf "{\"discoveryAddress\": %v}\n" $discovery)) -}}
@@ -64,15 +67,6 @@ Takes (list constants spec values statsEnabled); returns JSON {proxyMounts, cont
 {{- end -}}
 {{- if $mtls }}{{ $_ := set $out "volumes" (append $out.volumes (dict "name" "gloo-mtls-certs" "secret" (dict "defaultMode" 420 "secretName" "gloo-mtls-certs"))) }}{{ end -}}
 {{- toJson $out -}}
-{{- end -}}
-
-{{/* Gloo's image string of a sidecar: (list ownImage globalImage); returns JSON {ref, pullPolicy}. */}}
-{{- define "gk.meshImage" -}}
-{{- $i := merge (deepCopy (index . 0)) (index . 1) -}}
-{{- $ref := printf "%v/%v" $i.registry $i.repository -}}
-{{- with $i.tag }}{{ $ref = printf "%s:%v" $ref . }}{{ end -}}
-{{- if and $i.digest (not $i.disableDigest) }}{{ $ref = printf "%s@%v" $ref $i.digest }}{{ end -}}
-{{- toJson (dict "ref" $ref "pullPolicy" $i.pullPolicy) -}}
 {{- end -}}
 
 {{/* Gloo's container securityContext of a sidecar: (list own global); returns JSON ({} for none). */}}

@@ -115,7 +115,7 @@ invalid fixture.
 {{- if kindIs "map" $settings.options -}}
 {{- include "gk.validateRawKeepalive" (list $c $settings.options.socketOptions (printf "%s.options.socketOptions" .settingsPath) ($settings.socketOptionsPlatform | default "linux") "intValue") -}}
 {{- end -}}
-{{- if and (ne $settings.enabled false) (hasKey $settings "tcpKeepalive") (kindIs "map" $settings.options) -}}
+{{- if and $settings.enabled (hasKey $settings "tcpKeepalive") (kindIs "map" $settings.options) -}}
 {{- $typed := include "gk.socketOptions" (list $c $settings.tcpKeepalive ($settings.socketOptionsPlatform | default "linux")) | fromJsonArray -}}
 {{- $n := index $c.socketOptions ($settings.socketOptionsPlatform | default "linux") -}}
 {{- range $i, $option := ($settings.options.socketOptions | default list) -}}
