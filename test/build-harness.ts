@@ -1,6 +1,6 @@
 /**
  * The package's build (`npm run build`: tsconfig.build.json, then policy/tsconfig.build.json), run
- * once per test run and only when dist/ or policy/dist/ is older than a source, and child processes
+ * once per test run and only when dist/ or policy/dist/ is older than a source (a build by `npm ci` counts), and child processes
  * for the tests that use the built package.
  */
 import { expect } from "chai";
@@ -55,7 +55,9 @@ async function build(): Promise<boolean> {
         path.join(DIST, "index.d.ts"),
         path.join(REPO_ROOT, "policy", "dist", "policy", "index.js"),
     ];
-    if (outputs.every(existsSync) && existsSync(STAMP) && statSync(STAMP).mtimeMs >= newestSource()) return false;
+    // `npm ci` builds the package (its prepare script) and leaves no stamp: outputs newer than every source are that build.
+    const builtAt = () => (existsSync(STAMP) ? statSync(STAMP).mtimeMs : Math.min(...outputs.map((f) => statSync(f).mtimeMs)));
+    if (outputs.every(existsSync) && builtAt() >= newestSource()) return false;
     const started = new Date();
     // The package's own build (package.json "build"): a clean dist/, both projects, the precompiled validators.
     const result = spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, encoding: "utf8" });

@@ -11,7 +11,8 @@ import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import type { KubernetesObject } from "../components/render/manifests";
 import { renderValues } from "../components/render/render";
 import { packageRoot } from "../components/package-root";
-import { runHelm, type HelmBinary } from "../scripts/helm";
+import { runHelm, type HelmBinary, type HelmRunResult } from "../scripts/helm";
+import { runHelmPooled } from "./helm-pool";
 import { leafDiffs } from "./object-diff";
 
 export const CHART = path.join(packageRoot(), "charts", "gateway-proxy");
@@ -31,13 +32,11 @@ export interface HelmRun {
     objects: KubernetesObject[];
 }
 
-export function helmTemplate(
-    bin: HelmBinary,
-    values: unknown,
-    opts: { release?: string; namespace?: string; chart?: string } = {},
-): HelmRun {
+type TemplateOptions = { release?: string; namespace?: string; chart?: string };
+
+function templateArgs(values: unknown, opts: TemplateOptions): string[] {
     const files = (Array.isArray(values) ? values : [values]).map(writeValues);
-    const args = [
+    return [
         "template",
         opts.release ?? "gateway-proxy",
         opts.chart ?? CHART,
@@ -45,10 +44,21 @@ export function helmTemplate(
         opts.namespace ?? "gloo-system",
         ...files.flatMap((f) => ["-f", f]),
     ];
-    const run = runHelm(bin, args);
+}
+
+function withObjects(run: HelmRunResult): HelmRun {
     const objects =
         run.status === 0 ? (yaml.loadAll(run.stdout) as (KubernetesObject | null)[]).filter((o): o is KubernetesObject => o !== null) : [];
     return { ...run, objects };
+}
+
+export function helmTemplate(bin: HelmBinary, values: unknown, opts: TemplateOptions = {}): HelmRun {
+    return withObjects(runHelm(bin, templateArgs(values, opts)));
+}
+
+/** helmTemplate, run in the background with at most HELM_JOBS helm processes at once (test/helm-pool.ts). */
+export async function helmTemplateAsync(bin: HelmBinary, values: unknown, opts: TemplateOptions = {}): Promise<HelmRun> {
+    return withObjects(await runHelmPooled(bin, templateArgs(values, opts)));
 }
 
 export const objectKey = (o: KubernetesObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;

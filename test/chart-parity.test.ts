@@ -10,7 +10,8 @@ import * as path from "path";
 import { validateEnvoyBootstrap } from "../components/checks/envoy/validate";
 import { readStackConfig, parseYamlFile } from "../components/values/read";
 import { helmBinaries } from "../scripts/helm";
-import { CHART, helmTemplate, kubernetesSchemaProblems, libraryObjects, objectDiffs } from "./chart-harness";
+import { CHART, helmTemplate, helmTemplateAsync, kubernetesSchemaProblems, libraryObjects, objectDiffs } from "./chart-harness";
+import { ahead } from "./helm-pool";
 import { Gen, generateValues } from "./value-generator";
 
 const SEED = 20261123;
@@ -47,16 +48,21 @@ for (const bin of helmBinaries()) {
             });
         }
 
-        it(`renders the same objects for ${BATCHES * PROXIES_PER_BATCH} generated proxies (seed ${SEED})`, () => {
+        it(`renders the same objects for ${BATCHES * PROXIES_PER_BATCH} generated proxies (seed ${SEED})`, async () => {
             const g = new Gen(SEED);
             let proxies = 0;
             let objects = 0;
             const kinds = new Set<string>();
-            for (let batch = 0; batch < BATCHES; batch++) {
+            const batches = Array.from({ length: BATCHES }, () => {
                 const values = generateValues(g, PROXIES_PER_BATCH);
                 const opts = { release: `rel-${g.word(1, 8)}`, namespace: g.pick(["gloo-system", "edge", `ns-${g.word()}`]) };
+                return { values, opts };
+            });
+            // Every batch's helm run starts now, HELM_JOBS at a time (test/helm-pool.ts), while earlier batches are compared.
+            const charts = batches.map(({ values, opts }) => ahead(helmTemplateAsync(bin, values, opts)));
+            for (const [batch, { values, opts }] of batches.entries()) {
                 const library = libraryObjects(values, opts);
-                const chart = helmTemplate(bin, values, opts);
+                const chart = (await charts[batch])();
                 expect(chart.status, `batch ${batch}: ${chart.stderr}`).to.equal(0);
                 expect(objectDiffs(library, chart.objects), `batch ${batch}`).to.deep.equal([]);
                 expect(kubernetesSchemaProblems(chart.objects), `batch ${batch}`).to.deep.equal([]);

@@ -14,8 +14,9 @@ import { renderValues } from "../components/render/render";
 import { keepaliveKeptIssues } from "../components/render/bootstrap-gloo";
 import { resolveProxies } from "../components/values/values";
 import { helmBinaries } from "../scripts/helm";
-import { CHART, helmTemplate, libraryObjects, objectDiffs } from "./chart-harness";
-import { glooDiffs, glooTemplate } from "./gloo-harness";
+import { CHART, helmTemplate, helmTemplateAsync, libraryObjects, objectDiffs, type HelmRun } from "./chart-harness";
+import { glooDiffs, glooTemplate, glooTemplateAsync } from "./gloo-harness";
+import { ahead } from "./helm-pool";
 
 const DIR = path.join(__dirname, "fixtures", "gloo-bootstrap");
 const fixtures = readdirSync(DIR)
@@ -113,14 +114,25 @@ describe("Gloo bootstrap keys and mesh sidecars", () => {
     for (const bin of helmBinaries()) {
         describe(`against the Gloo 1.22 chart (Helm ${bin.version})`, function () {
             this.timeout(120_000);
+            /** Each fixture's two helm runs, started before the tests, HELM_JOBS at a time (test/helm-pool.ts). */
+            const rendered = new Map<string, Promise<() => [HelmRun, KubernetesObject[]]>>();
+            before(() => {
+                for (const fixture of fixtures) {
+                    const both = [
+                        helmTemplateAsync(bin, load(fixture), { release: "gloo" }),
+                        glooTemplateAsync(bin, load(fixture)),
+                    ] as const;
+                    rendered.set(fixture, ahead(Promise.all(both)));
+                }
+            });
             for (const fixture of fixtures) {
-                it(`renders ${fixture} as Gloo does, the chart as the library`, () => {
+                it(`renders ${fixture} as Gloo does, the chart as the library`, async () => {
                     const values = load(fixture);
+                    const [run, gloo] = (await rendered.get(fixture)!)();
                     const library = libraryObjects(values, { release: "gloo" }).filter(notUpstream);
-                    const run = helmTemplate(bin, values, { release: "gloo" });
                     expect(run.status, run.stderr).to.equal(0);
                     expect(objectDiffs(library, run.objects.filter(notUpstream)), "our chart vs the library").to.deep.equal([]);
-                    expect(glooDiffs(library, glooTemplate(bin, values)), "the Gloo chart vs ours").to.deep.equal([]);
+                    expect(glooDiffs(library, gloo), "the Gloo chart vs ours").to.deep.equal([]);
                 });
             }
 

@@ -14,9 +14,10 @@ import type { KubernetesObject } from "../components/render/manifests";
 import { mergeValues } from "../components/values/values";
 import { helmBinaries, runHelm, type HelmBinary } from "../scripts/helm";
 import { renderValues } from "../components/render/render";
-import { CHART, helmTemplate, libraryObjects, objectDiffs, writeValues } from "./chart-harness";
+import { CHART, helmTemplate, helmTemplateAsync, libraryObjects, objectDiffs, writeValues, type HelmRun } from "./chart-harness";
 import { glooCorpus } from "./gloo-corpus";
-import { GLOO_CHART, glooDiffs, glooTemplate } from "./gloo-harness";
+import { ahead } from "./helm-pool";
+import { GLOO_CHART, glooDiffs, glooTemplate, glooTemplateAsync } from "./gloo-harness";
 
 const SEED = 20261201;
 const BATCHES = 20;
@@ -42,12 +43,26 @@ function ours(values: Record<string, unknown>): KubernetesObject[] {
     return libraryCache.get(key) as KubernetesObject[];
 }
 
+/** What our chart and the Gloo chart render for one values file (or union). */
+interface Rendered {
+    run: HelmRun;
+    gloo: KubernetesObject[];
+}
+
+/** Our chart and the Gloo chart for one values file (or union), started now and run in the background (test/helm-pool.ts). */
+function render(bin: HelmBinary, values: Record<string, unknown>): Promise<() => Rendered> {
+    const both = Promise.all([helmTemplateAsync(bin, values, { release: "gloo" }), glooTemplateAsync(bin, asGlooValues(values))]);
+    return ahead(both.then(([run, gloo]) => ({ run, gloo })));
+}
+
 /** Library, our chart and the Gloo chart for one values file (or union); every difference. */
-function threeWay(bin: HelmBinary, values: Record<string, unknown>, chart = CHART): { ours: string[]; gloo: string[]; objects: number } {
+async function threeWay(
+    values: Record<string, unknown>,
+    rendered: Promise<() => Rendered>,
+): Promise<{ ours: string[]; gloo: string[]; objects: number }> {
+    const { run, gloo } = (await rendered)();
     const library = ours(values);
-    const run = helmTemplate(bin, values, { release: "gloo", chart });
     expect(run.status, run.stderr).to.equal(0);
-    const gloo = glooTemplate(bin, asGlooValues(values));
     return { ours: objectDiffs(library, run.objects.filter(oursOnly)), gloo: glooDiffs(library, gloo), objects: library.length };
 }
 
@@ -84,32 +99,41 @@ const yamlFiles = (dir: string, what: string) =>
         .map((f) => ({ name: `${what} ${f}`, file: path.join(dir, f) }));
 const docs = [...yamlFiles(DOCS, "Gloo documentation example"), ...yamlFiles(FEATURES, "feature fixture")];
 
+const loadValues = (file: string) => yaml.load(readFileSync(file, "utf8")) as Record<string, unknown>;
+const corpus = glooCorpus(SEED, BATCHES, FILES_PER_BATCH);
+
 for (const bin of helmBinaries()) {
     describe(`the Gloo 1.22 chart as the oracle (Helm ${bin.version})`, function () {
-        this.timeout(300_000);
+        this.timeout(900_000); // 40 helm runs of 25 files each for the corpus: minutes on a loaded machine
+        /** Every render of the tests below, started before them, HELM_JOBS at a time, each awaited by its test. */
+        const rendered = new Map<string, Promise<() => Rendered>>();
+        before(() => {
+            rendered.set("defaults", render(bin, loadValues(path.join(GLOO_CHART, "values.yaml"))));
+            for (const doc of docs) rendered.set(doc.file, render(bin, loadValues(doc.file)));
+            corpus.forEach((batch, i) => rendered.set(`batch ${i}`, render(bin, batch.union as Record<string, unknown>)));
+        });
 
-        it("renders Gloo's own default values as Gloo does", () => {
-            const values = yaml.load(readFileSync(path.join(GLOO_CHART, "values.yaml"), "utf8")) as Record<string, unknown>;
-            const { ours, gloo, objects } = threeWay(bin, values);
+        it("renders Gloo's own default values as Gloo does", async () => {
+            const values = loadValues(path.join(GLOO_CHART, "values.yaml"));
+            const { ours, gloo, objects } = await threeWay(values, rendered.get("defaults")!);
             expect(ours).to.deep.equal([]);
             expect(gloo).to.deep.equal([]);
             expect(objects).to.equal(6);
         });
 
         for (const doc of docs) {
-            it(`renders the ${doc.name} as Gloo does`, () => {
-                const values = yaml.load(readFileSync(doc.file, "utf8")) as Record<string, unknown>;
-                const { ours, gloo } = threeWay(bin, values);
+            it(`renders the ${doc.name} as Gloo does`, async () => {
+                const { ours, gloo } = await threeWay(loadValues(doc.file), rendered.get(doc.file)!);
                 expect(ours, "our chart vs the library").to.deep.equal([]);
                 expect(gloo, "the Gloo chart vs ours").to.deep.equal([]);
             });
         }
 
-        it(`renders ${BATCHES * FILES_PER_BATCH} generated values files as Gloo does (seed ${SEED})`, () => {
+        it(`renders ${BATCHES * FILES_PER_BATCH} generated values files as Gloo does (seed ${SEED})`, async () => {
             let files = 0;
             let objects = 0;
-            for (const [i, batch] of glooCorpus(SEED, BATCHES, FILES_PER_BATCH).entries()) {
-                const result = threeWay(bin, batch.union as Record<string, unknown>);
+            for (const [i, batch] of corpus.entries()) {
+                const result = await threeWay(batch.union as Record<string, unknown>, rendered.get(`batch ${i}`)!);
                 expect(result.ours, `batch ${i}: our chart vs the library`).to.deep.equal([]);
                 expect(result.gloo, `batch ${i}: the Gloo chart vs ours`).to.deep.equal([]);
                 files += batch.files.length;

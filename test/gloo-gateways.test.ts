@@ -15,9 +15,10 @@ import { gatewayValuePath, pathSegments } from "../components/render/gloo-gatewa
 import { mergeValues } from "../components/values/values";
 import { gatewaySocketOptionsKeepalive, keepaliveBelowIdleTimeout } from "../policy/policies";
 import { helmBinaries } from "../scripts/helm";
-import { CHART, helmTemplate, libraryObjects, objectDiffs } from "./chart-harness";
+import { CHART, helmTemplate, helmTemplateAsync, libraryObjects, objectDiffs, type HelmRun } from "./chart-harness";
 import { glooCorpus } from "./gloo-corpus";
-import { glooDiffs, glooTemplate } from "./gloo-harness";
+import { glooDiffs, glooTemplate, glooTemplateAsync } from "./gloo-harness";
+import { ahead } from "./helm-pool";
 import { resourceArgs, validate } from "./policy-harness";
 import { GatewayProxy } from "../components/pulumi/gateway-proxy";
 import { renderValues } from "../components/render/render";
@@ -172,12 +173,21 @@ describe("Gloo's Gateway keys, a fixture per feature", () => {
 for (const bin of helmBinaries()) {
     describe(`Gloo's Gateway keys against the Gloo 1.22 chart (Helm ${bin.version})`, function () {
         this.timeout(120_000);
+        /** Each fixture's two helm runs, started before the tests, HELM_JOBS at a time (test/helm-pool.ts). */
+        const rendered = new Map<string, Promise<() => [HelmRun, KubernetesObject[]]>>();
+        before(() => {
+            for (const file of fixtures) {
+                const { values } = load(file);
+                const both = [helmTemplateAsync(bin, values, { release: "gloo" }), glooTemplateAsync(bin, asGlooValues(values))] as const;
+                rendered.set(file, ahead(Promise.all(both)));
+            }
+        });
 
         for (const file of fixtures) {
-            it(`${file}: the library, our chart and the Gloo chart render the same Gateways and Services`, () => {
+            it(`${file}: the library, our chart and the Gloo chart render the same Gateways and Services`, async () => {
                 const { values } = load(file);
+                const [run, gloo] = (await rendered.get(file)!)();
                 const library = libraryObjects(values, { release: "gloo" }).filter((o) => o.kind !== "Upstream");
-                const run = helmTemplate(bin, values, { release: "gloo" });
                 expect(run.status, run.stderr).to.equal(0);
                 expect(
                     objectDiffs(
@@ -186,7 +196,7 @@ for (const bin of helmBinaries()) {
                     ),
                     "our chart vs the library",
                 ).to.deep.equal([]);
-                expect(glooDiffs(library, glooTemplate(bin, asGlooValues(values))), "the Gloo chart vs ours").to.deep.equal([]);
+                expect(glooDiffs(library, gloo), "the Gloo chart vs ours").to.deep.equal([]);
             });
         }
 

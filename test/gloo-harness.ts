@@ -5,7 +5,8 @@
  */
 import * as yaml from "js-yaml";
 import type { KubernetesObject } from "../components/render/manifests";
-import { runHelm, type HelmBinary } from "../scripts/helm";
+import { runHelm, type HelmBinary, type HelmRunResult } from "../scripts/helm";
+import { runHelmPooled } from "./helm-pool";
 import { objectKey, writeValues } from "./chart-harness";
 import { referencePath } from "../scripts/reference";
 import { isPlainObject } from "../components/values/paths";
@@ -50,15 +51,27 @@ export function glooProxyObjects(objects: readonly KubernetesObject[]): Kubernet
     return out;
 }
 
-/** Render values with the Gloo chart; its gateway-proxy objects. */
-export function glooTemplate(bin: HelmBinary, values: unknown, namespace = "gloo-system"): KubernetesObject[] {
+function glooArgs(values: unknown, namespace: string): string[] {
     const files = (Array.isArray(values) ? values : [values]).map(writeValues);
-    const run = runHelm(bin, ["template", "gloo", GLOO_CHART, "-n", namespace, ...files.flatMap((f) => ["-f", f])]);
+    return ["template", "gloo", GLOO_CHART, "-n", namespace, ...files.flatMap((f) => ["-f", f])];
+}
+
+function glooObjects(run: HelmRunResult): KubernetesObject[] {
     if (run.status !== 0) throw new Error(`the Gloo chart refuses the values: ${run.stderr}`);
     const objects = (yaml.loadAll(run.stdout, undefined, HELM_YAML) as (KubernetesObject | null)[]).filter(
         (o): o is KubernetesObject => o !== null,
     );
     return glooProxyObjects(objects);
+}
+
+/** Render values with the Gloo chart; its gateway-proxy objects. */
+export function glooTemplate(bin: HelmBinary, values: unknown, namespace = "gloo-system"): KubernetesObject[] {
+    return glooObjects(runHelm(bin, glooArgs(values, namespace)));
+}
+
+/** glooTemplate, run in the background with at most HELM_JOBS helm processes at once (test/helm-pool.ts). */
+export async function glooTemplateAsync(bin: HelmBinary, values: unknown, namespace = "gloo-system"): Promise<KubernetesObject[]> {
+    return glooObjects(await runHelmPooled(bin, glooArgs(values, namespace)));
 }
 
 type Json = Record<string, unknown>;
