@@ -13,6 +13,7 @@ import { helmEnv, type HelmBinary, type HelmRunResult } from "../scripts/helm";
 export const HELM_JOBS = Math.max(1, Number(process.env.GK_HELM_JOBS ?? 2) || 2);
 
 const scratch = mkdtempSync(path.join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "gk-helm-pool-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 let counter = 0;
 let running = 0;
 const waiting: (() => void)[] = [];
