@@ -7,8 +7,8 @@
  * otherwise (a checkout run through ts-node, or a stale build) it is compiled as before. Either way
  * the function is the same ajv code and reports the same errors.
  */
-import Ajv, { type Options, type ValidateFunction } from "ajv";
-import standaloneCode from "ajv/dist/standalone";
+import type Ajv from "ajv";
+import type { Options, ValidateFunction } from "ajv";
 import { createHash } from "crypto";
 import { existsSync } from "fs";
 import * as path from "path";
@@ -32,8 +32,10 @@ export const PRECOMPILED_DIR = path.join(__dirname, "precompiled");
 
 const memo = new Map<string, ValidateFunction>();
 
+/** ajv itself is loaded only to compile: a built process takes every validator precompiled and never loads it. */
 function newAjv(spec: ValidatorSpec, source: boolean): Ajv {
-    const ajv = new Ajv({ ...spec.options, code: { ...spec.options.code, source } });
+    const { default: AjvClass } = require("ajv") as typeof import("ajv");
+    const ajv = new AjvClass({ ...spec.options, code: { ...spec.options.code, source } });
     if (spec.vocabulary) ajv.addVocabulary([...spec.vocabulary]);
     return ajv;
 }
@@ -69,6 +71,7 @@ export function validatorFor(spec: ValidatorSpec): ValidateFunction {
 /** The standalone module text of a spec's validator, stamped with its fingerprint. */
 export function standaloneValidator(spec: ValidatorSpec): string {
     const ajv = newAjv(spec, true);
+    const { default: standaloneCode } = require("ajv/dist/standalone") as typeof import("ajv/dist/standalone");
     const code = standaloneCode(ajv, ajv.compile(spec.schema()));
     return `${code}\nmodule.exports.fingerprint = ${JSON.stringify(fingerprint(spec))};\n`;
 }
