@@ -85,18 +85,17 @@ function leafKind(v: unknown): string | undefined {
  * stand for: one holding `undefined`, a function, a non-plain object, a cycle or a very deep value.
  */
 export class Shapes {
+    /** Each object's shape; undefined while it is being read (a cycle meets it so). */
     private readonly known = new Map<object, string | undefined>();
-    private readonly open = new Set<object>();
 
     of(v: unknown, depth = 0): string | undefined {
         const leaf = leafKind(v);
         if (leaf !== undefined) return leaf;
         if (typeof v !== "object" || v === null) return undefined;
         if (this.known.has(v)) return this.known.get(v);
-        if (this.open.has(v) || depth > MAX_SHAPE_DEPTH) return undefined;
-        this.open.add(v);
+        if (depth > MAX_SHAPE_DEPTH) return undefined;
+        this.known.set(v, undefined);
         const shape = this.compute(v, depth);
-        this.open.delete(v);
         this.known.set(v, shape);
         return shape;
     }
@@ -114,8 +113,10 @@ export class Shapes {
             const proto: unknown = Object.getPrototypeOf(v);
             if (proto !== Object.prototype && proto !== null) return undefined;
             text = "{";
-            for (const [key, child] of Object.entries(v as Record<string, unknown>)) {
-                const s = CHOOSING_KEYS.has(key) && typeof child === "string" ? `=${JSON.stringify(child)}` : this.of(child, depth + 1);
+            const o = v as Record<string, unknown>;
+            for (const key of Object.keys(o)) {
+                const child = o[key];
+                const s = typeof child === "string" && CHOOSING_KEYS.has(key) ? `=${JSON.stringify(child)}` : this.of(child, depth + 1);
                 if (s === undefined) return undefined;
                 text += `${JSON.stringify(key)}:${s},`;
             }
