@@ -140,6 +140,37 @@ export function rememberPlan(key: string, plan: Plan): void {
     plans.set(key, plan);
 }
 
+/** What one scalar step found for each of its values: the issues, by their path after the field's. */
+const scalarIssues = new WeakMap<LeafStep, Map<string | number | boolean, readonly { suffix: string; message: string }[]>>();
+/** Distinct values remembered per step: a field whose values keep differing (names, addresses) is not remembered past this. */
+const MAX_VALUES_PER_STEP = 64;
+
+/** A value a step's issues can be remembered by: a string, a boolean or a number (not -0, which a Map holds as 0). */
+function memoValue(v: unknown): v is string | number | boolean {
+    return typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && !Object.is(v, -0));
+}
+
+/** The issues a scalar step found before for this value, moved under `p`; undefined if not remembered. */
+export function recallScalar(step: LeafStep, v: unknown, p: string): { path: string; message: string }[] | undefined {
+    if (!memoValue(v)) return undefined;
+    return scalarIssues
+        .get(step)
+        ?.get(v)
+        ?.map((i) => ({ path: p + i.suffix, message: i.message }));
+}
+
+/** Remember what a scalar step found for this value (all under `p`). */
+export function rememberScalar(step: LeafStep, v: unknown, p: string, issues: readonly { path: string; message: string }[]): void {
+    if (!memoValue(v) || issues.some((i) => !i.path.startsWith(p))) return;
+    let known = scalarIssues.get(step);
+    if (!known) scalarIssues.set(step, (known = new Map()));
+    if (known.size < MAX_VALUES_PER_STEP)
+        known.set(
+            v,
+            issues.map((i) => ({ suffix: i.path.slice(p.length), message: i.message })),
+        );
+}
+
 /** The value at `segments` under `root` (the walker reached it there, so every step exists). */
 export function valueAt(root: unknown, segments: readonly (string | number)[]): unknown {
     let v = root;

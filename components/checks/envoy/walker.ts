@@ -28,7 +28,19 @@ import {
 } from "./proto-json";
 import { allMessageNames, asJ, fieldRules, keyMap, messageRulesOff, oneofRequired, type J, type Loaded } from "./registry";
 import { applyFieldRules } from "./rules";
-import { planKey, recallPlan, rememberPlan, Shapes, startWalk, valueAt, type Plan, type Step } from "./walk-memo";
+import {
+    planKey,
+    recallPlan,
+    recallScalar,
+    rememberPlan,
+    rememberScalar,
+    Shapes,
+    startWalk,
+    valueAt,
+    type LeafStep,
+    type Plan,
+    type Step,
+} from "./walk-memo";
 
 /** A plan being recorded: the message's path and where its value sits in `segments`, the steps so far, and whether it may be kept. */
 interface Recording {
@@ -96,14 +108,34 @@ export class Walker {
                 this.runPlan(step.plan, v, sp);
                 continue;
             }
+            if (step.kind === "leaf") {
+                this.planScalar(step, v, sp);
+                continue;
+            }
             this.inScalar++;
             try {
-                if (step.kind === "leaf") this.scalarFieldValue(step.field, v, sp, step.rulesOn, step.rules, step.depth);
-                else this.walkMessage(step.desc, v, sp, true, step.depth);
+                this.walkMessage(step.desc, v, sp, true, step.depth);
             } finally {
                 this.inScalar--;
             }
         }
+    }
+
+    /** A scalar step of a plan: what it found for the same value before (a port, a timeout, an enum), or checked now. */
+    private planScalar(step: LeafStep, v: unknown, p: string): void {
+        const known = recallScalar(step, v, p);
+        if (known) {
+            for (const i of known) this.issues.push(i);
+            return;
+        }
+        const before = this.issues.length;
+        this.inScalar++;
+        try {
+            this.scalarFieldValue(step.field, v, p, step.rulesOn, step.rules, step.depth);
+        } finally {
+            this.inScalar--;
+        }
+        rememberScalar(step, v, p, this.issues.slice(before));
     }
 
     /** A scalar field's value and its rules; false if it could not be parsed. */
