@@ -1,11 +1,11 @@
 /**
- * The Envoy walker checks each distinct message value once (components/checks/envoy/walk-memo.ts),
+ * The Envoy walker walks each distinct message shape once (components/checks/envoy/walk-memo.ts),
  * yet every value is still checked: a bad value in the 5000th of otherwise repeated clusters is
  * refused at its exact path, and a bad value repeated in every cluster is refused in every one.
  */
 import { expect } from "chai";
 import { validateEnvoyBootstrap } from "../components/checks/envoy/validate";
-import { canonicalText } from "../components/checks/envoy/walk-memo";
+import { Shapes } from "../components/checks/envoy/walk-memo";
 
 const COUNT = 5000;
 
@@ -67,13 +67,42 @@ describe("Envoy check: each distinct value walked once, every value still checke
         expect(issues[COUNT - 1].message).to.equal(issues[0].message);
     });
 
-    it("keys no value whose text could stand for another (undefined, NaN, infinities, -0, non-plain objects)", () => {
-        for (const v of [undefined, NaN, Infinity, -0, new Date(0), [undefined], { a: undefined }, () => 1]) {
-            expect(canonicalText(v), String(v)).to.equal(undefined);
+    it("gives no shape to a value a shape could not stand for (undefined, functions, non-plain objects, cycles)", () => {
+        for (const v of [undefined, new Date(0), [undefined], { a: undefined }, () => 1, { a: new Map() }]) {
+            expect(new Shapes().of(v), String(v)).to.equal(undefined);
         }
-        expect(canonicalText({ a: [1, "x", null, true] })).to.equal('{"a":[1,"x",null,true]}');
         const cyclic: Record<string, unknown> = {};
         cyclic.self = cyclic;
-        expect(canonicalText(cyclic)).to.equal(undefined);
+        expect(new Shapes().of(cyclic)).to.equal(undefined);
+    });
+
+    it("gives one shape to values that differ only in their scalars, and another to any other difference", () => {
+        const shape = (v: unknown) => new Shapes().of(v);
+        const a = shape({ name: "a", port: 1, on: true, list: [1, "x", null] });
+        expect(shape({ name: "b", port: 2, on: false, list: [7, "y", null] })).to.equal(a);
+        for (const other of [
+            { port: 1, name: "a", on: true, list: [1, "x", null] }, // key order
+            { name: "a", port: "1", on: true, list: [1, "x", null] }, // a string for a number
+            { name: "a", port: 1, on: true, list: [1, "x"] }, // list length
+            { name: "a", port: 1, on: true, list: [1, "x", "z"] }, // null for a string
+            { name: "a", port: 1, on: true, list: [1, "x", null], more: {} },
+        ]) {
+            expect(shape(other), JSON.stringify(other)).to.not.equal(a);
+        }
+        const any = (type: string) => shape({ typed_config: { "@type": type, x: 1 } });
+        expect(any("type.googleapis.com/a.B")).to.not.equal(any("type.googleapis.com/a.C"));
+        expect(shape({ type_url: "x/a.B", value: {} })).to.not.equal(shape({ type_url: "x/a.C", value: {} }));
+    });
+
+    it("checks every scalar of a value whose shape it has walked before, at that value's own paths", () => {
+        const good = validateEnvoyBootstrap(bootstrap([cluster(1), cluster(2)]), "static", { crossCheck: false });
+        expect(good).to.deep.equal([]);
+        const bad = cluster(3, 70000);
+        (bad as { connect_timeout: string }).connect_timeout = "soon";
+        const issues = validateEnvoyBootstrap(bootstrap([cluster(4), bad]), "static", { crossCheck: false });
+        expect(issues.map((i) => i.path)).to.deep.equal([
+            "static.static_resources.clusters[1].connect_timeout",
+            "static.static_resources.clusters[1].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value",
+        ]);
     });
 });

@@ -3,15 +3,16 @@
  * schemas with ajv costs a whole `render` process more CPU than the render itself, so
  * `npm run build` writes each validator as standalone code (ajv's own code generator) beside the
  * compiled library, stamped with a fingerprint of the schema and options it was made from. At run
- * time a validator is taken from there only when its fingerprint matches the schema in force;
- * otherwise (a checkout run through ts-node, or a stale build) it is compiled as before. Either way
- * the function is the same ajv code and reports the same errors.
+ * time a validator is taken from there only when its fingerprint matches the schema in force (a
+ * checkout run through ts-node looks in the build's dist/); otherwise (no build, or a stale one)
+ * it is compiled as before. Either way the function is the same ajv code and reports the same errors.
  */
-import Ajv, { type Options, type ValidateFunction } from "ajv";
-import standaloneCode from "ajv/dist/standalone";
+import type Ajv from "ajv";
+import type { Options, ValidateFunction } from "ajv";
 import { createHash } from "crypto";
 import { existsSync } from "fs";
 import * as path from "path";
+import { packageRoot } from "../package-root";
 
 /** One validator: a name (its file), the ajv options and vocabulary, and the schema it checks. */
 export interface ValidatorSpec {
@@ -32,8 +33,10 @@ export const PRECOMPILED_DIR = path.join(__dirname, "precompiled");
 
 const memo = new Map<string, ValidateFunction>();
 
+/** ajv itself is loaded only to compile: a built process takes every validator precompiled and never loads it. */
 function newAjv(spec: ValidatorSpec, source: boolean): Ajv {
-    const ajv = new Ajv({ ...spec.options, code: { ...spec.options.code, source } });
+    const { default: AjvClass } = require("ajv") as typeof import("ajv");
+    const ajv = new AjvClass({ ...spec.options, code: { ...spec.options.code, source } });
     if (spec.vocabulary) ajv.addVocabulary([...spec.vocabulary]);
     return ajv;
 }
@@ -56,11 +59,20 @@ export function precompiled(spec: ValidatorSpec, dir = PRECOMPILED_DIR): Validat
     return loaded.fingerprint === fingerprint(spec) ? loaded : undefined;
 }
 
+/**
+ * Run from source (ts-node: a Pulumi program, the tests), the build's validators in dist/ when
+ * one was built: still only one whose fingerprint matches the schema in force.
+ */
+function builtFromSource(spec: ValidatorSpec): ValidateFunction | undefined {
+    const built = path.join(packageRoot(), "dist", "components", "checks", "precompiled");
+    return built === PRECOMPILED_DIR ? undefined : precompiled(spec, built);
+}
+
 /** The validator for a spec: the precompiled one when it matches the schema, else compiled now; once per process. */
 export function validatorFor(spec: ValidatorSpec): ValidateFunction {
     let validate = memo.get(spec.name);
     if (!validate) {
-        validate = precompiled(spec) ?? newAjv(spec, false).compile(spec.schema());
+        validate = precompiled(spec) ?? builtFromSource(spec) ?? newAjv(spec, false).compile(spec.schema());
         memo.set(spec.name, validate);
     }
     return validate;
@@ -69,6 +81,7 @@ export function validatorFor(spec: ValidatorSpec): ValidateFunction {
 /** The standalone module text of a spec's validator, stamped with its fingerprint. */
 export function standaloneValidator(spec: ValidatorSpec): string {
     const ajv = newAjv(spec, true);
+    const { default: standaloneCode } = require("ajv/dist/standalone") as typeof import("ajv/dist/standalone");
     const code = standaloneCode(ajv, ajv.compile(spec.schema()));
     return `${code}\nmodule.exports.fingerprint = ${JSON.stringify(fingerprint(spec))};\n`;
 }

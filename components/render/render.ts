@@ -225,18 +225,18 @@ function crdIssues(object: KubernetesObject, specToValuePath: (specPath: string)
 }
 
 /**
- * The strict Envoy check of a bootstrap, remembered by its text: the same bootstrap is checked
+ * The strict Envoy check of a bootstrap, remembered by its text's sha256: the same bootstrap is checked
  * once per process however often it is rendered (a Pulumi program renders each proxy for the
  * stack, the map and the proxy component; proxies often share their static clusters).
  */
 const checkedBootstraps = new Map<string, ReturnType<typeof validateEnvoyBootstrap>>();
 const CHECKED_BOOTSTRAPS_MAX = 512;
-function checkedBootstrap(bootstrap: Record<string, unknown>, text: string): ReturnType<typeof validateEnvoyBootstrap> {
-    let issues = checkedBootstraps.get(text);
+function checkedBootstrap(bootstrap: Record<string, unknown>, checksum: string): ReturnType<typeof validateEnvoyBootstrap> {
+    let issues = checkedBootstraps.get(checksum);
     if (!issues) {
         issues = validateEnvoyBootstrap(bootstrap, "", { crossCheck: false });
         if (checkedBootstraps.size >= CHECKED_BOOTSTRAPS_MAX) checkedBootstraps.delete(checkedBootstraps.keys().next().value as string);
-        checkedBootstraps.set(text, issues);
+        checkedBootstraps.set(checksum, issues);
     }
     return issues;
 }
@@ -245,8 +245,8 @@ function checkedBootstrap(bootstrap: Record<string, unknown>, text: string): Ret
  * The strict Envoy check of a rendered bootstrap, each issue at the value it came from: the
  * user's static clusters at `…envoyStaticClusters[i]…`, anything else at the bootstrap.
  */
-function bootstrapIssues(proxy: ResolvedProxy, bootstrap: Record<string, unknown>, text: string): ValueIssue[] {
-    return checkedBootstrap(bootstrap, text).map((issue) => ({
+function bootstrapIssues(proxy: ResolvedProxy, bootstrap: Record<string, unknown>, checksum: string): ValueIssue[] {
+    return checkedBootstrap(bootstrap, checksum).map((issue) => ({
         path: glooBootstrapIssuePath(proxy, bootstrap, issue.path) ?? `bootstrap of gatewayProxies.${proxy.name}: ${issue.path}`,
         message: issue.message,
     }));
@@ -325,10 +325,10 @@ function renderProxy(
     if (proxyIssues.length > 0) return undefined;
     const bootstrap = withClusterUserTimeout(withGlooBootstrap(renderBootstrap(v, ctx), v, ctx, glooBootstrapContext(values)), v);
     const text = bootstrapText(bootstrap);
-    const envoyIssues = [...bootstrapIssues(proxy, bootstrap, text), ...keepaliveKeptIssues(proxy, bootstrap, ctx)];
+    const checksum = bootstrapChecksum(text);
+    const envoyIssues = [...bootstrapIssues(proxy, bootstrap, checksum), ...keepaliveKeptIssues(proxy, bootstrap, ctx)];
     issues.push(...envoyIssues);
     if (envoyIssues.length > 0) return undefined;
-    const checksum = bootstrapChecksum(text);
     const osDefaults = v.podTemplate?.tcpKeepaliveSysctls ? effectiveKeepalive(staticClusterKeepalive(v)) : LINUX_KEEPALIVE_DEFAULTS;
     const annotations = middleboxAnnotations(boxes);
     const gatewayIssues: ValueIssue[] = [];

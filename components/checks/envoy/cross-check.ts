@@ -4,13 +4,13 @@
  * it too; if it does not, the failure is narrowed down to the deepest sub-message that still
  * fails to parse.
  */
-import { fromJson, type DescMessage, type FileRegistry, type JsonValue } from "@bufbuild/protobuf";
+import { fromJson, type DescMessage, type Registry, type JsonValue } from "@bufbuild/protobuf";
 import { isJsonObject, joinPath, type ValueIssue } from "../../values/values";
 import { errorMessage, MAX_DEPTH, SPECIAL_JSON_WKT, stripBufPrefix } from "./proto-json";
 import { keyMap } from "./registry";
 
 /** The cross-check's issue for `value` as `desc`, or undefined if the parser accepts it. */
-export function crossCheck(registry: FileRegistry, desc: DescMessage, value: unknown, basePath: string): ValueIssue | undefined {
+export function crossCheck(registry: Registry, desc: DescMessage, value: unknown, basePath: string): ValueIssue | undefined {
     const tryParse = (d: DescMessage, v: unknown): string | undefined => {
         try {
             fromJson(d, v as JsonValue, { registry });
@@ -33,7 +33,7 @@ function narrow(
     value: unknown,
     p: string,
     tryParse: (d: DescMessage, v: unknown) => string | undefined,
-    registry: FileRegistry,
+    registry: Registry,
     depth: number,
 ): ValueIssue | undefined {
     const own = tryParse(desc, value);

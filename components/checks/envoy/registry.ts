@@ -6,8 +6,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-    createFileRegistry,
-    fromBinary,
     getOption,
     hasOption,
     toJson,
@@ -15,17 +13,17 @@ import {
     type DescField,
     type DescMessage,
     type DescOneof,
-    type FileRegistry,
     type Registry,
 } from "@bufbuild/protobuf";
-import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { packageRoot } from "../../package-root";
+import { LazyFileRegistry } from "./lazy-registry";
 
 const DESCRIPTOR_RELATIVE_PATH = path.join("components", "generated", "envoy-api.binpb");
 
 /** The registry and the PGV extensions found in it. */
 export interface Loaded {
-    registry: FileRegistry;
+    /** Each proto file is built on first use (lazy-registry.ts). */
+    registry: Registry;
     rulesExt: DescExtension;
     requiredExt: DescExtension | undefined;
     disabledExt: DescExtension | undefined;
@@ -41,7 +39,7 @@ export function load(): Loaded {
     if (!fs.existsSync(file)) {
         throw new Error(`envoy-validation: the Envoy API descriptor set ${file} is missing; run \`npm run build:protos\` to generate it`);
     }
-    const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, fs.readFileSync(file)));
+    const registry = new LazyFileRegistry(fs.readFileSync(file));
     const rulesExt = registry.getExtension("validate.rules");
     if (!rulesExt) {
         throw new Error(`envoy-validation: ${file} lacks validate.rules; rebuild it with \`npm run build:protos\``);
@@ -64,7 +62,7 @@ export function envoyRegistry(): Registry {
 
 let messageNames: string[] | undefined;
 /** Every message type name in the registry (for "did you mean"). */
-export function allMessageNames(registry: FileRegistry): string[] {
+export function allMessageNames(registry: Registry): string[] {
     if (!messageNames) {
         messageNames = [];
         for (const t of registry) if (t.kind === "message") messageNames.push(t.typeName);

@@ -36,6 +36,7 @@ function checkPattern(pattern: string, input: string | Uint8Array, say: Say, quo
 
 /** A string's exact, least and most size (`[len, min, max]` rules), counted in characters or in bytes. */
 function sizeRules(s: string, size: number, unit: "character" | "byte", [len, min, max]: unknown[], say: Say, absent: boolean): void {
+    if (len === undefined && min === undefined && max === undefined) return;
     const q = JSON.stringify(s);
     if (len !== undefined && size !== Number(len)) say(`value ${q} must be exactly ${Number(len)} ${unit}s long`);
     if (min !== undefined && size < Number(min)) {
@@ -49,11 +50,14 @@ function sizeRules(s: string, size: number, unit: "character" | "byte", [len, mi
     if (max !== undefined && size > Number(max)) say(`value is too long (${size} ${unit}s): at most ${Number(max)} allowed`);
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Apply string rules to one string value (`absent`: the field is missing and checked as ""). */
 export function stringRules(r: J, s: string, say: Say, absent: boolean): void {
     if (r.ignore_empty === true && s === "") return;
     const q = JSON.stringify(s);
-    const chars = [...s].length;
+    // Code points: a string without surrogates has one per UTF-16 unit.
+    const chars = SURROGATE.test(s) ? [...s].length : s.length;
     const bytes = Buffer.byteLength(s, "utf8");
     if (typeof r.const === "string" && s !== r.const) say(`value ${q} must equal ${JSON.stringify(r.const)}`);
     sizeRules(s, chars, "character", [r.len, r.min_len, r.max_len], say, absent);

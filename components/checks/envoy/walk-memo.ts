@@ -1,101 +1,179 @@
 /**
- * What the walker remembers across messages: the issues one message value produced, by the exact
- * canonical text of that value (every field, every name, address and port included), its type,
- * whether rules were on and its depth. A value equal to one already walked gets the same issues,
- * moved to its own path, without a second walk: 5000 static clusters that differ only in names and
- * endpoints still walk their names and endpoints, but their shared circuit breakers, health
- * checks and typed options once. A type whose values keep differing (the cluster itself, its
- * endpoints) stops being remembered after a few misses, so the key is not paid for nothing.
+ * What the walker remembers across messages: the walk of each message *shape*. A shape is a value
+ * with its scalars left out (their kind kept: string, number, boolean, null): every key in its
+ * order, every list's length, and the strings that choose what is walked (an Any's `@type`, a
+ * TypedStruct's `type_url`). Two values of one shape make the walker visit the same fields with the
+ * same descriptors and rules; only what it finds at the scalars can differ. So a walk that found
+ * nothing wrong outside the scalars is kept as a plan: the scalar fields it checked (where they
+ * sit, their descriptor and rules) and the sub-messages it walked (their own plans). A value of a
+ * known shape is checked by running the plan: every scalar is still parsed and checked, with the
+ * walker's own code, at its own path; the walk through keys, descriptors, oneofs and absent-field
+ * rules is not done again. 5000 static clusters that differ only in names, addresses and ports
+ * walk one cluster and check 5000 clusters' scalars. A walk that reported anything else (an
+ * unknown field, a missing required field, a value of the wrong kind) is not kept: such values are
+ * walked whole every time.
  */
-import type { DescMessage } from "@bufbuild/protobuf";
-import type { ValueIssue } from "../../values/values";
+import type { DescField, DescMessage } from "@bufbuild/protobuf";
+import type { J } from "./registry";
 
-/** A remembered walk: each issue's path after the message's own path, and its message. */
-export type Remembered = readonly { suffix: string; message: string }[];
+/** A scalar field the walker checked: where it sits under the planned message, and how to check it. */
+export interface LeafStep {
+    kind: "leaf";
+    segments: readonly (string | number)[];
+    /** The field's path after the planned message's path. */
+    suffix: string;
+    field: DescField;
+    rulesOn: boolean;
+    rules: J | undefined;
+    depth: number;
+}
 
-const MAX_KEY_DEPTH = 48;
-const MAX_ENTRIES = 50_000;
-/** After this many misses, a type stays remembered only while at least one lookup in HIT_RATIO hits; it is tried again after RETRY skipped values. */
-const MIN_MISSES = 32;
-const HIT_RATIO = 8;
-const RETRY = 4096;
+/** An Any holding a well-known scalar type (`{"@type": ".../google.protobuf.Duration", "value": "1s"}`): its `value`. */
+export interface AnyValueStep {
+    kind: "any-value";
+    segments: readonly (string | number)[];
+    suffix: string;
+    desc: DescMessage;
+    depth: number;
+}
 
-const remembered = new Map<string, Remembered>();
-const stats = new Map<DescMessage, { hits: number; misses: number; skipped: number }>();
+/** A sub-message walked by its own plan. */
+export interface PlanStep {
+    kind: "plan";
+    segments: readonly (string | number)[];
+    suffix: string;
+    plan: Plan;
+}
 
-/**
- * The canonical text of a plain JSON value, or undefined where a text could conflate two values the
- * walker tells apart (undefined, NaN, infinities, -0, a non-plain object, a cycle or a very deep value).
- */
-export function canonicalText(v: unknown, depth = 0): string | undefined {
-    if (v === null) return "null";
+export type Step = LeafStep | AnyValueStep | PlanStep;
+export type Plan = readonly Step[];
+
+/** Keys whose string value decides what the walker walks: kept in a shape as they are. */
+const CHOOSING_KEYS = new Set(["@type", "type_url", "typeUrl"]);
+const MAX_SHAPE_DEPTH = 48;
+const MAX_SHAPES = 200_000;
+const MAX_PLANS = 20_000;
+
+/** Each distinct shape text (its children by number), numbered. */
+const shapeNumbers = new Map<string, number>();
+const plans = new Map<string, Plan>();
+
+/** Called before each walk: forgets everything once there is too much (never within a walk, so numbers stay meaningful). */
+export function startWalk(): void {
+    if (shapeNumbers.size > MAX_SHAPES || plans.size > MAX_PLANS) {
+        shapeNumbers.clear();
+        plans.clear();
+    }
+}
+
+function leafKind(v: unknown): string | undefined {
+    if (v === null) return "0";
     switch (typeof v) {
         case "string":
-            return JSON.stringify(v);
-        case "boolean":
-            return v ? "true" : "false";
+            return "s";
         case "number":
-            return Number.isFinite(v) && !Object.is(v, -0) ? String(v) : undefined;
-        case "object":
-            break;
+            return "d";
+        case "boolean":
+            return "b";
         default:
             return undefined;
     }
-    if (depth > MAX_KEY_DEPTH) return undefined;
-    if (Array.isArray(v)) {
-        let out = "[";
-        for (let i = 0; i < v.length; i++) {
-            const t = canonicalText(v[i], depth + 1);
-            if (t === undefined) return undefined;
-            out += i === 0 ? t : `,${t}`;
+}
+
+/**
+ * The shapes of the values met in one walk, by object. Undefined for a value a shape could not
+ * stand for: one holding `undefined`, a function, a non-plain object, a cycle or a very deep value.
+ */
+export class Shapes {
+    /** Each object's shape; undefined while it is being read (a cycle meets it so). */
+    private readonly known = new Map<object, string | undefined>();
+
+    of(v: unknown, depth = 0): string | undefined {
+        const leaf = leafKind(v);
+        if (leaf !== undefined) return leaf;
+        if (typeof v !== "object" || v === null) return undefined;
+        if (this.known.has(v)) return this.known.get(v);
+        if (depth > MAX_SHAPE_DEPTH) return undefined;
+        this.known.set(v, undefined);
+        const shape = this.compute(v, depth);
+        this.known.set(v, shape);
+        return shape;
+    }
+
+    private compute(v: object, depth: number): string | undefined {
+        let text: string;
+        if (Array.isArray(v)) {
+            text = "[";
+            for (const item of v) {
+                const s = this.of(item, depth + 1);
+                if (s === undefined) return undefined;
+                text += `${s},`;
+            }
+        } else {
+            const proto: unknown = Object.getPrototypeOf(v);
+            if (proto !== Object.prototype && proto !== null) return undefined;
+            text = "{";
+            const o = v as Record<string, unknown>;
+            for (const key of Object.keys(o)) {
+                const child = o[key];
+                const s = typeof child === "string" && CHOOSING_KEYS.has(key) ? `=${JSON.stringify(child)}` : this.of(child, depth + 1);
+                if (s === undefined) return undefined;
+                text += `${JSON.stringify(key)}:${s},`;
+            }
         }
-        return `${out}]`;
+        let n = shapeNumbers.get(text);
+        if (n === undefined) shapeNumbers.set(text, (n = shapeNumbers.size));
+        return `#${n}`;
     }
-    const proto: unknown = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return undefined;
-    let out = "{";
-    let first = true;
-    for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-        const t = canonicalText(child, depth + 1);
-        if (t === undefined) return undefined;
-        out += `${first ? "" : ","}${JSON.stringify(k)}:${t}`;
-        first = false;
-    }
-    return `${out}}`;
 }
 
-/** The memo key of one message walk, or undefined if this value (or this type, for now) is not remembered. */
-export function memoKey(desc: DescMessage, v: unknown, p: string, rulesOn: boolean, depth: number): string | undefined {
-    // joinPath writes a top-level key without a dot: a remembered suffix only fits under a non-empty path.
-    if (p === "") return undefined;
-    const s = stats.get(desc);
-    if (s && s.misses >= MIN_MISSES && s.hits * HIT_RATIO < s.misses) {
-        if (++s.skipped < RETRY) return undefined;
-        stats.delete(desc);
-    }
-    const text = canonicalText(v);
-    return text === undefined ? undefined : `${desc.typeName}|${rulesOn ? 1 : 0}|${depth}|${text}`;
+/** The plan key of one message walk: its type, whether rules are on, its depth and its shape. */
+export function planKey(desc: DescMessage, shape: string, rulesOn: boolean, depth: number): string {
+    return `${desc.typeName}|${rulesOn ? 1 : 0}|${depth}|${shape}`;
 }
 
-/** The issues remembered for `key`, moved under `p`, or undefined (a miss, counted). */
-export function recall(desc: DescMessage, key: string, p: string): ValueIssue[] | undefined {
-    const r = remembered.get(key);
-    let s = stats.get(desc);
-    if (!s) stats.set(desc, (s = { hits: 0, misses: 0, skipped: 0 }));
-    if (!r) {
-        s.misses++;
-        return undefined;
-    }
-    s.hits++;
-    return r.map((i) => ({ path: p + i.suffix, message: i.message }));
+export function recallPlan(key: string): Plan | undefined {
+    return plans.get(key);
 }
 
-/** Remember the issues `issues` (all under `p`) of the walk of `key`. */
-export function remember(key: string, p: string, issues: readonly ValueIssue[]): void {
-    if (issues.some((i) => !i.path.startsWith(p))) return;
-    if (remembered.size >= MAX_ENTRIES) remembered.clear();
-    remembered.set(
-        key,
-        issues.map((i) => ({ suffix: i.path.slice(p.length), message: i.message })),
-    );
+export function rememberPlan(key: string, plan: Plan): void {
+    plans.set(key, plan);
+}
+
+/** What one scalar step found for each of its values: the issues, by their path after the field's. */
+const scalarIssues = new WeakMap<LeafStep, Map<string | number | boolean, readonly { suffix: string; message: string }[]>>();
+/** Distinct values remembered per step: a field whose values keep differing (names, addresses) is not remembered past this. */
+const MAX_VALUES_PER_STEP = 64;
+
+/** A value a step's issues can be remembered by: a string, a boolean or a number (not -0, which a Map holds as 0). */
+function memoValue(v: unknown): v is string | number | boolean {
+    return typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && !Object.is(v, -0));
+}
+
+/** The issues a scalar step found before for this value, moved under `p`; undefined if not remembered. */
+export function recallScalar(step: LeafStep, v: unknown, p: string): { path: string; message: string }[] | undefined {
+    if (!memoValue(v)) return undefined;
+    return scalarIssues
+        .get(step)
+        ?.get(v)
+        ?.map((i) => ({ path: p + i.suffix, message: i.message }));
+}
+
+/** Remember what a scalar step found for this value (all under `p`). */
+export function rememberScalar(step: LeafStep, v: unknown, p: string, issues: readonly { path: string; message: string }[]): void {
+    if (!memoValue(v) || issues.some((i) => !i.path.startsWith(p))) return;
+    let known = scalarIssues.get(step);
+    if (!known) scalarIssues.set(step, (known = new Map()));
+    if (known.size < MAX_VALUES_PER_STEP)
+        known.set(
+            v,
+            issues.map((i) => ({ suffix: i.path.slice(p.length), message: i.message })),
+        );
+}
+
+/** The value at `segments` under `root` (the walker reached it there, so every step exists). */
+export function valueAt(root: unknown, segments: readonly (string | number)[]): unknown {
+    let v = root;
+    for (const s of segments) v = (v as Record<string | number, unknown>)[s];
+    return v;
 }

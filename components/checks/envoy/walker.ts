@@ -28,19 +28,122 @@ import {
 } from "./proto-json";
 import { allMessageNames, asJ, fieldRules, keyMap, messageRulesOff, oneofRequired, type J, type Loaded } from "./registry";
 import { applyFieldRules } from "./rules";
-import { memoKey, recall, remember } from "./walk-memo";
+import {
+    planKey,
+    recallPlan,
+    recallScalar,
+    rememberPlan,
+    rememberScalar,
+    Shapes,
+    startWalk,
+    valueAt,
+    type LeafStep,
+    type Plan,
+    type Step,
+} from "./walk-memo";
+
+/** A plan being recorded: the message's path and where its value sits in `segments`, the steps so far, and whether it may be kept. */
+interface Recording {
+    path: string;
+    base: number;
+    steps: Step[];
+    ok: boolean;
+}
+
+/**
+ * A field the walker checks as a scalar: a scalar, an enum or a well-known type written as one
+ * (a Duration, a wrapper, a Struct...; list and map fields of them too). An Any is walked as a
+ * message: its `@type` is part of the shape.
+ */
+function scalarField(f: DescField): boolean {
+    const et = elemTypeOf(f);
+    return et.k !== "message" || (SPECIAL_JSON_WKT.has(et.m.typeName) && et.m.typeName !== "google.protobuf.Any");
+}
 
 /** One walk over one value: collects its issues in `issues`, in document order. */
 export class Walker {
     private readonly stack = new Set<object>();
+    private readonly shapes = new Shapes();
+    /** The keys and indices from the walked value down to the current one. */
+    private readonly segments: (string | number)[] = [];
+    /** The plans being recorded, outermost first. */
+    private readonly recordings: Recording[] = [];
+    /** > 0 while a scalar field is checked: what it reports depends on the scalars, not on the shape. */
+    private inScalar = 0;
     private readonly issue = (p: string, message: string): void => {
         this.issues.push({ path: p, message });
+        if (this.inScalar === 0) this.spoilRecordings();
     };
 
     constructor(
         private readonly l: Loaded,
         private readonly issues: ValueIssue[],
-    ) {}
+    ) {
+        startWalk();
+    }
+
+    /** What was walked depends on more than the shape: no plan being recorded may be kept. */
+    private spoilRecordings(): void {
+        for (const r of this.recordings) r.ok = false;
+    }
+
+    /** A step of the plan being recorded (the innermost), at the current value and path `p`. */
+    private note(p: string, step: (where: { segments: (string | number)[]; suffix: string }) => Step): void {
+        const r = this.recordings[this.recordings.length - 1];
+        // Inside a scalar field the whole field is one step already.
+        if (!r || !r.ok || this.inScalar > 0) return;
+        if (!p.startsWith(r.path)) {
+            r.ok = false;
+            return;
+        }
+        r.steps.push(step({ segments: this.segments.slice(r.base), suffix: p.slice(r.path.length) }));
+    }
+
+    /** Check the scalars of `root` (at `p`) as the plan says, each at its own path. */
+    private runPlan(plan: Plan, root: unknown, p: string): void {
+        for (const step of plan) {
+            const v = valueAt(root, step.segments);
+            const sp = p + step.suffix;
+            if (step.kind === "plan") {
+                this.runPlan(step.plan, v, sp);
+                continue;
+            }
+            if (step.kind === "leaf") {
+                this.planScalar(step, v, sp);
+                continue;
+            }
+            this.inScalar++;
+            try {
+                this.walkMessage(step.desc, v, sp, true, step.depth);
+            } finally {
+                this.inScalar--;
+            }
+        }
+    }
+
+    /** A scalar step of a plan: what it found for the same value before (a port, a timeout, an enum), or checked now. */
+    private planScalar(step: LeafStep, v: unknown, p: string): void {
+        const known = recallScalar(step, v, p);
+        if (known) {
+            for (const i of known) this.issues.push(i);
+            return;
+        }
+        const before = this.issues.length;
+        this.inScalar++;
+        try {
+            this.scalarFieldValue(step.field, v, p, step.rulesOn, step.rules, step.depth);
+        } finally {
+            this.inScalar--;
+        }
+        rememberScalar(step, v, p, this.issues.slice(before));
+    }
+
+    /** A scalar field's value and its rules; false if it could not be parsed. */
+    private scalarFieldValue(f: DescField, val: unknown, p: string, rulesOn: boolean, rules: J | undefined, depth: number): boolean {
+        const fp = this.walkField(f, val, p, rulesOn, rules, depth);
+        if (fp && rulesOn && rules) applyFieldRules(f, rules, fp, p, this.issue);
+        return fp !== undefined;
+    }
 
     /** Walk one message value; returns what the rules need, or undefined if it could not be parsed at all. */
     walkMessage(desc: DescMessage, v: unknown, p: string, rulesOn: boolean, depth: number): Parsed | undefined {
@@ -58,20 +161,28 @@ export class Walker {
             this.issue(p, "the value refers to itself (cyclic object)");
             return undefined;
         }
-        const key = memoKey(desc, v, p, rulesOn, depth);
-        const known = key === undefined ? undefined : recall(desc, key, p);
+        // joinPath writes a top-level key without a dot: a plan's suffixes only fit under a non-empty path.
+        const shape = p === "" ? undefined : this.shapes.of(v);
+        const key = shape === undefined ? undefined : planKey(desc, shape, rulesOn, depth);
+        const known = key === undefined ? undefined : recallPlan(key);
         if (known) {
-            for (const i of known) this.issues.push(i);
+            this.note(p, (where) => ({ kind: "plan", ...where, plan: known }));
+            this.runPlan(known, v, p);
             return { k: "message" };
         }
-        const before = this.issues.length;
+        const recording = key === undefined ? undefined : { path: p, base: this.segments.length, steps: [], ok: true };
+        if (recording) this.recordings.push(recording);
         this.stack.add(v);
         try {
             this.walkFields(desc, v, p, rulesOn, depth);
         } finally {
             this.stack.delete(v);
+            if (recording) this.recordings.pop();
         }
-        if (key !== undefined) remember(key, p, this.issues.slice(before));
+        if (key !== undefined && recording?.ok) {
+            rememberPlan(key, recording.steps);
+            this.note(p, (where) => ({ kind: "plan", ...where, plan: recording.steps }));
+        }
         return { k: "message" };
     }
 
@@ -122,10 +233,12 @@ export class Walker {
                 oneofSet.set(f.oneof, key);
             }
             const rules = fieldRules(this.l, f);
-            const fp = this.walkField(f, val, kp, rulesHere, rules, depth);
-            if (!fp) failed.add(f);
-            // PGV field rules of a present field, right after its contents (issues stay in document order).
-            else if (rulesHere && rules) applyFieldRules(f, rules, fp, kp, this.issue);
+            this.segments.push(key);
+            try {
+                if (!this.presentField(f, val, kp, rulesHere, rules, depth)) failed.add(f);
+            } finally {
+                this.segments.pop();
+            }
         }
 
         if (!rulesHere) return;
@@ -145,6 +258,22 @@ export class Walker {
             const names = o.fields.map((x) => `"${x.name}"`).join(", ");
             this.issue(p, `one of the fields ${names} must be set (oneof "${o.name}" is required, validate.required)`);
         }
+    }
+
+    /** A present field: its contents, then its PGV rules (issues stay in document order); false if it could not be parsed. */
+    private presentField(f: DescField, val: unknown, kp: string, rulesOn: boolean, rules: J | undefined, depth: number): boolean {
+        if (scalarField(f)) {
+            this.note(kp, (where) => ({ kind: "leaf", ...where, field: f, rulesOn, rules, depth }));
+            this.inScalar++;
+            try {
+                return this.scalarFieldValue(f, val, kp, rulesOn, rules, depth);
+            } finally {
+                this.inScalar--;
+            }
+        }
+        const fp = this.walkField(f, val, kp, rulesOn, rules, depth);
+        if (fp && rulesOn && rules) applyFieldRules(f, rules, fp, kp, this.issue);
+        return fp !== undefined;
     }
 
     /** Parse one field's (non-null) value; returns undefined if it failed (issue already reported). */
@@ -173,7 +302,12 @@ export class Walker {
                     items.push(undefined);
                     return;
                 }
-                items.push(this.walkElem(et, item, ip, elemRulesOn, depth));
+                this.segments.push(i);
+                try {
+                    items.push(this.walkElem(et, item, ip, elemRulesOn, depth));
+                } finally {
+                    this.segments.pop();
+                }
             });
             return { kind: "list", items };
         }
@@ -192,7 +326,14 @@ export class Walker {
                 const allowNull = et.k === "message" && et.m.typeName === "google.protobuf.Value";
                 let vp: Parsed | undefined;
                 if (mv === null && !allowNull) this.issue(ep, "null is not allowed as a map value");
-                else vp = this.walkElem(et, mv, ep, elemRulesOn, depth);
+                else {
+                    this.segments.push(mk);
+                    try {
+                        vp = this.walkElem(et, mv, ep, elemRulesOn, depth);
+                    } finally {
+                        this.segments.pop();
+                    }
+                }
                 entries.push({ key: mk, k: kp.ok ? { k: "scalar", t: f.mapKey, v: kp.value } : undefined, v: vp });
             }
             return { kind: "map", entries };
@@ -346,14 +487,31 @@ export class Walker {
                 if (k !== "value")
                     this.issue(joinPath(p, k), `unknown field ${JSON.stringify(k)} (an Any holding ${desc.typeName} has only "value")`);
             }
-            if ("value" in rest) this.walkMessage(desc, rest.value, joinPath(p, "value"), true, depth + 1);
+            if ("value" in rest) this.anyValue(desc, rest.value, joinPath(p, "value"), depth + 1);
             return { k: "any", typeUrl };
         }
         // Envoy validates an Any's payload with its own rules when it unpacks it: rules on.
         const before = this.issues.length;
         this.walkMessage(desc, rest, p, true, depth + 1);
-        if (this.l.typedStructs.has(desc.typeName) && this.issues.length === before) this.walkTypedStruct(rest, p, depth);
+        if (this.l.typedStructs.has(desc.typeName)) {
+            // Whether the payload is walked depends on what was found in the TypedStruct's scalars.
+            this.spoilRecordings();
+            if (this.issues.length === before) this.walkTypedStruct(rest, p, depth);
+        }
         return { k: "any", typeUrl };
+    }
+
+    /** The `value` of an Any holding a well-known scalar type, checked as a scalar. */
+    private anyValue(desc: DescMessage, v: unknown, p: string, depth: number): void {
+        this.segments.push("value");
+        this.note(p, (where) => ({ kind: "any-value", ...where, desc, depth }));
+        this.inScalar++;
+        try {
+            this.walkMessage(desc, v, p, true, depth);
+        } finally {
+            this.inScalar--;
+            this.segments.pop();
+        }
     }
 
     /** xds.type.v3.TypedStruct / udpa.type.v1.TypedStruct: Envoy converts `value` to `type_url`. */
