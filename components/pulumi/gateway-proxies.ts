@@ -120,10 +120,13 @@ export class GatewayProxies extends pulumi.ComponentResource {
         const renders = rendered.proxies.map((proxy, i) => ({
             proxy: { ...proxy, hops: proxy.hops.filter((h) => h.kind !== "upstream") },
             objects: i === 0 ? [...accounts, ...proxy.objects] : proxy.objects,
-            chartValues: oneProxyChartValues(
-                values,
-                gatewayProxyChartValues(proxy.key, proxy.values, [], rendered.values.k8s, accountFor(i)),
-            ),
+            // Built when read: only a proxy deployed with the chart reads its values.
+            get chartValues() {
+                return oneProxyChartValues(
+                    values,
+                    gatewayProxyChartValues(proxy.key, proxy.values, [], rendered.values.k8s, accountFor(i)),
+                );
+            },
             notRendered: [], // named once, by this component
         }));
         for (const r of renders)
