@@ -69,6 +69,8 @@ export interface RunOptions {
 
 interface RecordingMocks extends pulumi.runtime.Mocks {
     record(registration: Registration): void;
+    /** The inputs of the latest `newResource` call: the mock monitor's own deserialization of the request being registered. */
+    latestInputs?: Record<string, unknown>;
 }
 
 type Callback = (err: unknown, resp: { getUrn(): string } | undefined) => void;
@@ -85,7 +87,9 @@ interface RegisterRequest {
 }
 
 // Record each registration with what the engine would see. The mock monitor builds the URN; we
-// read it from its response. Installed once, it records only for monitors built with RecordingMocks.
+// read it from its response. The inputs are those it deserialized for `newResource`, which it
+// calls before its first await (so they belong to this request); deserialized again only if an
+// SDK stops doing so. Installed once, it records only for monitors built with RecordingMocks.
 const originalRegister = mocksModule.MockMonitor.prototype.registerResource as (
     this: { mocks: unknown },
     req: RegisterRequest,
@@ -96,10 +100,16 @@ mocksModule.MockMonitor.prototype.registerResource = function (
     req: RegisterRequest,
     callback: Callback,
 ) {
-    return originalRegister.call(this, req, (err, resp) => {
+    if (!this.mocks.record) return originalRegister.call(this, req, callback);
+    const deserialized: { inputs?: Record<string, unknown> } = {};
+    this.mocks.latestInputs = undefined;
+    const registered = originalRegister.call(this, req, (err, resp) => {
         if (!err && resp && this.mocks.record) {
             const secretPaths: string[] = [];
-            const inputs = unwrapSecrets(rpc.deserializeProperties(req.getObject()), "", secretPaths) as Record<string, unknown>;
+            const inputs = unwrapSecrets(deserialized.inputs ?? rpc.deserializeProperties(req.getObject()), "", secretPaths) as Record<
+                string,
+                unknown
+            >;
             this.mocks.record({
                 secretPaths,
                 type: req.getType(),
@@ -125,18 +135,24 @@ mocksModule.MockMonitor.prototype.registerResource = function (
         }
         callback(err, resp);
     });
+    deserialized.inputs = this.mocks.latestInputs;
+    return registered;
 };
 
-/** Replace each `{ <sig>: <secret sig>, value }` by its value, noting where it was. */
+/** Replace each `{ <sig>: <secret sig>, value }` by its value, noting where it was; what holds no secret is kept as it is. */
 function unwrapSecrets(value: unknown, at: string, paths: string[]): unknown {
-    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, paths));
     if (typeof value !== "object" || value === null) return value;
+    if (Array.isArray(value)) {
+        const items = value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, paths));
+        return items.some((v, i) => v !== value[i]) ? items : value;
+    }
     const record = value as Record<string, unknown>;
     if (record[rpc.specialSigKey] === rpc.specialSecretSig) {
         paths.push(at);
         return unwrapSecrets(record.value, at, []);
     }
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v, `${at}.${k}`, paths)]));
+    const entries = Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v, `${at}.${k}`, paths)] as const);
+    return entries.some(([k, v]) => v !== record[k]) ? Object.fromEntries(entries) : record;
 }
 
 let running = false;
@@ -150,7 +166,10 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
     const configRead: string[] = [];
     const calls: string[] = [];
     const mocks: RecordingMocks = {
-        newResource: (args) => ({ id: args.custom ? `${args.name}-id` : undefined, state: args.inputs }),
+        newResource(args) {
+            this.latestInputs = args.inputs as Record<string, unknown>;
+            return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
+        },
         call: (args) => {
             calls.push(args.token);
             return {};
