@@ -65,6 +65,12 @@ export interface RunOptions {
     /** Config, `<namespace>:<key>` to the string value (objects as JSON), as the CLI passes it. */
     config?: Record<string, string>;
     preview?: boolean;
+    /**
+     * Run in the SDK's process-wide store, as the `pulumi` CLI runs a program, not in a store of
+     * its own (`withLocalStorage`, whose async context puts a hook on every promise the SDK makes).
+     * Only for a process that runs this one program: nothing isolates it from any later run.
+     */
+    processStore?: boolean;
 }
 
 interface RecordingMocks extends pulumi.runtime.Mocks {
@@ -156,11 +162,15 @@ function unwrapSecrets(value: unknown, at: string, paths: string[]): unknown {
 }
 
 let running = false;
+let processStoreUsed = false;
 
 /** Run `program` (which creates resources and returns the stack outputs) under mocks. */
 export async function runProgram(program: () => unknown, options: RunOptions = {}): Promise<ProgramRun> {
     if (running) throw new Error("runProgram: runs must not overlap (the process-wide unhandledRejection handler is swapped per run)");
+    if (processStoreUsed) throw new Error("runProgram: a run in the process-wide store (processStore) must be the process's only run");
     running = true;
+    processStoreUsed = options.processStore === true;
+    const inStore = options.processStore ? <T>(run: () => Promise<T>) => run() : state.withLocalStorage;
     const registrations: Registration[] = [];
     const errors: Error[] = [];
     const configRead: string[] = [];
@@ -186,7 +196,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
         return getConfig(key);
     };
     try {
-        return await state.withLocalStorage(async () => {
+        return await inStore(async () => {
             await pulumi.runtime.setMocks(mocks, options.project ?? "gloo-keepalive", options.stack ?? "test", options.preview ?? false);
             pulumi.runtime.setAllConfig(options.config ?? {});
             let outputs: Record<string, unknown> | undefined;
