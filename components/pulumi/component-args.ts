@@ -43,13 +43,25 @@ export class ComponentArgsError extends Error {
  */
 export type PathMapping = readonly (readonly [prefix: string, whole: string])[];
 
+const prefixPatterns = new Map<string, RegExp>();
+
+/** The prefix, then a "." or "[" (a longer path) or anything but a name character (the prefix alone); built once per prefix. */
+function prefixPattern(prefix: string): RegExp {
+    let pattern = prefixPatterns.get(prefix);
+    if (!pattern) {
+        const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        pattern = new RegExp(`${escaped}(?:(\\.)|(?=(\\[))|(?![A-Za-z0-9_]))`, "g");
+        prefixPatterns.set(prefix, pattern);
+    }
+    return pattern;
+}
+
 /** Rewrite value paths in an issue path or message by `mapping`. */
 export function mapValuePath(text: string, mapping: PathMapping): string {
     let out = text;
     for (const [prefix, whole] of mapping) {
-        const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-        // The prefix, then a "." or "[" (a longer path) or anything but a name character (the prefix alone).
-        out = out.replace(new RegExp(`${escaped}(?:(\\.)|(?=(\\[))|(?![A-Za-z0-9_]))`, "g"), (_m, dot?: string, bracket?: string) =>
+        if (!out.includes(prefix)) continue;
+        out = out.replace(prefixPattern(prefix), (_m, dot?: string, bracket?: string) =>
             dot !== undefined || bracket !== undefined ? "" : whole,
         );
     }

@@ -243,10 +243,11 @@ function renderProxy(
 }
 
 function hopKeepalive(proxy: ProxyRender): HopKeepalive[] {
+    const mapping = argPaths(proxy.key);
     return proxy.hops.map((h) => ({
         kind: h.kind,
         name: h.name,
-        source: mapValuePath(h.source, argPaths(proxy.key)),
+        source: mapValuePath(h.source, mapping),
         effective: h.effective ?? null,
         detectionSeconds: h.detectionSeconds ?? null,
         warnings: h.warnings,
