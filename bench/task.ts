@@ -89,7 +89,8 @@ const asyncTasks: Record<string, () => Promise<Record<string, unknown>>> = {
         const { loadProgram, runProgram } = require("../scripts/pulumi-mocks") as typeof import("../scripts/pulumi-mocks");
         const program = loadProgram(path.join(__dirname, "..", "index"));
         const t = performance.now();
-        const run = await runProgram(program, { config });
+        // The process-wide runtime store, as `pulumi up` runs the program (this process runs only it).
+        const run = await runProgram(program, { config, processStore: true });
         const ms = performance.now() - t;
         if (run.errors.length > 0) throw run.errors[0];
         return { samples: [ms], registrations: run.registrations.length };

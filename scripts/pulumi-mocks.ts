@@ -65,10 +65,18 @@ export interface RunOptions {
     /** Config, `<namespace>:<key>` to the string value (objects as JSON), as the CLI passes it. */
     config?: Record<string, string>;
     preview?: boolean;
+    /**
+     * Run in the SDK's process-wide store, as the `pulumi` CLI runs a program, not in a store of
+     * its own (`withLocalStorage`, whose async context puts a hook on every promise the SDK makes).
+     * Only for a process that runs this one program: nothing isolates it from any later run.
+     */
+    processStore?: boolean;
 }
 
 interface RecordingMocks extends pulumi.runtime.Mocks {
     record(registration: Registration): void;
+    /** The inputs of the latest `newResource` call: the mock monitor's own deserialization of the request being registered. */
+    latestInputs?: Record<string, unknown>;
 }
 
 type Callback = (err: unknown, resp: { getUrn(): string } | undefined) => void;
@@ -85,7 +93,9 @@ interface RegisterRequest {
 }
 
 // Record each registration with what the engine would see. The mock monitor builds the URN; we
-// read it from its response. Installed once, it records only for monitors built with RecordingMocks.
+// read it from its response. The inputs are those it deserialized for `newResource`, which it
+// calls before its first await (so they belong to this request); deserialized again only if an
+// SDK stops doing so. Installed once, it records only for monitors built with RecordingMocks.
 const originalRegister = mocksModule.MockMonitor.prototype.registerResource as (
     this: { mocks: unknown },
     req: RegisterRequest,
@@ -96,10 +106,16 @@ mocksModule.MockMonitor.prototype.registerResource = function (
     req: RegisterRequest,
     callback: Callback,
 ) {
-    return originalRegister.call(this, req, (err, resp) => {
+    if (!this.mocks.record) return originalRegister.call(this, req, callback);
+    const deserialized: { inputs?: Record<string, unknown> } = {};
+    this.mocks.latestInputs = undefined;
+    const registered = originalRegister.call(this, req, (err, resp) => {
         if (!err && resp && this.mocks.record) {
             const secretPaths: string[] = [];
-            const inputs = unwrapSecrets(rpc.deserializeProperties(req.getObject()), "", secretPaths) as Record<string, unknown>;
+            const inputs = unwrapSecrets(deserialized.inputs ?? rpc.deserializeProperties(req.getObject()), "", secretPaths) as Record<
+                string,
+                unknown
+            >;
             this.mocks.record({
                 secretPaths,
                 type: req.getType(),
@@ -125,32 +141,45 @@ mocksModule.MockMonitor.prototype.registerResource = function (
         }
         callback(err, resp);
     });
+    deserialized.inputs = this.mocks.latestInputs;
+    return registered;
 };
 
-/** Replace each `{ <sig>: <secret sig>, value }` by its value, noting where it was. */
+/** Replace each `{ <sig>: <secret sig>, value }` by its value, noting where it was; what holds no secret is kept as it is. */
 function unwrapSecrets(value: unknown, at: string, paths: string[]): unknown {
-    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, paths));
     if (typeof value !== "object" || value === null) return value;
+    if (Array.isArray(value)) {
+        const items = value.map((v, i) => unwrapSecrets(v, `${at}[${i}]`, paths));
+        return items.some((v, i) => v !== value[i]) ? items : value;
+    }
     const record = value as Record<string, unknown>;
     if (record[rpc.specialSigKey] === rpc.specialSecretSig) {
         paths.push(at);
         return unwrapSecrets(record.value, at, []);
     }
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v, `${at}.${k}`, paths)]));
+    const entries = Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v, `${at}.${k}`, paths)] as const);
+    return entries.some(([k, v]) => v !== record[k]) ? Object.fromEntries(entries) : record;
 }
 
 let running = false;
+let processStoreUsed = false;
 
 /** Run `program` (which creates resources and returns the stack outputs) under mocks. */
 export async function runProgram(program: () => unknown, options: RunOptions = {}): Promise<ProgramRun> {
     if (running) throw new Error("runProgram: runs must not overlap (the process-wide unhandledRejection handler is swapped per run)");
+    if (processStoreUsed) throw new Error("runProgram: a run in the process-wide store (processStore) must be the process's only run");
     running = true;
+    processStoreUsed = options.processStore === true;
+    const inStore = options.processStore ? <T>(run: () => Promise<T>) => run() : state.withLocalStorage;
     const registrations: Registration[] = [];
     const errors: Error[] = [];
     const configRead: string[] = [];
     const calls: string[] = [];
     const mocks: RecordingMocks = {
-        newResource: (args) => ({ id: args.custom ? `${args.name}-id` : undefined, state: args.inputs }),
+        newResource(args) {
+            this.latestInputs = args.inputs as Record<string, unknown>;
+            return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
+        },
         call: (args) => {
             calls.push(args.token);
             return {};
@@ -167,7 +196,7 @@ export async function runProgram(program: () => unknown, options: RunOptions = {
         return getConfig(key);
     };
     try {
-        return await state.withLocalStorage(async () => {
+        return await inStore(async () => {
             await pulumi.runtime.setMocks(mocks, options.project ?? "gloo-keepalive", options.stack ?? "test", options.preview ?? false);
             pulumi.runtime.setAllConfig(options.config ?? {});
             let outputs: Record<string, unknown> | undefined;

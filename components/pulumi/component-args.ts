@@ -43,13 +43,25 @@ export class ComponentArgsError extends Error {
  */
 export type PathMapping = readonly (readonly [prefix: string, whole: string])[];
 
+const prefixPatterns = new Map<string, RegExp>();
+
+/** The prefix, then a "." or "[" (a longer path) or anything but a name character (the prefix alone); built once per prefix. */
+function prefixPattern(prefix: string): RegExp {
+    let pattern = prefixPatterns.get(prefix);
+    if (!pattern) {
+        const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        pattern = new RegExp(`${escaped}(?:(\\.)|(?=(\\[))|(?![A-Za-z0-9_]))`, "g");
+        prefixPatterns.set(prefix, pattern);
+    }
+    return pattern;
+}
+
 /** Rewrite value paths in an issue path or message by `mapping`. */
 export function mapValuePath(text: string, mapping: PathMapping): string {
     let out = text;
     for (const [prefix, whole] of mapping) {
-        const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-        // The prefix, then a "." or "[" (a longer path) or anything but a name character (the prefix alone).
-        out = out.replace(new RegExp(`${escaped}(?:(\\.)|(?=(\\[))|(?![A-Za-z0-9_]))`, "g"), (_m, dot?: string, bracket?: string) =>
+        if (!out.includes(prefix)) continue;
+        out = out.replace(prefixPattern(prefix), (_m, dot?: string, bracket?: string) =>
             dot !== undefined || bracket !== undefined ? "" : whole,
         );
     }
@@ -85,12 +97,29 @@ export function isInputValue(value: unknown): boolean {
     );
 }
 
-/** Value paths (`a.b[0].c`) of every Output or promise inside a plain value. */
+/** Value paths (`a.b[0].c`) of every Output or promise inside a plain value (a path is spelled only where one is found). */
 export function inputPaths(value: unknown, path = ""): string[] {
-    if (isInputValue(value)) return [path];
-    if (Array.isArray(value)) return value.flatMap((item, i) => inputPaths(item, `${path}[${i}]`));
-    if (isPlainObject(value)) return Object.entries(value).flatMap(([k, v]) => inputPaths(v, path === "" ? k : `${path}.${k}`));
-    return [];
+    const found: string[] = [];
+    const at: (string | number)[] = [];
+    const walk = (v: unknown): void => {
+        if (isInputValue(v))
+            found.push(at.reduce<string>((p, s) => (typeof s === "number" ? `${p}[${s}]` : p === "" ? s : `${p}.${s}`), path));
+        else if (Array.isArray(v)) {
+            for (let i = 0; i < v.length; i++) {
+                at.push(i);
+                walk(v[i]);
+                at.pop();
+            }
+        } else if (isPlainObject(v)) {
+            for (const k of Object.keys(v)) {
+                at.push(k);
+                walk(v[k]);
+                at.pop();
+            }
+        }
+    };
+    walk(value);
+    return found;
 }
 
 /**
@@ -108,17 +137,31 @@ export function withPlaceholders(value: unknown, placeholder: (path: string) => 
     return value;
 }
 
-/** A copy without `undefined` object members (an Output resolving to undefined means "unset", as in a values file). */
+/**
+ * `value` without `undefined` object members (an Output resolving to undefined means "unset", as
+ * in a values file). Only what holds such a member is copied; every other part is `value`'s own.
+ */
 export function withoutUndefined<T>(value: T): T {
-    if (Array.isArray(value)) return value.map(withoutUndefined) as T;
-    if (isPlainObject(value)) {
-        return Object.fromEntries(
-            Object.entries(value)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, withoutUndefined(v)]),
-        ) as T;
+    if (Array.isArray(value)) {
+        let copy: unknown[] | undefined;
+        value.forEach((item, i) => {
+            const kept = withoutUndefined(item);
+            if (kept !== item) (copy ??= [...value])[i] = kept;
+        });
+        return (copy ?? value) as T;
     }
-    return value;
+    if (!isPlainObject(value)) return value;
+    let copy: Record<string, unknown> | undefined;
+    for (const k of Object.keys(value)) {
+        const v = value[k];
+        if (v === undefined) {
+            delete (copy ??= { ...value })[k];
+            continue;
+        }
+        const kept = withoutUndefined(v);
+        if (kept !== v) (copy ??= { ...value })[k] = kept;
+    }
+    return (copy ?? value) as T;
 }
 
 /** Paths (with `[]` for any list index) where an arg may be an Output; anywhere else it decides which objects exist. */

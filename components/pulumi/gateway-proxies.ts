@@ -6,7 +6,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkArgs, ComponentArgsError, inputPaths, withoutUndefined, type DeployWith } from "./component-args";
-import { GatewayProxy, gatewayProxyChartValues, warnNotRendered, type ServiceAccountSettings } from "./gateway-proxy";
+import { GatewayProxy, gatewayProxyChartValues, warnNotRendered, type ProxyRendering, type ServiceAccountSettings } from "./gateway-proxy";
+import { withShortStacks } from "./short-stacks";
 import { claimObjects, handedRender, handRender } from "./program-state";
 import { DEFAULT_NAMESPACE, DEFAULT_RELEASE_NAME, renderValues, type RenderResult } from "../render/render";
 import type { GatewayProxyValues, GlooKeepaliveValues } from "../values/types";
@@ -56,6 +57,36 @@ function oneProxyChartValues(values: GlooKeepaliveValues, proxy: GlooKeepaliveVa
 }
 
 /**
+ * Each proxy's part of the whole render, as handed to its `GatewayProxy`, and the ServiceAccount
+ * settings it runs with: one gateway-proxy ServiceAccount per namespace, as Gloo, deployed by the
+ * first proxy, the others running as it. Only the proxies: the Upstreams (and their hops) belong to
+ * whoever deploys them.
+ */
+function proxyParts(
+    values: GlooKeepaliveValues,
+    rendered: RenderResult,
+    account: ServiceAccountSettings | undefined,
+): { rendering: ProxyRendering; serviceAccount: ServiceAccountSettings | undefined }[] {
+    const accounts = rendered.objects.filter((o) => o.kind === "ServiceAccount");
+    return rendered.proxies.map((proxy, i) => {
+        const serviceAccount = i === 0 ? account : { ...account, create: false };
+        const rendering = {
+            proxy: { ...proxy, hops: proxy.hops.filter((h) => h.kind !== "upstream") },
+            objects: i === 0 ? [...accounts, ...proxy.objects] : proxy.objects,
+            // Built when read: only a proxy deployed with the chart reads its values.
+            get chartValues() {
+                return oneProxyChartValues(
+                    values,
+                    gatewayProxyChartValues(proxy.key, proxy.values, [], rendered.values.k8s, serviceAccount),
+                );
+            },
+            notRendered: [], // named once, by GatewayProxies
+        };
+        return { rendering, serviceAccount };
+    });
+}
+
+/**
  * Every enabled gateway proxy of a values file, each a `GatewayProxy` child named
  * `<namespace>/<proxy name>` (so renaming this component moves only its own URN; pass
  * `aliases: [{ name: "<old name>" }]` to keep it). The values are checked whole with the library
@@ -89,7 +120,6 @@ export class GatewayProxies extends pulumi.ComponentResource {
         const gateway = args.serviceAccount
             ? { ...args.gateway, proxyServiceAccount: { ...args.gateway?.proxyServiceAccount, ...args.serviceAccount } }
             : args.gateway;
-        const account = gateway?.proxyServiceAccount;
         const values: GlooKeepaliveValues = withoutUndefined({
             gatewayProxies: args.gatewayProxies,
             gloo: args.gloo,
@@ -113,41 +143,26 @@ export class GatewayProxies extends pulumi.ComponentResource {
         // The program's own render of the same values when it hands one (the stack program does).
         const rendered =
             handedRender<RenderResult>(args) ?? checkArgs(component, [], () => renderValues([values], { namespace, releaseName }));
-        // One gateway-proxy ServiceAccount per namespace, as Gloo: the first proxy deploys it, the others run as it.
-        const accounts = rendered.objects.filter((o) => o.kind === "ServiceAccount");
-        const accountFor = (i: number): ServiceAccountSettings | undefined => (i === 0 ? account : { ...account, create: false });
-        // Only the proxies: the Upstreams (and their hops) belong to whoever deploys them.
-        const renders = rendered.proxies.map((proxy, i) => ({
-            proxy: { ...proxy, hops: proxy.hops.filter((h) => h.kind !== "upstream") },
-            objects: i === 0 ? [...accounts, ...proxy.objects] : proxy.objects,
-            chartValues: oneProxyChartValues(
-                values,
-                gatewayProxyChartValues(proxy.key, proxy.values, [], rendered.values.k8s, accountFor(i)),
-            ),
-            notRendered: [], // named once, by this component
-        }));
-        for (const r of renders)
+        const parts = proxyParts(values, rendered, gateway?.proxyServiceAccount);
+        for (const { rendering: r } of parts)
             claimObjects(`gloo-keepalive:index:GatewayProxy "${namespace}/${r.proxy.name}" of ${component}`, r.objects);
 
         super(type, name, {}, opts);
         warnNotRendered(this, rendered.notRendered);
 
-        const proxies: Record<string, GatewayProxy> = {};
-        for (const [i, r] of renders.entries()) {
-            const childArgs = {
-                ...r.proxy.values,
-                name: r.proxy.key,
-                namespace: r.proxy.values.namespace || namespace,
-                glooNamespace: namespace,
-                releaseName,
-                k8s: rendered.values.k8s,
-                serviceAccount: accountFor(i),
-                deployWith,
-                provider,
-            };
-            proxies[r.proxy.key] = new GatewayProxy(`${namespace}/${r.proxy.name}`, handRender(childArgs, r), { parent: this });
-        }
-        this.proxies = proxies;
+        // Handed a checked render, the proxies only register their objects: with short stack traces (see short-stacks.ts).
+        const shared = { glooNamespace: namespace, releaseName, k8s: rendered.values.k8s, deployWith, provider };
+        this.proxies = withShortStacks(() =>
+            Object.fromEntries(
+                parts.map(({ rendering: r, serviceAccount }) => {
+                    const namespaced = { name: r.proxy.key, namespace: r.proxy.values.namespace || namespace, serviceAccount };
+                    const childArgs = handRender({ ...r.proxy.values, ...shared, ...namespaced }, r);
+                    const child = new GatewayProxy(`${namespace}/${r.proxy.name}`, childArgs, { parent: this });
+                    return [r.proxy.key, child];
+                }),
+            ),
+        );
+        const proxies = this.proxies;
         const byKey = <T>(pick: (p: GatewayProxy) => pulumi.Output<T>) =>
             pulumi.all(Object.fromEntries(Object.entries(proxies).map(([k, p]) => [k, pick(p)]))) as pulumi.Output<Record<string, T>>;
         this.bootstrapChecksums = byKey((p) => p.bootstrapChecksum);

@@ -243,10 +243,11 @@ function renderProxy(
 }
 
 function hopKeepalive(proxy: ProxyRender): HopKeepalive[] {
+    const mapping = argPaths(proxy.key);
     return proxy.hops.map((h) => ({
         kind: h.kind,
         name: h.name,
-        source: mapValuePath(h.source, argPaths(proxy.key)),
+        source: mapValuePath(h.source, mapping),
         effective: h.effective ?? null,
         detectionSeconds: h.detectionSeconds ?? null,
         warnings: h.warnings,
@@ -267,9 +268,8 @@ export function maxDetectionSeconds(hops: readonly HopKeepalive[]): number | nul
 /** The one-proxy render from args: `shape` for plain args (stand-ins for Outputs), the render once Outputs resolve. */
 interface ProxyRenders {
     shape: ProxyRendering;
-    rendering: pulumi.Output<ProxyRendering>;
-    /** The render itself when no arg is an Output (the shape is then the render). */
-    known?: ProxyRendering;
+    /** The render itself when no arg is an Output (the shape is then the render), else the render once the Outputs resolve. */
+    rendering: Rendering;
 }
 
 /** Which objects exist and their names from the plain args (stand-ins where a value is an Output), and the real render. */
@@ -289,8 +289,7 @@ function proxyRenders(component: string, args: GatewayProxyArgs): ProxyRenders {
         withPlaceholders(upstreams, (p) => placeholder(`upstreams${p}`)),
     );
     // Plain args: the render above is the render. Outputs: render again, checked, once they resolve.
-    if (inputPaths({ entry, upstreams }).length === 0)
-        return { shape, rendering: pulumi.output(shape) as unknown as pulumi.Output<ProxyRendering>, known: shape };
+    if (inputPaths({ entry, upstreams }).length === 0) return { shape, rendering: shape };
     // Annotations may carry an Output's value (the load balancer idle timeout); names and labels may not.
     const identity = (objects: readonly KubernetesObject[]) =>
         JSON.stringify(objects.map((o) => [o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, o.metadata.labels]));
@@ -414,7 +413,7 @@ export class GatewayProxy extends pulumi.ComponentResource {
     public readonly bootstrap: pulumi.Output<Record<string, unknown>>;
     /** sha256 of the bootstrap text: the pod template's `checksum/<proxy>-envoy-config` annotation. */
     public readonly bootstrapChecksum: pulumi.Output<string>;
-    /** The keepalive in force on every hop (xDS, built-in and static clusters, downstream Gateways, upstreams). */
+    /** The keepalive in force on every hop (xDS, built-in and static clusters, downstream Gateways, upstreams); not kept in the stack's state. */
     public readonly keepalive: pulumi.Output<HopKeepalive[]>;
     /** Worst-case seconds to detect a dead peer per hop, keyed `<hop kind>/<hop name>`; null where a hop has no keepalive. */
     public readonly detectionSeconds: pulumi.Output<Record<string, number | null>>;
@@ -443,9 +442,7 @@ export class GatewayProxy extends pulumi.ComponentResource {
         checkDeployArgs(component, args);
         // From GatewayProxies: its render of the whole values, whose objects it has claimed already.
         const handed = handedRender<ProxyRendering>(args);
-        const { shape, rendering, known }: ProxyRenders = handed
-            ? { shape: handed, rendering: pulumi.output(handed) as unknown as pulumi.Output<ProxyRendering>, known: handed }
-            : proxyRenders(component, args);
+        const { shape, rendering }: ProxyRenders = handed ? { shape: handed, rendering: handed } : proxyRenders(component, args);
         if (!handed) claimObjects(component, shape.objects);
 
         super(type, name, {}, opts);
@@ -457,19 +454,20 @@ export class GatewayProxy extends pulumi.ComponentResource {
         this.proxyName = shape.proxy.name;
         const resources: Record<string, pulumi.CustomResource> = {};
         if (args.deployWith === "helm") {
-            const values = rendering.apply((r) => r.chartValues as Record<string, unknown>);
+            const values = fromRendering(rendering, (r) => r.chartValues as Record<string, unknown>);
             warnIfReplacedDeleteFirst(this, args.provider);
             this.chart = new k8s.helm.v4.Chart(
                 `${namespace}/${shape.proxy.name}`,
                 { chart: gatewayProxyChartPath(), name: releaseName, namespace, values },
                 childOpts,
             );
-            this.serviceName = pulumi.all([this.chart.urn, rendering]).apply(([, r]) => serviceOf(r.objects));
+            const service = fromRendering(rendering, (r) => serviceOf(r.objects));
+            this.serviceName = pulumi.all([this.chart.urn, service]).apply(([, s]) => s);
         } else {
             // A render known now (plain args, or handed by GatewayProxies) is deployed as plain inputs: no Output per field.
-            const deployed = known
-                ? contentHashedBootstrap(known.objects, known.proxy)
-                : rendering.apply((r) => contentHashedBootstrap(r.objects, r.proxy));
+            const deployed = pulumi.Output.isInstance(rendering)
+                ? rendering.apply((r) => contentHashedBootstrap(r.objects, r.proxy))
+                : contentHashedBootstrap(rendering.objects, rendering.proxy);
             withShortStacks(() =>
                 shape.objects.forEach((object, i) => {
                     resources[`${object.kind} ${objectResourceName(object)}`] = deployObject(
@@ -485,22 +483,37 @@ export class GatewayProxy extends pulumi.ComponentResource {
         }
         this.resources = resources;
 
-        this.keepalive = rendering.apply((r) => hopKeepalive(r.proxy));
-        this.bootstrap = rendering.apply((r) => r.proxy.bootstrap);
-        this.bootstrapChecksum = rendering.apply((r) => r.proxy.checksum);
+        this.keepalive = fromRendering(rendering, (r) => hopKeepalive(r.proxy));
+        this.bootstrap = fromRendering(rendering, (r) => r.proxy.bootstrap);
+        this.bootstrapChecksum = fromRendering(rendering, (r) => r.proxy.checksum);
         this.detectionSeconds = this.keepalive.apply(detectionSecondsByHop);
         this.maxDetectionSeconds = this.keepalive.apply(maxDetectionSeconds);
         this.warnings = this.keepalive.apply((hops) => hops.flatMap((h) => h.warnings.map((w) => `${h.kind} ${h.name}: ${w}`)));
 
+        // The state keeps the summary per hop; `keepalive` (every hop's source and effective numbers) stays
+        // a property: registered, it was most of the state (and of a mocked run's memory) at 100 proxies.
         this.registerOutputs({
             bootstrapChecksum: this.bootstrapChecksum,
-            keepalive: this.keepalive,
             detectionSeconds: this.detectionSeconds,
             maxDetectionSeconds: this.maxDetectionSeconds,
             warnings: this.warnings,
             serviceName: this.serviceName,
         });
     }
+}
+
+/** The render known at construction, or the render once Output args resolve. */
+type Rendering = ProxyRendering | pulumi.Output<ProxyRendering>;
+
+/**
+ * An Output of a part of the render. From a render known now, the part is shared, not copied:
+ * `pulumi.output` of a plain value copies it whole, and an Output of the whole render would walk
+ * every object and the bootstrap again for each part read from it.
+ */
+function fromRendering<T>(rendering: Rendering, pick: (r: ProxyRendering) => T): pulumi.Output<T> {
+    if (pulumi.Output.isInstance(rendering)) return rendering.apply(pick);
+    const part = pick(rendering);
+    return pulumi.output(true).apply(() => part);
 }
 
 function serviceOf(objects: readonly KubernetesObject[]): string {
