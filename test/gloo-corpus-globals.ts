@@ -39,6 +39,7 @@ export function addGlobalKeys(g: Gen, values: GlooKeepaliveValues): void {
             ]),
         };
     if (g.chance(0.05)) values.gateway = { ...values.gateway, enabled: null };
+    if (g.chance(0.05)) values.gateway = { ...values.gateway, upgrade: g.chance(0.8) };
     if (g.chance(0.3)) values.global = { ...values.global, image: { ...values.global?.image, ...imageKeys(g, false) } };
     if (g.chance(0.25)) {
         const glooStats = { ...values.global?.glooStats, podMonitorEnabled: g.chance(0.7), serviceMonitorEnabled: g.chance(0.5) };

@@ -253,6 +253,8 @@ export interface PodStats {
     istioSidecar: boolean;
     /** The pod's Istio injection label (`global.istioIntegration`), if any. */
     istioLabel?: Record<string, string>;
+    /** Gloo's `gateway.upgrade`: the pods go without the `gateway-proxy: live` label the Services select. */
+    upgrade: boolean;
     /** The stats in force (`stats`, else `global.glooStats`): their PodMonitor port. */
     config?: StatsConfig;
     /** `global.image`: what the proxy's podTemplate.image leaves unset. */
@@ -323,7 +325,7 @@ export function proxyWorkload(
                 ...ownLabels(releaseName),
                 ...extraPodLabels(proxy),
                 ...proxySelector(proxyName),
-                "gateway-proxy": "live",
+                ...(stats.upgrade ? {} : { "gateway-proxy": "live" }),
                 ...stats.istioLabel,
             },
         },

@@ -274,6 +274,7 @@ function podStatsOf(values: GlooKeepaliveValues, ctx: BootstrapContext): Paramet
         datadog: Boolean(values.global?.glooStats?.setDatadogAnnotations),
         istioSidecar: Boolean(istio.enableIstioSidecarOnGateway),
         istioLabel,
+        upgrade: Boolean(values.gateway?.upgrade),
         image: (values.global?.image ?? {}) as ProxyImage,
         security: { podSecurityStandards: values.global?.podSecurityStandards, securitySettings: values.global?.securitySettings },
     };

@@ -486,6 +486,11 @@ export const valuesSchema: JsonSchema = {
                         "Render the proxies' own objects; false or null: only their Gateways (and the Upstreams), as Gloo does.",
                         true,
                     ),
+                    upgrade: {
+                        type: ["boolean", "null"],
+                        description:
+                            "Gloo's gateway.upgrade (read by its templates, not in its values types): true renders the proxy pods without the gateway-proxy: live label, so the Services select none of them until the upgrade is done.",
+                    },
                     proxyServiceAccount: object<NonNullable<NonNullable<GlooKeepaliveValues["gateway"]>["proxyServiceAccount"]>>(
                         "The gateway-proxy ServiceAccount every proxy pod of a namespace runs as.",
                         {

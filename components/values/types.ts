@@ -236,6 +236,8 @@ export interface OwnGlooKeepaliveValues {
     gateway?: {
         /** Gloo's `gateway.enabled`: false or null renders none of the proxies' own objects, only their Gateways. */
         enabled?: boolean | null;
+        /** Gloo's `gateway.upgrade` (its templates read it; its values types omit it): true drops the pods' `gateway-proxy: live` label. */
+        upgrade?: boolean | null;
         /** The `gateway-proxy` ServiceAccount: `create: false` reuses the one a Gloo release renders (gloo-keepalive's key). */
         proxyServiceAccount?: {
             create?: boolean;
