@@ -136,6 +136,7 @@ export const RENDERED_PATHS: readonly string[] = [
     "settings.writeNamespace",
     "gateway.proxyServiceAccount",
     "gateway.enabled",
+    "gateway.upgrade",
     "global.additionalLabels",
     "gloo.deployment.xdsPort",
     "gloo.deployment.restXdsPort",
