@@ -1,5 +1,6 @@
 /** Render values with the real chart (helm template) and with the library, and compare the objects. */
-import { mkdtempSync, writeFileSync } from "fs";
+import { expect } from "chai";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -18,6 +19,19 @@ import { leafDiffs } from "./object-diff";
 export const CHART = path.join(packageRoot(), "charts", "gateway-proxy");
 const scratch = mkdtempSync(path.join(tmpdir(), "gk-chart-"));
 let counter = 0;
+
+/** A scratch copy of our chart with each `[template, from, to]` edit made (each `from` must be in its template): to show a test fails when a template changes. */
+export function brokenChart(edits: readonly (readonly [template: string, from: string, to: string])[]): string {
+    const broken = path.join(mkdtempSync(path.join(tmpdir(), "gk-broken-")), "gateway-proxy");
+    cpSync(CHART, broken, { recursive: true });
+    for (const [template, from, to] of edits) {
+        const file = path.join(broken, "templates", template);
+        const text = readFileSync(file, "utf8");
+        expect(text, template).to.include(from);
+        writeFileSync(file, text.replace(from, to));
+    }
+    return broken;
+}
 
 export function writeValues(values: unknown): string {
     const file = path.join(scratch, `values-${process.pid}-${counter++}.yaml`);

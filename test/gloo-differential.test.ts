@@ -6,15 +6,14 @@
  * chart"). Helm 3 and Helm 4.
  */
 import { expect } from "chai";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { readdirSync, readFileSync } from "fs";
 import * as yaml from "js-yaml";
-import { tmpdir } from "os";
 import * as path from "path";
 import type { KubernetesObject } from "../components/render/manifests";
 import { mergeValues } from "../components/values/values";
 import { helmBinaries, runHelm, type HelmBinary } from "../scripts/helm";
 import { renderValues } from "../components/render/render";
-import { CHART, helmTemplate, helmTemplateAsync, libraryObjects, objectDiffs, writeValues, type HelmRun } from "./chart-harness";
+import { brokenChart, helmTemplate, helmTemplateAsync, libraryObjects, objectDiffs, writeValues, type HelmRun } from "./chart-harness";
 import { glooCorpus } from "./gloo-corpus";
 import { ahead } from "./helm-pool";
 import { GLOO_CHART, glooDiffs, glooTemplate, glooTemplateAsync } from "./gloo-harness";
@@ -162,13 +161,7 @@ for (const bin of helmBinaries()) {
         });
 
         it("fails, naming the path, when a template changes what Gloo renders", () => {
-            const broken = path.join(mkdtempSync(path.join(tmpdir(), "gk-gloo-broken-")), "gateway-proxy");
-            cpSync(CHART, broken, { recursive: true });
-            const file = path.join(broken, "templates", "gateway-proxy.yaml");
-            const text = readFileSync(file, "utf8");
-            const changed = text.replace(`"gateway-proxy" "live"`, `"gateway-proxy" "alive"`);
-            expect(changed).to.not.equal(text);
-            writeFileSync(file, changed);
+            const broken = brokenChart([["gateway-proxy.yaml", `"gateway-proxy" "live"`, `"gateway-proxy" "alive"`]]);
             const values = { gatewayProxies: { gatewayProxy: {} } };
             const run = helmTemplate(bin, values, { release: "gloo", chart: broken });
             expect(glooDiffs(run.objects, glooTemplate(bin, values))).to.include(

@@ -5,9 +5,8 @@
  * Helm 3 and 4), and every final Gateway keeps our downstream keepalive and passes the policies.
  */
 import { expect } from "chai";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { readdirSync, readFileSync } from "fs";
 import * as yaml from "js-yaml";
-import { tmpdir } from "os";
 import * as path from "path";
 import type { KubernetesObject } from "../components/render/manifests";
 import { mergeGatewayKubeOverride } from "../components/render/gloo-gateways";
@@ -15,7 +14,7 @@ import { gatewayValuePath, pathSegments } from "../components/render/gloo-gatewa
 import { mergeValues } from "../components/values/values";
 import { gatewaySocketOptionsKeepalive, keepaliveBelowIdleTimeout } from "../policy/policies";
 import { helmBinaries } from "../scripts/helm";
-import { CHART, helmTemplate, helmTemplateAsync, libraryObjects, objectDiffs, type HelmRun } from "./chart-harness";
+import { brokenChart, helmTemplate, helmTemplateAsync, libraryObjects, objectDiffs, type HelmRun } from "./chart-harness";
 import { glooCorpus } from "./gloo-corpus";
 import { glooDiffs, glooTemplate, glooTemplateAsync } from "./gloo-harness";
 import { ahead } from "./helm-pool";
@@ -201,13 +200,7 @@ for (const bin of helmBinaries()) {
         }
 
         it("fails, naming the path, when the Gateway template changes what Gloo renders", () => {
-            const broken = path.join(mkdtempSync(path.join(tmpdir(), "gk-gateways-broken-")), "gateway-proxy");
-            cpSync(CHART, broken, { recursive: true });
-            const file = path.join(broken, "templates", "_gateways.tpl");
-            const text = readFileSync(file, "utf8");
-            const changed = text.replace(`"name" "failover" "sslConfig"`, `"name" "fail-over" "sslConfig"`);
-            expect(changed).to.not.equal(text);
-            writeFileSync(file, changed);
+            const broken = brokenChart([["_gateways.tpl", `"name" "failover" "sslConfig"`, `"name" "fail-over" "sslConfig"`]]);
             const { values } = load("failover.yaml");
             const run = helmTemplate(bin, values, { release: "gloo", chart: broken });
             expect(glooDiffs(run.objects, glooTemplate(bin, values))).to.include(

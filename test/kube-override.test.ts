@@ -6,7 +6,7 @@
  * held to the Gloo chart by the differential test.)
  */
 import { expect } from "chai";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import * as yaml from "js-yaml";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -15,7 +15,7 @@ import { mergeOverwrite } from "../components/render/kube-override";
 import { printedValue } from "../components/render/proxy-extras";
 import { renderValues } from "../components/render/render";
 import { helmBinaries, runHelm } from "../scripts/helm";
-import { CHART, helmTemplate, objectDiffs, writeValues } from "./chart-harness";
+import { brokenChart, helmTemplate, objectDiffs, writeValues } from "./chart-harness";
 import { registeredObjects, runProgram } from "./pulumi-harness";
 
 type Json = Record<string, unknown>;
@@ -108,13 +108,7 @@ for (const bin of helmBinaries()) {
         });
 
         it("fails, naming the path, when the chart merges an override another way", () => {
-            const broken = path.join(mkdtempSync(path.join(tmpdir(), "gk-override-broken-")), "gateway-proxy");
-            cpSync(CHART, broken, { recursive: true });
-            const file = path.join(broken, "templates", "_overrides.tpl");
-            const text = readFileSync(file, "utf8");
-            const changed = text.replace("mergeOverwrite (deepCopy $before)", "merge (deepCopy $before)");
-            expect(changed).to.not.equal(text);
-            writeFileSync(file, changed);
+            const broken = brokenChart([["_overrides.tpl", "mergeOverwrite (deepCopy $before)", "merge (deepCopy $before)"]]);
             const values = { gatewayProxies: { gatewayProxy: { service: { kubeResourceOverride: { spec: { type: "NodePort" } } } } } };
             const library = renderValues([values], { releaseName: "gloo" }).objects;
             const run = helmTemplate(bin, values, { release: "gloo", chart: broken });
