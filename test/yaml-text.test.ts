@@ -62,6 +62,17 @@ const PIECES = [
     "...",
 ];
 
+/** Long multi-line strings (an embedded JSON document, and its near misses): the emitter's literal-block path, at every depth. */
+const LONG_JSON = JSON.stringify({ clusters: Array.from({ length: 12 }, (_, i) => ({ name: `svc-${i}`, port: 8000 + i })) }, null, 2);
+const LONG = [
+    LONG_JSON,
+    `${LONG_JSON}\n`,
+    ` ${LONG_JSON}`,
+    LONG_JSON.replace("\n", " \n"),
+    LONG_JSON.replace("\n", "\n\n"),
+    `${LONG_JSON}é`,
+];
+
 function prng(seed: number): () => number {
     let s = seed >>> 0;
     return () => {
@@ -76,7 +87,7 @@ function generate(rand: () => number, depth: number): unknown {
     const kind = depth > 3 ? Math.floor(rand() * 4) : Math.floor(rand() * 7);
     if (kind === 0) return str();
     if (kind === 1) return pick([0, 1, -1, 1.5, 1e21, 0.1, -0, 42, null, true, false]);
-    if (kind === 2) return str() + pick(["", " ", "\n"]);
+    if (kind === 2) return rand() < 0.2 ? pick(LONG) : str() + pick(["", " ", "\n"]);
     if (kind === 3) return pick(["", [], {}]);
     if (kind === 4) return Array.from({ length: Math.floor(rand() * 4) }, () => generate(rand, depth + 1));
     return Object.fromEntries(Array.from({ length: Math.floor(rand() * 4) }, () => [str(), generate(rand, depth + 1)]));

@@ -98,7 +98,8 @@ function fieldExplanations(
                     : { field, value, source: "OS default", path: `${sysctl} (Linux default)` };
             continue;
         }
-        out[field] = { field, value, ...sourceOf(layers, input.fieldPaths[field]) };
+        const { source, path, file } = sourceOf(layers, input.fieldPaths[field]);
+        out[field] = file === undefined ? { field, value, source, path } : { field, value, source, path, file };
     }
     return out;
 }
@@ -107,36 +108,36 @@ function buildHop(input: HopInput, proxy: ResolvedProxy, boxes: ProxyMiddleboxes
     const place = middleboxPlace(input.kind, input.name);
     const middlebox = place ? boxes[place] : undefined;
     const ut = input.tcpUserTimeoutSeconds;
-    const base = {
+    // Built field by field (in the order a reader sees them), not spread together: a render builds thousands.
+    const hop: Omit<KeepaliveHop, "warnings"> & { warnings?: string[] } = {
         kind: input.kind,
         name: input.name,
         source: input.source,
         path: input.source,
         fieldPaths: input.fieldPaths,
         inFlightDetectionSeconds: inFlightDetectionSeconds(ut),
-        ...(ut !== undefined ? { tcpUserTimeoutSeconds: ut } : {}),
-        ...(middlebox ? { middlebox } : {}),
     };
-    if (!input.keepalive) {
-        const hop: KeepaliveHop = { ...base, warnings: [] };
-        hop.warnings = hopWarnings(hop, proxy);
-        return hop;
+    if (ut !== undefined) hop.tcpUserTimeoutSeconds = ut;
+    if (middlebox) hop.middlebox = middlebox;
+    if (input.keepalive) {
+        const effective = effectiveKeepalive(input.keepalive, os);
+        hop.keepalive = input.keepalive;
+        hop.effective = effective;
+        hop.fields = fieldExplanations(input, effective, proxy, layers);
+        hop.detectionSeconds = detectionSeconds(input.keepalive, os, ut);
     }
-    const effective = effectiveKeepalive(input.keepalive, os);
-    const hop: KeepaliveHop = {
-        ...base,
-        keepalive: input.keepalive,
-        effective,
-        fields: fieldExplanations(input, effective, proxy, layers),
-        detectionSeconds: detectionSeconds(input.keepalive, os, ut),
-        warnings: [],
-    };
     hop.warnings = hopWarnings(hop, proxy);
-    return hop;
+    return hop as KeepaliveHop;
 }
 
-const fieldPathsUnder = (base: string, key: (f: TcpKeepaliveField) => string) =>
-    Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((f) => [f, `${base}.${key(f)}`])) as Record<TcpKeepaliveField, string>;
+/** One value per keepalive field, in the fields' order. */
+function perField<T>(value: (f: TcpKeepaliveField) => T): Record<TcpKeepaliveField, T> {
+    const out = {} as Record<TcpKeepaliveField, T>;
+    for (const f of KEEPALIVE_FIELD_NAMES) out[f] = value(f);
+    return out;
+}
+
+const fieldPathsUnder = (base: string, key: (f: TcpKeepaliveField) => string) => perField((f) => `${base}.${key(f)}`);
 
 function ownTcpKeepalive(cluster: Record<string, unknown>): EnvoyTcpKeepalive | undefined {
     const options = cluster.upstream_connection_options;
@@ -149,10 +150,7 @@ function clusterInputs(proxy: ResolvedProxy, ctx: BootstrapContext): HopInput[] 
     const v: GatewayProxyValues = proxy.values;
     const keepalive = staticClusterKeepalive(v);
     const ut = v.tcpUserTimeoutSeconds;
-    const proxyPaths = Object.fromEntries(KEEPALIVE_FIELD_NAMES.map((f) => [f, proxy.origin(KEEPALIVE_FIELDS[f].proxyValue)])) as Record<
-        TcpKeepaliveField,
-        string
-    >;
+    const proxyPaths = perField((f) => proxy.origin(KEEPALIVE_FIELDS[f].proxyValue));
     const source = proxy.origin("tcpKeepaliveTimeSeconds");
     const builtIn = (kind: HopKind, name: string): HopInput => ({
         kind,
@@ -171,9 +169,7 @@ function clusterInputs(proxy: ResolvedProxy, ctx: BootstrapContext): HopInput[] 
             `${clustersPath}[${i}].upstream_connection_options.tcp_keepalive`,
             (f) => KEEPALIVE_FIELDS[f].envoy,
         );
-        const fieldPaths = Object.fromEntries(
-            KEEPALIVE_FIELD_NAMES.map((f) => [f, own[KEEPALIVE_FIELDS[f].envoy] !== undefined ? ownPaths[f] : proxyPaths[f]]),
-        ) as Record<TcpKeepaliveField, string>;
+        const fieldPaths = perField((f) => (own[KEEPALIVE_FIELDS[f].envoy] !== undefined ? ownPaths[f] : proxyPaths[f]));
         inputs.push({
             kind: "static-cluster",
             name: cluster.name,

@@ -49,13 +49,13 @@ function candidatePaths(path: string): string[][] {
  * "value" with the file of the last layer that sets the value and the path it is set at (a
  * proxy's value may come from the default entry), or "default" when no layer does.
  */
-export function sourceOf(layers: ValueLayers, path: string): ValueSource {
+export function sourceOf(layers: ValueLayers, path: string): Readonly<ValueSource> {
     // One render asks the same few paths for every hop of a proxy (its keepalive fields): answer each once per layers object.
     let known = sources.get(layers);
     if (!known) sources.set(layers, (known = new Map()));
     let source = known.get(path);
-    if (!source) known.set(path, (source = findSource(layers, path)));
-    return { ...source };
+    if (!source) known.set(path, (source = Object.freeze(findSource(layers, path))));
+    return source;
 }
 
 /** Where a value came from: a layer (its file, the path it is set at) or the chart's default. */
@@ -65,11 +65,12 @@ const sources = new WeakMap<ValueLayers, Map<string, ValueSource>>();
 
 function findSource(layers: ValueLayers, path: string): ValueSource {
     for (const group of candidatePaths(path)) {
+        const parsed = group.map((p) => ({ path: p, segments: parseValuePath(p) }));
         for (let i = layers.layers.length - 1; i >= 0; i--) {
-            const found = group.find((p) => at(layers.layers[i], parseValuePath(p)) !== undefined);
+            const found = parsed.find((p) => at(layers.layers[i], p.segments) !== undefined);
             if (found !== undefined) {
                 const file = layers.files[i];
-                return { source: "value", path: found, ...(file ? { file } : {}) };
+                return { source: "value", path: found.path, ...(file ? { file } : {}) };
             }
         }
     }

@@ -39,18 +39,21 @@ export function writtenAsIs(value: string): boolean {
     return PLAIN_STRING.test(value) && !AMBIGUOUS_WORDS.has(value);
 }
 
-/** A scalar's text as js-yaml writes it at the top level (block scalars: their header and lines, unindented). */
-function scalarText(value: string | number | boolean | null): string {
-    if (typeof value === "string" && value.length <= 256 && writtenAsIs(value)) return value;
-    if (
+/** A long multi-line string js-yaml writes as a `|-` literal block, recognised without js-yaml's scan. */
+function isLiteralBlock(value: string | number | boolean | null): value is string {
+    return (
         typeof value === "string" &&
         value.length > 256 &&
         value.includes("\n") &&
         LITERAL_BLOCK.test(value) &&
         !SPACE_AT_LINE_END.test(value)
-    ) {
-        return `|-\n  ${value.replace(/\n/g, "\n  ")}`;
-    }
+    );
+}
+
+/** A scalar's text as js-yaml writes it at the top level (block scalars: their header and lines, unindented). */
+function scalarText(value: string | number | boolean | null): string {
+    if (typeof value === "string" && value.length <= 256 && writtenAsIs(value)) return value;
+    if (isLiteralBlock(value)) return `|-\n  ${value.replace(/\n/g, "\n  ")}`;
     // A Map holds 0 and -0 as one key, and js-yaml writes them differently: -0 is never cached.
     if (Object.is(value, -0)) return dump(value).replace(/\n$/, "");
     let text = scalars.get(value);
@@ -95,6 +98,8 @@ function isPlainData(value: unknown): value is Json {
  * scalar's lines (indented by two at the top level) move right by it; its blank lines stay empty.
  */
 function inlineScalar(value: string | number | boolean | null, indent: string): string {
+    // A literal block (see LITERAL_BLOCK) has no empty line: each line moves right by the indent, written in one pass.
+    if (indent !== "" && isLiteralBlock(value)) return ` |-\n${indent}  ${value.replace(/\n/g, `\n${indent}  `)}`;
     const text = scalarText(value);
     if (!text.includes("\n") || indent === "") return ` ${text}`;
     return ` ${text
@@ -123,7 +128,8 @@ class Emitter {
     /** `first` prefixes the first line (a `- ` of the enclosing sequence, already indented). */
     mapping(value: { [key: string]: Json }, indent: string, first: string): void {
         let prefix = first;
-        for (const [key, child] of Object.entries(value)) {
+        for (const key of Object.keys(value)) {
+            const child = value[key];
             const k = keyText(key);
             if (k === null || !isPlainData(child)) {
                 this.ok = false;

@@ -80,6 +80,17 @@ function leafKind(v: unknown): string | undefined {
     }
 }
 
+/** Each key as a JSON string, written once: the same few hundred keys recur in every shape. */
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+    let quoted = quotedKeys.get(key);
+    if (quoted === undefined) {
+        quoted = JSON.stringify(key);
+        if (quotedKeys.size < MAX_SHAPES) quotedKeys.set(key, quoted);
+    }
+    return quoted;
+}
+
 /**
  * The shapes of the values met in one walk, by object. Undefined for a value a shape could not
  * stand for: one holding `undefined`, a function, a non-plain object, a cycle or a very deep value.
@@ -118,7 +129,7 @@ export class Shapes {
                 const child = o[key];
                 const s = typeof child === "string" && CHOOSING_KEYS.has(key) ? `=${JSON.stringify(child)}` : this.of(child, depth + 1);
                 if (s === undefined) return undefined;
-                text += `${JSON.stringify(key)}:${s},`;
+                text += `${quotedKey(key)}:${s},`;
             }
         }
         let n = shapeNumbers.get(text);
