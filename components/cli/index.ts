@@ -3,12 +3,14 @@
  * `gloo-keepalive` command (bin/gloo-keepalive.js); in a checkout, through npm scripts:
  *   npm run render -- [--stack <env> | --values <file> ...] [--out <dir>] [--release <name>] [--namespace <ns>]
  */
-import { cutQuoted, formatIssue, ValuesError } from "../values/values";
+import { enableCompileCache } from "./compile-cache";
 import { helpOrVersion } from "./help";
-import { renderCommand } from "./render";
+
+/** Loaded when first used, so that a command's modules are compiled with the code cache (cli/compile-cache.ts). */
+const values = () => require("../values/values") as typeof import("../values/values");
 
 const COMMANDS: Record<string, (argv: string[]) => number> = {
-    render: renderCommand,
+    render: (argv) => (require("./render") as typeof import("./render")).renderCommand(argv),
     explain: (argv) => (require("./explain") as typeof import("./explain")).explainCommand(argv),
     // The policy pack's rules over the rendered objects (cli/check.ts), loaded only for this command.
     check: (argv) => (require("./check") as typeof import("./check")).runCheck(argv),
@@ -16,6 +18,7 @@ const COMMANDS: Record<string, (argv: string[]) => number> = {
 
 /** One line for a failure that is not a values problem: the file it concerns when there is one, never a stack. */
 export function failureLine(e: unknown): string {
+    const { cutQuoted } = values();
     const err = e instanceof Error ? (e as NodeJS.ErrnoException) : undefined;
     const first = (err?.message ?? String(e)).split("\n")[0];
     if (err?.code && err.path)
@@ -37,6 +40,7 @@ export function main(argv: string[]): number {
     try {
         return run(rest);
     } catch (e) {
+        const { cutQuoted, formatIssue, ValuesError } = values();
         if (e instanceof ValuesError) {
             for (const issue of e.issues) console.error(formatIssue(issue));
             console.error(`${e.issues.length} error(s); nothing was written.`);
@@ -57,5 +61,6 @@ if (require.main === module) {
         console.error(failureLine(e));
         process.exit(1);
     });
+    enableCompileCache();
     process.exitCode = main(process.argv.slice(2));
 }
