@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, rmSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "os";
 import * as path from "path";
 import { renderFiles } from "../components/cli/render";
-import { recoverOutFolder, writeOutFolder } from "../components/cli/out-dir";
+import { outFileText, recoverOutFolder, writeOutFolder, type OutFileContent } from "../components/cli/out-dir";
 import { renderValues } from "../components/render/render";
 import { runCli } from "./cli-harness";
 import { transpileForChild } from "./fault/transpile";
@@ -55,7 +55,8 @@ function readOut(out: string): { ours: Record<string, string>; others: string[];
 const same = (a: Record<string, string>, b: Record<string, string>) =>
     Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
 
-const asObject = (files: Map<string, string>) => Object.fromEntries([...files].map(([k, v]) => [path.normalize(k), v]));
+const asObject = (files: Map<string, OutFileContent>) =>
+    Object.fromEntries([...files].map(([k, v]) => [path.normalize(k), outFileText(v)]));
 
 /** The writer and the child as plain JS, once, so each killed child starts in milliseconds. */
 function buildChild(): string {

@@ -11,7 +11,18 @@
  *   entries that are not ours; a symlinked --out is written through, a --out that is not a folder
  *   is refused.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
+import {
+    appendFileSync,
+    existsSync,
+    lstatSync,
+    mkdirSync,
+    readFileSync,
+    realpathSync,
+    renameSync,
+    rmSync,
+    statSync,
+    writeFileSync,
+} from "fs";
 import * as path from "path";
 import { ValuesError } from "../values/issues";
 import { lockOutFolder } from "./out-lock";
@@ -86,10 +97,41 @@ export function recoverOutFolder(dir: string): void {
 }
 
 /**
+ * A file's text: whole, or made when the file is written, in pieces written in order. A large
+ * output is then never one string, and each file's text is let go once it is written.
+ */
+export type OutFileContent = string | (() => Iterable<string>);
+
+/** Pieces are gathered to about this many characters before each write. */
+const WRITE_CHUNK = 1 << 20;
+
+function writeOutFile(file: string, content: OutFileContent): void {
+    if (typeof content === "string") return writeFileSync(file, content);
+    let pending = "";
+    let started = false;
+    const flush = () => {
+        if (started) appendFileSync(file, pending);
+        else writeFileSync(file, pending);
+        started = true;
+        pending = "";
+    };
+    for (const piece of content()) {
+        pending += piece;
+        if (pending.length >= WRITE_CHUNK) flush();
+    }
+    if (pending.length > 0 || !started) flush();
+}
+
+/** A file's whole text (its pieces joined). */
+export function outFileText(content: OutFileContent): string {
+    return typeof content === "string" ? content : [...content()].join("");
+}
+
+/**
  * Write `files` (path relative to --out → content) into --out: each top-level entry they name
  * (a file, or a folder replaced whole) is swapped in; every other entry of --out is kept.
  */
-export function writeOutFolder(out: string, files: ReadonlyMap<string, string>): void {
+export function writeOutFolder(out: string, files: ReadonlyMap<string, OutFileContent>): void {
     const dir = outFolder(out);
     const release = lockOutFolder(dir, out);
     try {
@@ -100,7 +142,7 @@ export function writeOutFolder(out: string, files: ReadonlyMap<string, string>):
             for (const [name, content] of files) {
                 const file = path.join(staging, name);
                 mkdirSync(path.dirname(file), { recursive: true });
-                writeFileSync(file, content);
+                writeOutFile(file, content);
             }
         } catch (e) {
             rmSync(staging, { recursive: true, force: true });

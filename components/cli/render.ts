@@ -11,7 +11,7 @@ import { yamlText } from "../render/yaml-text";
 import { renderGlooChart } from "./gloo-chart";
 import { forGlooChart, GLOO_CHART_OPTIONS } from "./gloo-chart-input";
 import { readRenderInput, RENDER_INPUT_OPTIONS } from "./input";
-import { writeOutFolder } from "./out-dir";
+import { writeOutFolder, type OutFileContent } from "./out-dir";
 import { notRenderedNotice, notRenderedReasons } from "../values/not-rendered";
 
 const RENDER_OPTIONS = { ...RENDER_INPUT_OPTIONS, ...GLOO_CHART_OPTIONS, out: { type: "string" } } as const;
@@ -19,11 +19,16 @@ const RENDER_OPTIONS = { ...RENDER_INPUT_OPTIONS, ...GLOO_CHART_OPTIONS, out: { 
 /** js-yaml's text (noRefs, no line folding, keys in order), written faster: render/yaml-text.ts. */
 const dump = yamlText;
 
-/** Every file `render` writes, relative to --out: values.yaml, envoy/<proxy>.yaml, manifests.yaml. */
-export function renderFiles(result: RenderResult): Map<string, string> {
-    const files = new Map<string, string>([["values.yaml", dump(result.values)]]);
-    for (const proxy of result.proxies) files.set(`envoy/${proxy.name}.yaml`, dump(proxy.bootstrap));
-    files.set("manifests.yaml", result.objects.map((o) => `---\n${dump(o)}`).join(""));
+/**
+ * Every file `render` writes, relative to --out: values.yaml, envoy/<proxy>.yaml, manifests.yaml.
+ * Each text is made as its file is written (manifests.yaml an object at a time), not all at once.
+ */
+export function renderFiles(result: RenderResult): Map<string, OutFileContent> {
+    const files = new Map<string, OutFileContent>([["values.yaml", () => [dump(result.values)]]]);
+    for (const proxy of result.proxies) files.set(`envoy/${proxy.name}.yaml`, () => [dump(proxy.bootstrap)]);
+    files.set("manifests.yaml", function* () {
+        for (const o of result.objects) yield `---\n${dump(o)}`;
+    });
     return files;
 }
 
