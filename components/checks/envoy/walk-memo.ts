@@ -54,41 +54,63 @@ const MAX_SHAPE_DEPTH = 48;
 const MAX_SHAPES = 200_000;
 const MAX_PLANS = 20_000;
 
-/** Each distinct shape text (its children by number), numbered. */
-const shapeNumbers = new Map<string, number>();
+/**
+ * Shapes are numbered through a trie of tokens, without writing any text: a shape is the node
+ * reached from the root by its tokens (an object's: "object", then each key and its value's shape;
+ * an array's: "array", then each item's shape; a choosing key's string stands for itself). Equal
+ * shapes reach the same node, so they get the same number; leaves have fixed numbers.
+ */
+interface TrieNode {
+    id: number;
+    next: Map<number, TrieNode> | undefined;
+}
+const LEAF = { string: 0, number: 1, boolean: 2, null: 3 } as const;
+const OBJECT = 4;
+const ARRAY = 5;
+const FIRST_ID = 6;
+let trie: TrieNode = { id: -1, next: undefined };
+let nextId = FIRST_ID;
+/** Keys and choosing strings as tokens (numbered past every shape id's range: negative). */
+let tokens = new Map<string, number>();
+
+function step(node: TrieNode, token: number): TrieNode {
+    let next = node.next;
+    if (!next) node.next = next = new Map();
+    let child = next.get(token);
+    if (!child) next.set(token, (child = { id: nextId++, next: undefined }));
+    return child;
+}
+
+function tokenOf(text: string): number {
+    let t = tokens.get(text);
+    if (t === undefined) tokens.set(text, (t = -1 - tokens.size));
+    return t;
+}
+
 const plans = new Map<string, Plan>();
 
 /** Called before each walk: forgets everything once there is too much (never within a walk, so numbers stay meaningful). */
 export function startWalk(): void {
-    if (shapeNumbers.size > MAX_SHAPES || plans.size > MAX_PLANS) {
-        shapeNumbers.clear();
+    if (nextId - FIRST_ID > MAX_SHAPES || tokens.size > MAX_SHAPES || plans.size > MAX_PLANS) {
+        trie = { id: -1, next: undefined };
+        nextId = FIRST_ID;
+        tokens = new Map();
         plans.clear();
     }
 }
 
-function leafKind(v: unknown): string | undefined {
-    if (v === null) return "0";
+function leafShape(v: unknown): number | undefined {
+    if (v === null) return LEAF.null;
     switch (typeof v) {
         case "string":
-            return "s";
+            return LEAF.string;
         case "number":
-            return "d";
+            return LEAF.number;
         case "boolean":
-            return "b";
+            return LEAF.boolean;
         default:
             return undefined;
     }
-}
-
-/** Each key as a JSON string, written once: the same few hundred keys recur in every shape. */
-const quotedKeys = new Map<string, string>();
-function quotedKey(key: string): string {
-    let quoted = quotedKeys.get(key);
-    if (quoted === undefined) {
-        quoted = JSON.stringify(key);
-        if (quotedKeys.size < MAX_SHAPES) quotedKeys.set(key, quoted);
-    }
-    return quoted;
 }
 
 /**
@@ -97,10 +119,10 @@ function quotedKey(key: string): string {
  */
 export class Shapes {
     /** Each object's shape; undefined while it is being read (a cycle meets it so). */
-    private readonly known = new Map<object, string | undefined>();
+    private readonly known = new Map<object, number | undefined>();
 
-    of(v: unknown, depth = 0): string | undefined {
-        const leaf = leafKind(v);
+    of(v: unknown, depth = 0): number | undefined {
+        const leaf = leafShape(v);
         if (leaf !== undefined) return leaf;
         if (typeof v !== "object" || v === null) return undefined;
         if (this.known.has(v)) return this.known.get(v);
@@ -111,35 +133,33 @@ export class Shapes {
         return shape;
     }
 
-    private compute(v: object, depth: number): string | undefined {
-        let text: string;
+    private compute(v: object, depth: number): number | undefined {
+        let node: TrieNode;
         if (Array.isArray(v)) {
-            text = "[";
+            node = step(trie, ARRAY);
             for (const item of v) {
                 const s = this.of(item, depth + 1);
                 if (s === undefined) return undefined;
-                text += `${s},`;
+                node = step(node, s);
             }
         } else {
             const proto: unknown = Object.getPrototypeOf(v);
             if (proto !== Object.prototype && proto !== null) return undefined;
-            text = "{";
+            node = step(trie, OBJECT);
             const o = v as Record<string, unknown>;
             for (const key of Object.keys(o)) {
                 const child = o[key];
-                const s = typeof child === "string" && CHOOSING_KEYS.has(key) ? `=${JSON.stringify(child)}` : this.of(child, depth + 1);
+                const s = typeof child === "string" && CHOOSING_KEYS.has(key) ? tokenOf(`=${child}`) : this.of(child, depth + 1);
                 if (s === undefined) return undefined;
-                text += `${quotedKey(key)}:${s},`;
+                node = step(step(node, tokenOf(key)), s);
             }
         }
-        let n = shapeNumbers.get(text);
-        if (n === undefined) shapeNumbers.set(text, (n = shapeNumbers.size));
-        return `#${n}`;
+        return node.id;
     }
 }
 
 /** The plan key of one message walk: its type, whether rules are on, its depth and its shape. */
-export function planKey(desc: DescMessage, shape: string, rulesOn: boolean, depth: number): string {
+export function planKey(desc: DescMessage, shape: number, rulesOn: boolean, depth: number): string {
     return `${desc.typeName}|${rulesOn ? 1 : 0}|${depth}|${shape}`;
 }
 
