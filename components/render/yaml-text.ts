@@ -108,66 +108,88 @@ function inlineScalar(value: string | number | boolean | null, indent: string): 
         .join("\n")}`;
 }
 
+/** Indentation by depth (two spaces a level), each made once. */
+const INDENTS = [""];
+function indentAt(depth: number): string {
+    while (INDENTS.length <= depth) INDENTS.push(`${INDENTS[INDENTS.length - 1]}  `);
+    return INDENTS[depth];
+}
+
+/** A non-empty plain object's keys, or undefined for anything else (an array, a scalar, `{}`). */
+function mappingKeys(value: Json): string[] | undefined {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+    const keys = Object.keys(value);
+    return keys.length > 0 ? keys : undefined;
+}
+
 class Emitter {
     out: string[] = [];
     /** False when the data holds something this emitter does not write as js-yaml would. */
     ok = true;
 
-    node(value: Json, indent: string, first: string): void {
-        if (Array.isArray(value)) return value.length === 0 ? this.emit(`${first}[]`) : this.sequence(value, indent, first);
+    node(value: Json): void {
+        if (Array.isArray(value)) return value.length === 0 ? this.emit("[]") : this.sequence(value, 0, "");
         if (value !== null && typeof value === "object") {
-            return Object.keys(value).length === 0 ? this.emit(`${first}{}`) : this.mapping(value, indent, first);
+            const keys = mappingKeys(value);
+            return keys ? this.mapping(value as { [key: string]: Json }, keys, 0, "") : this.emit("{}");
         }
-        this.emit(`${first}${inlineScalar(value, indent).slice(1)}`);
+        this.emit(inlineScalar(value, "").slice(1));
     }
 
     emit(line: string): void {
         this.out.push(line);
     }
 
-    /** `first` prefixes the first line (a `- ` of the enclosing sequence, already indented). */
-    mapping(value: { [key: string]: Json }, indent: string, first: string): void {
+    /** `first` prefixes the first line (a `- ` of the enclosing sequence, already indented); the rest are at `depth`. */
+    mapping(value: { [key: string]: Json }, keys: readonly string[], depth: number, first: string): void {
         let prefix = first;
-        for (const key of Object.keys(value)) {
+        const indent = indentAt(depth);
+        for (const key of keys) {
             const child = value[key];
             const k = keyText(key);
             if (k === null || !isPlainData(child)) {
                 this.ok = false;
                 return;
             }
-            this.child(`${prefix}${k}:`, child, indent);
+            this.child(`${prefix}${k}:`, child, depth);
             prefix = indent;
         }
     }
 
-    sequence(value: Json[], indent: string, first: string): void {
+    sequence(value: Json[], depth: number, first: string): void {
         let prefix = first;
+        const indent = indentAt(depth);
         for (const item of value) {
             if (!isPlainData(item)) {
                 this.ok = false;
                 return;
             }
-            if (Array.isArray(item) && item.length > 0) this.sequence(item, `${indent}  `, `${prefix}- `);
-            else if (item !== null && typeof item === "object" && !Array.isArray(item) && Object.keys(item).length > 0) {
-                this.mapping(item, `${indent}  `, `${prefix}- `);
-            } else if (Array.isArray(item)) this.emit(`${prefix}- []`);
-            else if (item !== null && typeof item === "object") this.emit(`${prefix}- {}`);
-            else this.emit(`${prefix}-${inlineScalar(item, indent)}`);
+            if (Array.isArray(item)) {
+                if (item.length > 0) this.sequence(item, depth + 1, `${prefix}- `);
+                else this.emit(`${prefix}- []`);
+            } else if (item !== null && typeof item === "object") {
+                const keys = mappingKeys(item);
+                if (keys) this.mapping(item, keys, depth + 1, `${prefix}- `);
+                else this.emit(`${prefix}- {}`);
+            } else this.emit(`${prefix}-${inlineScalar(item, indent)}`);
             prefix = indent;
         }
     }
 
-    /** A mapping entry's value: a nested block below the key, or a scalar / empty collection after it. */
-    child(head: string, child: Json, indent: string): void {
-        if (Array.isArray(child) && child.length > 0) {
+    /** A mapping entry's value (the key at `depth`): a nested block below the key, or a scalar / empty collection after it. */
+    child(head: string, child: Json, depth: number): void {
+        if (Array.isArray(child)) {
+            if (child.length === 0) return this.emit(`${head} []`);
             this.emit(head);
-            this.sequence(child, `${indent}  `, `${indent}  `);
-        } else if (child !== null && typeof child === "object" && !Array.isArray(child) && Object.keys(child).length > 0) {
+            return this.sequence(child, depth + 1, indentAt(depth + 1));
+        }
+        if (child !== null && typeof child === "object") {
+            const keys = mappingKeys(child);
+            if (!keys) return this.emit(`${head} {}`);
             this.emit(head);
-            this.mapping(child, `${indent}  `, `${indent}  `);
-        } else if (Array.isArray(child)) this.emit(`${head} []`);
-        else if (child !== null && typeof child === "object") this.emit(`${head} {}`);
-        else this.emit(`${head}${inlineScalar(child, indent)}`);
+            return this.mapping(child, keys, depth + 1, indentAt(depth + 1));
+        }
+        this.emit(`${head}${inlineScalar(child, indentAt(depth))}`);
     }
 }
 
@@ -175,6 +197,6 @@ class Emitter {
 export function yamlText(value: unknown): string {
     if (!isPlainData(value)) return dump(value);
     const emitter = new Emitter();
-    emitter.node(value, "", "");
+    emitter.node(value);
     return emitter.ok ? `${emitter.out.join("\n")}\n` : dump(value);
 }
