@@ -104,6 +104,25 @@ function fieldExplanations(
     return out;
 }
 
+/**
+ * A property made on first read, then an ordinary one: where each number comes from is read by
+ * `explain`, not by a render, and a render has thousands of hops. Enumerable like any other, so
+ * JSON, spreads and deep comparisons see it.
+ */
+function lazyProperty<T extends object, K extends keyof T>(target: T, key: K, make: () => T[K]): void {
+    const settle = (value: T[K]) => Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(target, key, {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+            const value = make();
+            settle(value);
+            return value;
+        },
+        set: settle,
+    });
+}
+
 function buildHop(input: HopInput, proxy: ResolvedProxy, boxes: ProxyMiddleboxes, layers: ValueLayers, os: EffectiveTcpKeepalive) {
     const place = middleboxPlace(input.kind, input.name);
     const middlebox = place ? boxes[place] : undefined;
@@ -123,7 +142,7 @@ function buildHop(input: HopInput, proxy: ResolvedProxy, boxes: ProxyMiddleboxes
         const effective = effectiveKeepalive(input.keepalive, os);
         hop.keepalive = input.keepalive;
         hop.effective = effective;
-        hop.fields = fieldExplanations(input, effective, proxy, layers);
+        lazyProperty(hop, "fields", () => fieldExplanations(input, effective, proxy, layers));
         hop.detectionSeconds = detectionSeconds(input.keepalive, os, ut);
     }
     hop.warnings = hopWarnings(hop, proxy);
