@@ -56,6 +56,7 @@ function prepare(dir: string): SizeInputs[] {
             valuesFile: path.join(dir, `values-${proxies}.yaml`),
             renderedFile: path.join(dir, `rendered-${proxies}.json`),
             outDir: path.join(dir, `out-${proxies}`),
+            compileCache: path.join(dir, "compile-cache"),
         };
         task("write-values", proxies, { BENCH_OUT: input.valuesFile });
         task("write-rendered", proxies, { BENCH_OUT: input.renderedFile });

@@ -37,6 +37,11 @@ Command options:
   --policy-config <f>  check: the file \`pulumi preview --policy-pack-config\` takes, e.g.
                        {"all": "mandatory", "keepalive-detection-time": {"maxSeconds": 300}}.
 
+Environment:
+  GLOO_KEEPALIVE_COMPILE_CACHE  Where the command keeps the V8 code cache of its modules (a later
+                       run skips compiling them again), or "off". Default
+                       $XDG_CACHE_HOME/gloo-keepalive, else ~/.cache/gloo-keepalive.
+
 Exit status: 0 success; 1 invalid values (each printed as <value path>: <what is wrong>, nothing
 written) or a mandatory policy violation; 2 a usage error.
 `;
