@@ -5,9 +5,10 @@
  * folder it cannot write, the command runs as without.
  */
 import { expect } from "chai";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { pruneCompileCache } from "../components/cli/compile-cache";
 import { ensureBuilt, REPO_ROOT, runNode } from "./build-harness";
 
 const BIN = path.join(REPO_ROOT, "bin", "gloo-keepalive.js");
@@ -59,6 +60,19 @@ describe("the command line's code cache", function () {
         for (const file of damaged) writeFileSync(file, "not V8's code cache");
         expect(await render("after-damage", { GLOO_KEEPALIVE_COMPILE_CACHE: cache })).to.deep.equal(clean);
         for (const file of damaged) expect(readFileSync(file, "utf8"), file).to.not.equal("not V8's code cache");
+    });
+
+    it("keeps the newest entries of a folder past its cap, and leaves a folder under the cap as it is", () => {
+        const dir = path.join(scratch, "prune");
+        mkdirSync(dir);
+        for (let i = 0; i < 12; i++) {
+            writeFileSync(path.join(dir, `entry-${i}`), "");
+            utimesSync(path.join(dir, `entry-${i}`), 1_000_000 + i, 1_000_000 + i);
+        }
+        pruneCompileCache(dir, 20);
+        expect(readdirSync(dir)).to.have.length(12);
+        pruneCompileCache(dir, 5);
+        expect(readdirSync(dir).sort()).to.deep.equal(["entry-10", "entry-11", "entry-7", "entry-8", "entry-9"]);
     });
 
     it("writes nothing when turned off, and runs as without when its folder cannot be made", async () => {

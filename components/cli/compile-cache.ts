@@ -13,7 +13,7 @@
  * off. A folder that cannot be read or written only costs the speed: the command runs as without.
  */
 import { createHash } from "crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "fs";
 import { homedir } from "os";
 import * as path from "path";
 import { Script } from "vm";
@@ -77,10 +77,35 @@ export function enableCompileCache(dir = compileCacheDir()): void {
                 writeFileSync(temp, script.createCachedData());
                 renameSync(temp, file);
             }
+            pruneCompileCache(dir);
         } catch {
             // A cache that cannot be written costs only the next run's speed.
         }
     });
+}
+
+/** Entries a cache folder keeps: a few builds' worth of modules (a run loads about 160). */
+export const MAX_CACHE_ENTRIES = 1000;
+
+/**
+ * Remove the oldest entries past MAX_CACHE_ENTRIES: each new build or version of a module adds an
+ * entry (its text changed) and the old one is never read again.
+ */
+export function pruneCompileCache(dir: string, keep = MAX_CACHE_ENTRIES): void {
+    const names = readdirSync(dir);
+    if (names.length <= keep) return;
+    const byAge = names
+        .map((name) => {
+            const file = path.join(dir, name);
+            try {
+                return { file, mtime: statSync(file).mtimeMs };
+            } catch {
+                return undefined; // removed by a concurrent run
+            }
+        })
+        .filter((e) => e !== undefined)
+        .sort((a, b) => a.mtime - b.mtime);
+    for (const { file } of byAge.slice(0, byAge.length - keep)) rmSync(file, { force: true });
 }
 
 /** The `require` a module is given, as Node's loader makes it. */
