@@ -50,6 +50,9 @@ const SCALARS = [
     ...["12345678901234567890", "1e400", "1:2", "a b", "a#b", "a #b", "-a", "--a", "x:y", ":x", "1s", "60s", "2026-01-01", "<<"],
     ...["=", "a'b", 'a"b', "@a", "`a", "%a", "a%", "!a", "&a", "*a", "a*", "|", "a|b", ">", "a>b", "?", "?a", "a?", ",a", "a,b"],
     ...["[a]", "{a}", "a]", "a}", "a: b", "svc-0.team-0.svc.cluster.local", "__proto__", "constructor", "\u00e9t\u00e9"],
+    // Near the words and integers the fast reader takes without trying every pattern.
+    ...["yes1", "nope", "n-1", "Off/", "true.", "no_", "y.", "ON-", "Nan", "Null.", "o", "t", "f", "a.b/c-d_e", "name", "type"],
+    ...["0x", "1_0", "01", "999999999999999", "9999999999999999", "9007199254740993", "8080", "65535", "1.5", "1e", "0e0", "0.0"],
 ];
 
 const SNIPPETS = [

@@ -28,9 +28,22 @@ const NOT_PLAIN_BLOCK = /[\t\ufeff]|\r(?!\n)|^(?:%|\.\.\.|---\S|--- *\S)|(?:^|[\
  */
 const NOT_FAST_KEYS = new Set(["__proto__", "constructor", "prototype", "<<", "null"]);
 
+/**
+ * The commonest plain scalars, read without trying every pattern: a word (a letter, then letters,
+ * digits and `_ . / -`) that is none of the booleans or nulls of either reader is that string to
+ * both; a decimal integer with no sign, no leading zero and at most 15 digits is that number to both.
+ */
+const PLAIN_WORD = /^[A-Za-z][A-Za-z0-9_./-]*$/;
+const WORDS_READ_OTHERWISE = new Set(
+    "y Y yes Yes YES true True TRUE on On ON n N no No NO false False FALSE off Off OFF null Null NULL".split(" "),
+);
+const PLAIN_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+
 /** A plain scalar, read as both helm and the YAML 1.2 reader read it; if they differ, not certain. */
 function plainScalar(text: string): unknown {
     if (plainIsString(text)) return text;
+    if (PLAIN_WORD.test(text) && !WORDS_READ_OTHERWISE.has(text)) return text;
+    if (PLAIN_DECIMAL.test(text)) return Number(text);
     if (text === "<<") throw new NotCertain();
     const value = yaml12PlainScalar(text);
     if (!sameValue(helmPlainScalar(text), value)) throw new NotCertain();
