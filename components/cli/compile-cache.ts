@@ -4,9 +4,9 @@
  * imports), it covers every .js module the command loads after it. Each is compiled
  * with the code V8 made for it in an earlier run; at exit, a module that had none (or whose cache
  * V8 refused) has its code written, taken after the run so it holds every function the command
- * ran, not only the top level (Node's own compile cache is taken before the module runs, and holds
- * little more than that). An entry is found by a hash of the file's name and text, and V8 checks
- * its own version and flags, so a changed file, Node or flag never uses a stale entry.
+ * ran, not only each module's top level (Node 20 has no compile cache of its own). An entry is
+ * found by a hash of the file's name and text, and V8 checks its own version and flags, so a
+ * changed file, Node or flag never uses a stale entry.
  *
  * Where: $GLOO_KEEPALIVE_COMPILE_CACHE, else $XDG_CACHE_HOME/gloo-keepalive, else
  * ~/.cache/gloo-keepalive; one folder per Node version. `GLOO_KEEPALIVE_COMPILE_CACHE=off` turns it
