@@ -118,6 +118,13 @@ describe("YAML text (the faster emitter)", () => {
         expect(documents).to.be.greaterThan(60);
     });
 
+    it("writes what js-yaml writes for a document of many blocks of lines (the emitter joins lines a block at a time)", () => {
+        for (const n of [2047, 2048, 4096, 9000]) {
+            const doc = { items: Array.from({ length: n }, (_, i) => ({ name: `svc-${i}`, port: i })) };
+            expect(yamlText(doc), String(n)).to.equal(dump(doc));
+        }
+    });
+
     it("hands data that is not plain JSON to js-yaml whole", () => {
         const doc = { when: new Date(0), list: [new Date(1000)] };
         expect(yamlText(doc)).to.equal(dump(doc));

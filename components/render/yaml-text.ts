@@ -122,6 +122,8 @@ function mappingKeys(value: Json): string[] | undefined {
     return keys.length > 0 ? keys : undefined;
 }
 
+const LINES_PER_BLOCK = 4096;
+
 class Emitter {
     out: string[] = [];
     /** False when the data holds something this emitter does not write as js-yaml would. */
@@ -136,8 +138,21 @@ class Emitter {
         this.emit(inlineScalar(value, "").slice(1));
     }
 
+    /** Lines already joined, a block at a time: a large document is not held as one string per line. */
+    private readonly blocks: string[] = [];
+
     emit(line: string): void {
         this.out.push(line);
+        if (this.out.length === LINES_PER_BLOCK) {
+            this.blocks.push(this.out.join("\n"));
+            this.out = [];
+        }
+    }
+
+    /** Every line written, newline-separated, with a final newline. */
+    text(): string {
+        if (this.out.length > 0) this.blocks.push(this.out.join("\n"));
+        return `${this.blocks.join("\n")}\n`;
     }
 
     /** `first` prefixes the first line (a `- ` of the enclosing sequence, already indented); the rest are at `depth`. */
@@ -198,5 +213,5 @@ export function yamlText(value: unknown): string {
     if (!isPlainData(value)) return dump(value);
     const emitter = new Emitter();
     emitter.node(value);
-    return emitter.ok ? `${emitter.out.join("\n")}\n` : dump(value);
+    return emitter.ok ? emitter.text() : dump(value);
 }
