@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, ut
 import { tmpdir } from "os";
 import * as path from "path";
 import { pruneCompileCache } from "../components/cli/compile-cache";
-import { ensureBuilt, REPO_ROOT, runNode } from "./build-harness";
+import { DIST, ensureBuilt, REPO_ROOT, runNode } from "./build-harness";
 
 const BIN = path.join(REPO_ROOT, "bin", "gloo-keepalive.js");
 const VALUES = path.join(REPO_ROOT, "test", "fixtures", "seed", "static-cluster.yaml");
@@ -60,6 +60,24 @@ describe("the command line's code cache", function () {
         for (const file of damaged) writeFileSync(file, "not V8's code cache");
         expect(await render("after-damage", { GLOO_KEEPALIVE_COMPILE_CACHE: cache })).to.deep.equal(clean);
         for (const file of damaged) expect(readFileSync(file, "utf8"), file).to.not.equal("not V8's code cache");
+    });
+
+    it("leaves a module that may import() to Node's own compile, and caches the others", async () => {
+        const dir = path.join(scratch, "modules");
+        const cache = path.join(scratch, "modules-cache");
+        mkdirSync(dir);
+        writeFileSync(path.join(dir, "dynamic.js"), 'module.exports = () => import("path").then((m) => typeof m.join);\n');
+        writeFileSync(path.join(dir, "plain.js"), "module.exports = (a, b) => a + b;\n");
+        const script = `
+            require(${JSON.stringify(path.join(DIST, "cli", "compile-cache.js"))}).enableCompileCache(${JSON.stringify(cache)});
+            const dynamic = require(${JSON.stringify(path.join(dir, "dynamic.js"))});
+            const plain = require(${JSON.stringify(path.join(dir, "plain.js"))});
+            dynamic().then((t) => console.log(t, plain(2, 3)));`;
+        for (const round of [1, 2]) {
+            const run = await runNode(["-e", script]);
+            expect(run.stdout.trim(), `round ${round}: ${run.stderr}`).to.equal("function 5");
+        }
+        expect(readdirSync(cache)).to.have.length(1);
     });
 
     it("keeps the newest entries of a folder past its cap, and leaves a folder under the cap as it is", () => {

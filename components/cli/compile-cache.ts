@@ -53,7 +53,8 @@ export function enableCompileCache(dir = compileCacheDir()): void {
     const unsaved: { script: Script; file: string }[] = [];
 
     Module.prototype._compile = function (this: LoaderModule, content: string, filename: string): unknown {
-        if (!filename.endsWith(".js")) return compile.call(this, content, filename);
+        // A module that may import() is left to Node: a vm.Script has no loader for dynamic imports.
+        if (!filename.endsWith(".js") || content.includes("import(")) return compile.call(this, content, filename);
         const file = path.join(dir, createHash("sha256").update(filename).update("\0").update(content).digest("hex").slice(0, 40));
         let cachedData: Buffer | undefined;
         try {
