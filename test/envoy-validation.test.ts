@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as path from "path";
 import * as yaml from "js-yaml";
 import { envoyRegistry, validateEnvoyBootstrap, validateEnvoyMessage, type EnvoyIssue } from "../components/checks/envoy/validate";
 import { stringRules } from "../components/checks/envoy/string-rules";
@@ -438,5 +440,23 @@ describe("validate.rules patterns are RE2", () => {
                 message: 'value "/api/" does not match the pattern "^[^?#]+[^?#/]$" (validate.rules)',
             },
         ]);
+    });
+    it("loads re2js only when a value meets a pattern rule: a render of the dev values never does", () => {
+        // In a process of its own: this one has loaded re2js for the tests above.
+        const script = `
+            const { renderValues } = require("./components/render/render");
+            const { validateEnvoyMessage } = require("./components/checks/envoy/validate");
+            const values = require("js-yaml").load(require("fs").readFileSync("Pulumi.dev.yaml", "utf8")).config["gloo-keepalive:values"];
+            const loaded = () => Object.keys(require.cache).some((f) => /[\\/]node_modules[\\/]re2js[\\/]/.test(f));
+            renderValues([values]);
+            const afterRender = loaded();
+            validateEnvoyMessage("envoy.config.route.v3.RouteMatch", { path_separated_prefix: "/api" }, "match");
+            console.log(JSON.stringify([afterRender, loaded()]));
+        `;
+        const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+            cwd: path.join(__dirname, ".."),
+            encoding: "utf8",
+        });
+        expect(JSON.parse(out)).to.deep.equal([false, true]);
     });
 });

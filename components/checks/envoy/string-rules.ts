@@ -1,10 +1,11 @@
 /**
  * The `validate.rules` (protoc-gen-validate) string and bytes rules: lengths, patterns, prefixes,
  * the well-known formats (hostname, email, IP, URI, UUID, HTTP header names and values).
- * Patterns are RE2, as in PGV: they are evaluated with re2js, each compiled once.
+ * Patterns are RE2, as in PGV: they are evaluated with re2js, each compiled once; re2js is loaded
+ * only when a value meets its first pattern rule (most bootstraps meet none).
  */
 import { isIP } from "node:net";
-import { RE2JS } from "re2js";
+import type { RE2JS } from "re2js";
 import { errorMessage } from "./proto-json";
 import type { J } from "./registry";
 
@@ -18,7 +19,7 @@ function compileRe2(pattern: string): RE2JS | string {
     let re = patterns.get(pattern);
     if (re === undefined) {
         try {
-            re = RE2JS.compile(pattern);
+            re = (require("re2js") as typeof import("re2js")).RE2JS.compile(pattern);
         } catch (e) {
             re = errorMessage(e);
         }
